@@ -1,0 +1,1 @@
+"""paybands analysis: everything that reads DuckDB."""

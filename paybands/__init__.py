@@ -1,0 +1,1 @@
+"""paybands command-line interface (thin click layer)."""

@@ -1,0 +1,12 @@
+"""One module per command; importing a module registers its command on `cli`."""
+
+from importlib import import_module
+
+COMMANDS = ("crawl", "query", "sql", "salary", "classify", "replay")
+
+for _name in COMMANDS:
+    try:
+        import_module(f"{__name__}.{_name}")
+    except ModuleNotFoundError as exc:  # a command still being written
+        if exc.name != f"{__name__}.{_name}":
+            raise

@@ -1,0 +1,115 @@
+"""`paybands crawl`: run a crawl from a TOML config."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from scraper.config import ConfigError, load_config
+from scraper.crawl import EXIT_CONFIG, EXIT_LOCKED, RunResult, run_crawl
+from scraper.store import CompanyOutcome, StoreError, StoreLocked
+
+from ..cli import cli
+from ..options import db_option, quiet_option
+
+
+class _Progress:
+    """stderr progress: a live line on a TTY, one line per finished company otherwise."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total, self.done, self.quiet = total, 0, quiet
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, event: str, company, outcome: CompanyOutcome | None) -> None:
+        if self.quiet or event != "done" or outcome is None:
+            return
+        self.done += 1
+        c = outcome.counts
+        if outcome.status == "failed":
+            line = f"[{self.done}/{self.total}] {company.name}: FAILED: {outcome.error}"
+        else:
+            line = (
+                f"[{self.done}/{self.total}] {company.name}: {c.postings} postings, {c.bands} bands"
+                f" ({c.new_postings} new, {c.removed_postings} removed, {c.changed_bands} band changes)"
+            )
+            if outcome.status == "empty":
+                line += " - no postings on this board"
+        if self.tty:
+            bar_w = 20
+            filled = int(bar_w * self.done / max(self.total, 1))
+            click.echo(f"\r\033[K[{'#' * filled}{'.' * (bar_w - filled)}] {line}"[:200], err=True, nl=False)
+            if self.done == self.total:
+                click.echo("", err=True)
+            elif outcome.status == "failed":
+                click.echo("", err=True)  # keep failures on screen
+        else:
+            click.echo(line, err=True)
+
+
+def summary_lines(result: RunResult) -> list[str]:
+    o = result.outcomes
+    total = lambda f: sum(getattr(x.counts, f) for x in o)  # noqa: E731
+    failed = [x for x in o if x.status == "failed"]
+    lines = [
+        f"run {result.run_id}: {result.status}; {len(o)} companies ({len(failed)} failed), "
+        f"{total('postings')} postings, {total('bands')} bands; "
+        f"{total('new_postings')} new, {total('updated_postings')} updated, {total('removed_postings')} removed, "
+        f"{total('changed_bands')} with changed bands; {result.requests} requests"
+    ]
+    lines += [f"  failed: {x.company} ({x.source}:{x.board}): {x.error}" for x in failed]
+    lines += [
+        f"  empty: {x.company} ({x.source}:{x.board}) has no postings" for x in o if x.status == "empty"
+    ]
+    return lines
+
+
+@cli.command("crawl")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("companies.toml"),
+    show_default=True,
+    help="TOML file listing the companies to crawl.",
+)
+@db_option
+@quiet_option
+def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
+    """Crawl every company in the config and store postings and pay bands.
+
+    Progress goes to stderr, a summary at the end. Exit codes for cron:
+    0 all companies crawled, 3 some failed (the rest stored), 4 nothing
+    could be crawled, 2 bad config or usage, 5 another crawl holds the database.
+
+    \b
+    Example:
+      paybands crawl --config companies.toml --db data/paybands.duckdb
+      paybands crawl --config companies.toml --quiet   # for cron
+    """
+    try:
+        config = load_config(config_path)
+    except ConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
+    progress = _Progress(len(config.companies), quiet)
+    if not quiet:
+        click.echo(f"crawling {len(config.companies)} companies into {db_path}", err=True)
+    try:
+        result = run_crawl(config, str(db_path), progress)
+    except StoreLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        from analysis.taxonomy import refresh_taxonomy
+    except ImportError:  # taxonomy not installed yet in this build
+        refresh_taxonomy = None
+    if refresh_taxonomy is not None:
+        refresh_taxonomy(str(db_path))
+    for line in summary_lines(result):
+        if not quiet or result.status != "ok":
+            click.echo(line, err=True)
+    sys.exit(result.exit_code)

@@ -1,0 +1,104 @@
+"""`paybands query NAME --param value`: run a named query from queries/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import duckdb
+
+from analysis.output import render
+from analysis.queries import NamedQuery, QueryError, get_query, list_queries, run_query
+
+from ..cli import cli
+from ..db import open_db
+from ..options import db_option, format_option
+
+_CLICK_TYPES = {
+    "text": click.STRING,
+    "int": click.INT,
+    "float": click.FLOAT,
+    "date": click.STRING,
+    "bool": click.BOOL,
+}
+
+
+def _query_command(q: NamedQuery) -> click.Command:
+    def callback(db_path: Path, fmt: str, **params: Any) -> None:
+        con = open_db(db_path)
+        try:
+            df = run_query(con, q, {k: v for k, v in params.items() if v is not None})
+        except QueryError as exc:
+            raise click.ClickException(str(exc)) from None
+        except duckdb.Error as exc:
+            raise click.ClickException(f"query {q.name!r} failed: {exc}") from None
+        finally:
+            con.close()
+        click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]
+        for note in q.notes:
+            click.echo(f"note: {note}", err=True)
+
+    options = [
+        click.Option(
+            [f"--{p.name.replace('_', '-')}", p.name],
+            type=_CLICK_TYPES[p.type],
+            default=None,
+            help=f"{p.help} [{p.type}; default: {p.default if p.default not in (None, '') else 'none'}]",
+        )
+        for p in q.params
+    ]
+    example = " ".join(f"--{p.name.replace('_', '-')} ..." for p in q.params[:2])
+    cmd = click.Command(
+        q.name,
+        callback=callback,
+        params=options,
+        help=f"{q.about}\n\n\b\nExample:\n  paybands query {q.name} {example}\n\nSQL: {q.path}",
+        short_help=q.about[:80],
+    )
+    db_option(cmd)
+    format_option(cmd)
+    return cmd
+
+
+class QueryGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [q.name for q in list_queries()]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        try:
+            return _query_command(get_query(name))
+        except QueryError:
+            return None
+
+    def resolve_command(self, ctx, args):  # a clear sentence for an unknown query name
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            raise click.UsageError(
+                f"no query named {args[0]!r}; run `paybands query --list` to see the queries"
+            ) from None
+
+
+@cli.group("query", cls=QueryGroup, invoke_without_command=True)
+@click.option("--list", "show_list", is_flag=True, help="List the named queries and their parameters.")
+@click.pass_context
+def query_group(ctx: click.Context, show_list: bool) -> None:
+    """Run a named query from queries/ with bound parameters.
+
+    \b
+    Example:
+      paybands query --list
+      paybands query pay-ranges --title "machine learning"
+      paybands query pay-ranges --title scientist --format csv > pay.csv
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    if not show_list:
+        click.echo(ctx.get_help())
+        return
+    for q in list_queries():
+        click.echo(f"{q.name}: {q.about}")
+        for p in q.params:
+            default = "" if p.default in (None, "") else f" (default {p.default})"
+            click.echo(f"    --{p.name.replace('_', '-')} {p.type.upper()}{default}  {p.help}")

@@ -1,0 +1,47 @@
+"""`paybands sql "select ..."`: ad-hoc SQL on the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import duckdb
+
+from analysis.output import render
+
+from ..cli import cli
+from ..db import open_db
+from ..options import db_option, format_option
+
+
+@cli.command("sql")
+@click.argument("statement")
+@db_option
+@format_option
+@click.option("--write", is_flag=True, help="Open the database read-write (default: read-only).")
+def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
+    """Run ad-hoc SQL and print the result. Read-only unless --write.
+
+    Tables and views: postings, pay_bands, posting_bands, pay_band_changes,
+    crawl_runs, crawl_run_companies, posting_versions, pay_band_versions,
+    posting_raw (see docs/SCHEMA.md).
+
+    \b
+    Example:
+      paybands sql "select company, count(*) from postings group by 1 order by 2 desc"
+      paybands sql "select * from posting_bands where title ilike '%scientist%'" --format csv
+    """
+    con = open_db(db_path, write=write)
+    try:
+        rel = con.sql(statement)
+        if rel is None:  # a statement without a result (e.g. UPDATE with --write)
+            return
+        df = rel.pl()
+    except duckdb.Error as exc:
+        msg = str(exc).splitlines()[0]
+        if not write and ("read-only" in msg.lower() or "read only" in msg.lower()):
+            msg += " (the database is opened read-only; add --write to change it)"
+        raise click.ClickException(f"SQL failed: {msg}") from None
+    finally:
+        con.close()
+    click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]

@@ -1,0 +1,185 @@
+"""HTTP for the JSON APIs: timeouts, retries with jittered backoff, size cap, politeness.
+
+httpx rather than Playwright's APIRequestContext for API sources: bodies are
+streamed (so an oversized response is cut at the cap instead of buffered),
+connection pools are per host, and an API-only crawl needs no Node driver.
+The browser (scraper/browser.py) is used only where a site needs JavaScript.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import httpx
+
+from .config import CrawlSettings
+from .politeness import Politeness, backoff_delay, parse_retry_after
+
+FetchErrorKind = Literal[
+    "not_found", "http", "timeout", "network", "too_large", "bad_json", "budget", "robots"
+]
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+)
+
+
+class FetchError(Exception):
+    def __init__(self, kind: FetchErrorKind, url: str, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.url = url
+        self.status = status
+
+    def __str__(self) -> str:
+        return self.args[0]
+
+
+@dataclass(slots=True)
+class Response:
+    url: str
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            ctype = self.headers.get("content-type", "?")
+            raise FetchError(
+                "bad_json", self.url, f"{self.url} did not return valid JSON ({ctype}): {exc}", self.status
+            ) from None
+
+
+class Fetcher:
+    """One per crawl. Async context manager; all requests of a run go through it."""
+
+    def __init__(self, settings: CrawlSettings, politeness: Politeness | None = None) -> None:
+        self.settings = settings
+        self.politeness = politeness or Politeness(settings.per_host_concurrency, settings.per_host_delay_s)
+        self.requests_made = 0
+        self._max_bytes = int(settings.max_response_mb * 1024 * 1024)
+        limits = httpx.Limits(max_connections=None, max_keepalive_connections=64)
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(settings.timeout_s),
+            headers={"User-Agent": settings.user_agent, "Accept": "application/json"},
+            follow_redirects=True,
+            max_redirects=5,
+            limits=limits,
+        )
+        from .robots import RobotsCache  # here to keep robots parsing optional for callers
+
+        self.robots = RobotsCache(self) if settings.respect_robots_txt else None
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def get_json(self, url: str, **kw: Any) -> Any:
+        return (await self.request("GET", url, **kw)).json()
+
+    async def post_json(self, url: str, body: Any, **kw: Any) -> Any:
+        return (await self.request("POST", url, json_body=body, **kw)).json()
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        json_body: Any = None,
+        check_robots: bool = True,
+    ) -> Response:
+        if check_robots and self.robots is not None:
+            await self.robots.check(url)
+        gate = self.politeness.gate(url)
+        attempts = self.settings.max_retries + 1
+        last: FetchError | None = None
+        for attempt in range(attempts):
+            if self.requests_made >= self.settings.max_requests:
+                raise FetchError(
+                    "budget",
+                    url,
+                    f"request cap of {self.settings.max_requests} per run reached ([crawl] max_requests)",
+                )
+            self.requests_made += 1
+            retry_after: float | None = None
+            async with gate.slot():
+                try:
+                    resp = await self._send(method, url, params, headers, json_body)
+                except FetchError as exc:
+                    if exc.kind not in ("timeout", "network"):
+                        raise
+                    last = exc
+                else:
+                    if resp.status < 400:
+                        return resp
+                    if resp.status == 404 or resp.status == 410:
+                        raise FetchError(
+                            "not_found", url, f"{url} answered {resp.status} (not found)", resp.status
+                        )
+                    last = FetchError("http", url, f"{url} answered HTTP {resp.status}", resp.status)
+                    if resp.status not in RETRY_STATUSES:
+                        raise last
+                    retry_after = parse_retry_after(resp.headers.get("retry-after"))
+                    if resp.status == 429 and retry_after is not None:
+                        # the host asked everyone to wait, not only this request
+                        gate.blocked_until = time.monotonic() + min(retry_after, 60.0)
+            if attempt + 1 < attempts:
+                await asyncio.sleep(backoff_delay(attempt, retry_after))
+        assert last is not None
+        raise FetchError(last.kind, url, f"{last} (after {attempts} attempts)", last.status)
+
+    async def _send(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        headers: dict[str, str] | None,
+        json_body: Any,
+    ) -> Response:
+        try:
+            async with self._client.stream(
+                method, url, params=params, headers=headers, json=json_body
+            ) as resp:
+                declared = resp.headers.get("content-length")
+                if declared and declared.isdigit() and int(declared) > self._max_bytes:
+                    raise self._too_large(str(resp.url))
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in resp.aiter_bytes():
+                    size += len(chunk)
+                    if size > self._max_bytes:
+                        raise self._too_large(str(resp.url))
+                    chunks.append(chunk)
+                return Response(str(resp.url), resp.status_code, resp.headers, b"".join(chunks))
+        except httpx.TimeoutException:
+            raise FetchError("timeout", url, f"{url} timed out after {self.settings.timeout_s:g}s") from None
+        except httpx.TooManyRedirects:
+            raise FetchError("http", url, f"{url} redirects too many times") from None
+        except (httpx.TransportError, httpx.DecodingError) as exc:
+            raise FetchError(
+                "network", url, f"{url} failed: {type(exc).__name__}: {exc}".rstrip(": ")
+            ) from None
+
+    def _too_large(self, url: str) -> FetchError:
+        return FetchError(
+            "too_large",
+            url,
+            f"{url} sent more than {self.settings.max_response_mb:g} MB ([crawl] max_response_mb)",
+        )

@@ -1,0 +1,73 @@
+"""Per-host politeness shared by every company on the same host.
+
+Two rules per host: at most `per_host_concurrency` requests in flight, and
+request starts spaced by at least `per_host_delay_s`. Both live in one
+`HostGate` per host so that ten companies on boards-api.greenhouse.io share
+one budget, as the host sees one crawler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
+
+
+class HostGate:
+    def __init__(self, concurrency: int, delay_s: float) -> None:
+        self._sem = asyncio.Semaphore(concurrency)
+        self._delay = delay_s
+        self._next_start = 0.0
+        self._lock = asyncio.Lock()
+        self.blocked_until = 0.0  # set by a 429 Retry-After: the whole host waits
+
+    @asynccontextmanager
+    async def slot(self):
+        async with self._sem:
+            async with self._lock:
+                now = time.monotonic()
+                start = max(now, self._next_start, self.blocked_until)
+                self._next_start = start + self._delay
+            if start > now:
+                await asyncio.sleep(start - now)
+            yield
+
+
+class Politeness:
+    def __init__(self, concurrency: int, delay_s: float) -> None:
+        self.concurrency = concurrency
+        self.delay_s = delay_s
+        self._gates: dict[str, HostGate] = {}
+
+    def gate(self, url: str) -> HostGate:
+        host = urlsplit(url).netloc.lower()
+        gate = self._gates.get(host)
+        if gate is None:
+            gate = self._gates[host] = HostGate(self.concurrency, self.delay_s)
+        return gate
+
+
+def backoff_delay(attempt: int, retry_after: float | None, base: float = 0.5, cap: float = 60.0) -> float:
+    """Full-jitter exponential backoff; a server's Retry-After wins (capped)."""
+    if retry_after is not None:
+        return min(max(retry_after, 0.0), cap)
+    return random.uniform(0, min(cap, base * 2**attempt))
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

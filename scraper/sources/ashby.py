@@ -1,0 +1,88 @@
+"""Ashby job boards (api.ashbyhq.com/posting-api).
+
+Quirks kept here: pay sits in `compensation.compensationTiers[].components[]`;
+only `Salary` components are pay bands (Equity/Bonus/Commission are not); a
+tier `title` names the location zone; an "OTE" summary marks on-target pay.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..extract import pay_type_from_context, text_bands
+from ..models import PayBand, Posting
+from ..salary import structured_band
+from ..text import html_to_text
+from . import register
+from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+
+PAY_COMPONENTS = ("Salary",)
+
+
+@register
+class Ashby(Source):
+    name = "ashby"
+    default_base_url = "https://api.ashbyhq.com"
+    board_help = "the board name in jobs.ashbyhq.com/{name}"
+
+    async def crawl(self, ctx: CrawlContext) -> list[Posting]:
+        url = f"{self.base_url}/posting-api/job-board/{self.company.board}"
+        data = await ctx.fetcher.get_json(url, params={"includeCompensation": "true"})
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            raise SourceError(f"{url} did not return an Ashby job board")
+        return [
+            self.parse_job(job)
+            for job in data["jobs"]
+            if isinstance(job, dict) and job.get("id") and job.get("isListed", True) is not False
+        ]
+
+    def parse_job(self, job: dict[str, Any]) -> Posting:
+        title = first_text(job.get("title")) or ""
+        department = first_text(job.get("department"), job.get("team")) or ""
+        description = first_text(job.get("descriptionPlain")) and job["descriptionPlain"].strip()
+        if not description:
+            description = html_to_text(job.get("descriptionHtml"))
+        bands: list[PayBand] = []
+        comp = job.get("compensation") if isinstance(job.get("compensation"), dict) else {}
+        for tier in comp.get("compensationTiers") or []:
+            if not isinstance(tier, dict):
+                continue
+            zone = first_text(tier.get("title"))
+            for part in tier.get("components") or []:
+                if not isinstance(part, dict) or part.get("compensationType") not in PAY_COMPONENTS:
+                    continue
+                summary = first_text(part.get("summary"), tier.get("tierSummary")) or ""
+                band = structured_band(
+                    part.get("minValue"),
+                    part.get("maxValue"),
+                    part.get("currencyCode") or "USD",
+                    part.get("interval"),
+                    pay_type=pay_type_from_context(f"{summary} salary", title, department),
+                    zone=zone,
+                    source_text=first_text(tier.get("tierSummary"), summary) or "",
+                )
+                if band is not None:
+                    bands.append(band)
+        if not bands:
+            bands.extend(text_bands(description))
+        workplace = (job.get("workplaceType") or "").lower()
+        remote = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite"}.get(workplace)
+        if remote is None and job.get("isRemote") is True:
+            remote = "remote"
+        secondary = [
+            first_text(s.get("location")) for s in job.get("secondaryLocations") or [] if isinstance(s, dict)
+        ]
+        location = "; ".join(x for x in [first_text(job.get("location")), *secondary] if x) or None
+        return self.posting(
+            job.get("id"),
+            title,
+            job,
+            url=first_text(job.get("jobUrl")),
+            location=location,
+            department=department or None,
+            employment_type=first_text(job.get("employmentType")),
+            remote=remote,
+            posted_at=parse_datetime(job.get("publishedAt")),
+            description=description,
+            bands=dedupe_bands(bands),
+        )

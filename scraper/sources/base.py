@@ -1,0 +1,115 @@
+"""The interface every source implements, and helpers they share."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..models import PayBand, Posting
+
+if TYPE_CHECKING:
+    from ..config import CompanyConfig, CrawlSettings
+    from ..fetch import Fetcher
+
+
+class SourceError(Exception):
+    """A board-level problem a source detected itself (e.g. 'no postings')."""
+
+
+@dataclass(slots=True)
+class CrawlContext:
+    fetcher: Fetcher
+    settings: CrawlSettings
+    browser: Any = None  # scraper.browser.BrowserPool, created on first use by a source that needs one
+
+    async def get_browser(self) -> Any:
+        if self.browser is None:
+            from ..browser import BrowserPool
+
+            self.browser = await BrowserPool.start(self.settings)
+        return self.browser
+
+    async def close(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+            self.browser = None
+
+
+class Source:
+    """One ATS / site. Subclasses keep their quirks (paging, units, field names) inside."""
+
+    name: ClassVar[str]
+    default_base_url: ClassVar[str]
+    board_help: ClassVar[str] = "the board token"
+    # Extra config keys this source accepts: key -> allowed Python types.
+    options: ClassVar[dict[str, tuple[type, ...]]] = {}
+    board_optional: ClassVar[bool] = False
+    needs_browser: ClassVar[bool] = False
+
+    def __init__(self, company: CompanyConfig) -> None:
+        self.company = company
+        self.base_url = (company.base_url or self.default_base_url).rstrip("/")
+
+    @classmethod
+    def board_from_options(cls, options: dict[str, Any]) -> str | None:
+        return None
+
+    async def crawl(self, ctx: CrawlContext) -> list[Posting]:
+        """Every posting on the board, with bands. Raise FetchError/SourceError for board-level failure."""
+        raise NotImplementedError
+
+    # -- helpers shared by sources ------------------------------------------------
+    def posting(self, external_id: Any, title: Any, raw: Any, **fields: Any) -> Posting:
+        return Posting(
+            source=self.name,
+            board=self.company.board,
+            company=self.company.name,
+            external_id=str(external_id),
+            title=" ".join(str(title or "").split()) or "(untitled)",
+            raw=raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
+            **fields,
+        )
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """ISO 8601 strings, epoch seconds or milliseconds (numbers or digit strings) -> aware UTC datetime."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        value = int(value.strip())
+    if isinstance(value, int | float):
+        seconds = value / 1000 if abs(value) > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        text = value.strip().replace("Z", "+00:00")
+        try:
+            dt = datetime.fromisoformat(text)
+        except ValueError:
+            return None
+        return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    return None
+
+
+def first_text(*values: Any) -> str | None:
+    for v in values:
+        if isinstance(v, str) and v.strip():
+            return " ".join(v.split())
+    return None
+
+
+def dedupe_bands(bands: list[PayBand]) -> list[PayBand]:
+    """Structured pay wins; a text band equal to a structured one is the same statement twice."""
+    out: list[PayBand] = []
+    seen: set[tuple] = set()
+    for b in sorted(bands, key=lambda b: b.origin != "structured"):
+        key = (b.min_amount, b.max_amount, b.currency, b.period)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(b)
+    return out

@@ -1,0 +1,77 @@
+"""Greenhouse job boards (boards-api.greenhouse.io).
+
+Quirks kept here: `content` is entity-escaped HTML; `pay_input_ranges`
+amounts are in cents; a 404 means the board no longer exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..extract import pay_type_from_context, text_bands
+from ..models import PayBand, Posting
+from ..salary import structured_band
+from ..text import html_to_text
+from . import register
+from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+
+# Range titles that name the pay kind, not a location zone.
+_GENERIC_ZONE_WORDS = ("salary", "compensation", "pay", "range", "base", "ote", "annual", "hourly")
+
+
+@register
+class Greenhouse(Source):
+    name = "greenhouse"
+    default_base_url = "https://boards-api.greenhouse.io"
+    board_help = "the board token in boards.greenhouse.io/{token}"
+
+    async def crawl(self, ctx: CrawlContext) -> list[Posting]:
+        url = f"{self.base_url}/v1/boards/{self.company.board}/jobs"
+        data = await ctx.fetcher.get_json(url, params={"content": "true", "pay_transparency": "true"})
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            raise SourceError(f"{url} did not return a Greenhouse job list")
+        return [self.parse_job(job) for job in data["jobs"] if isinstance(job, dict) and job.get("id")]
+
+    def parse_job(self, job: dict[str, Any]) -> Posting:
+        title = first_text(job.get("title")) or ""
+        departments = job.get("departments") or []
+        department = first_text(*(d.get("name") for d in departments if isinstance(d, dict)))
+        location = job.get("location") if isinstance(job.get("location"), dict) else {}
+        description = html_to_text(job.get("content"), unescape_first=True)
+        bands: list[PayBand] = []
+        for rng in job.get("pay_input_ranges") or []:
+            if isinstance(rng, dict):
+                band = self._range_band(rng, title, department or "")
+                if band is not None:
+                    bands.append(band)
+        bands.extend(text_bands(description))
+        return self.posting(
+            job.get("id"),
+            title,
+            job,
+            url=first_text(job.get("absolute_url")),
+            location=first_text(location.get("name")),
+            department=department,
+            posted_at=parse_datetime(job.get("first_published")),
+            updated_at=parse_datetime(job.get("updated_at")),
+            description=description,
+            bands=dedupe_bands(bands),
+        )
+
+    @staticmethod
+    def _range_band(rng: dict[str, Any], title: str, department: str) -> PayBand | None:
+        label = (first_text(rng.get("title")) or "").rstrip(":").strip()
+        blurb = html_to_text(rng.get("blurb"))
+        zone = None if any(w in label.lower() for w in _GENERIC_ZONE_WORDS) else (label or None)
+        # "Annual Salary" / "Hourly" labels are Greenhouse's only period signal.
+        interval = "hour" if "hour" in label.lower() else "year"
+        return structured_band(
+            rng.get("min_cents"),
+            rng.get("max_cents"),
+            rng.get("currency_type") or "USD",
+            interval,
+            cents=True,
+            pay_type=pay_type_from_context(f"{label}. {blurb}", title, department),
+            zone=zone,
+            source_text=" ".join(x for x in (label, blurb) if x)[:500],
+        )

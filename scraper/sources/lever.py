@@ -1,0 +1,97 @@
+"""Lever postings API (api.lever.co/v0).
+
+Quirks kept here: without `Accept: application/json` Lever may answer HTML;
+pages are requested with skip/limit until a short page; pay text sits in
+`lists[]`, `additional` and `salaryDescription`, which `descriptionPlain`
+omits; `createdAt` is epoch milliseconds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..extract import pay_type_from_context, text_bands
+from ..models import PayBand, Posting
+from ..salary import structured_band
+from ..text import html_to_text
+from . import register
+from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+
+PAGE_SIZE = 100
+MAX_PAGES = 200  # 20,000 postings: a guard against a server that ignores `skip`
+
+
+@register
+class Lever(Source):
+    name = "lever"
+    default_base_url = "https://api.lever.co"
+    board_help = "the site name in jobs.lever.co/{site}"
+
+    async def crawl(self, ctx: CrawlContext) -> list[Posting]:
+        url = f"{self.base_url}/v0/postings/{self.company.board}"
+        postings: list[Posting] = []
+        seen: set[str] = set()
+        for page in range(MAX_PAGES):
+            data = await ctx.fetcher.get_json(
+                url,
+                params={"mode": "json", "skip": page * PAGE_SIZE, "limit": PAGE_SIZE},
+                headers={"Accept": "application/json"},
+            )
+            if isinstance(data, dict) and data.get("ok") is False:
+                raise SourceError(f"Lever says: {data.get('error') or 'board not available'}")
+            if not isinstance(data, list):
+                raise SourceError(f"{url} did not return a Lever posting list")
+            new = [p for p in data if isinstance(p, dict) and p.get("id") and p["id"] not in seen]
+            for item in new:
+                seen.add(item["id"])
+                postings.append(self.parse_posting(item))
+            if len(data) < PAGE_SIZE or not new:
+                break
+        return postings
+
+    def parse_posting(self, item: dict[str, Any]) -> Posting:
+        title = first_text(item.get("text")) or ""
+        categories = item.get("categories") if isinstance(item.get("categories"), dict) else {}
+        lists = item.get("lists") if isinstance(item.get("lists"), list) else []
+        parts = [
+            first_text(item.get("descriptionPlain")) and item.get("descriptionPlain"),
+            *(
+                f"{li.get('text', '')}\n{html_to_text(li.get('content'))}"
+                for li in lists
+                if isinstance(li, dict)
+            ),
+            item.get("additionalPlain") or html_to_text(item.get("additional")),
+        ]
+        description = "\n\n".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+        salary_text = item.get("salaryDescriptionPlain") or html_to_text(item.get("salaryDescription"))
+        bands: list[PayBand] = []
+        sr = item.get("salaryRange")
+        if isinstance(sr, dict):
+            band = structured_band(
+                sr.get("min"),
+                sr.get("max"),
+                sr.get("currency") or "USD",
+                sr.get("interval"),
+                pay_type=pay_type_from_context(
+                    salary_text or "salary", title, categories.get("department") or ""
+                ),
+                source_text=f"salaryRange {sr.get('min')}-{sr.get('max')} {sr.get('currency')} {sr.get('interval')}",
+            )
+            if band is not None:
+                bands.append(band)
+        bands.extend(text_bands(salary_text))
+        bands.extend(text_bands(description))
+        workplace = item.get("workplaceType")
+        return self.posting(
+            item.get("id"),
+            title,
+            item,
+            url=first_text(item.get("hostedUrl")),
+            location=first_text(categories.get("location"), ", ".join(categories.get("allLocations") or [])),
+            department=first_text(categories.get("department"), categories.get("team")),
+            employment_type=first_text(categories.get("commitment")),
+            remote=workplace if workplace in ("remote", "hybrid", "onsite") else None,
+            posted_at=parse_datetime(item.get("createdAt")),
+            description="\n\n".join(x for x in (description, salary_text) if x),
+            bands=dedupe_bands(bands),
+        )

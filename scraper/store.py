@@ -1,0 +1,445 @@
+"""The DuckDB store: runs, postings with history, bands with history, raw payloads.
+
+Writes are bulk (polars -> Arrow -> DuckDB), one transaction per company, so
+a failure or a kill in one company never touches what others committed.
+The connection is opened only while writing, so readers (`paybands query`,
+a `duckdb` shell) can get in between companies during a long crawl.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from .models import Posting
+from .schema import SchemaError, ensure_schema
+
+
+class StoreError(RuntimeError):
+    """A store problem worded for the user."""
+
+
+class StoreBusy(StoreError):
+    pass
+
+
+class StoreLocked(StoreError):
+    pass
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    msg = str(exc).lower()
+    return "lock" in msg and ("conflicting" in msg or "could not set" in msg)
+
+
+def connect(path: str | Path, *, read_only: bool = False, wait_s: float = 3.0) -> duckdb.DuckDBPyConnection:
+    """Open the database; a writer holding it makes us wait a little, then say busy."""
+    path = Path(path)
+    if read_only and not path.exists():
+        raise StoreError(f"database {str(path)!r} does not exist; run `paybands crawl` first or pass --db")
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(path), read_only=read_only)
+        except duckdb.IOException as exc:
+            if _is_lock_error(exc):
+                if time.monotonic() < deadline:
+                    time.sleep(0.1)
+                    continue
+                raise StoreBusy(
+                    f"database {str(path)!r} is busy (another paybands process is writing to it); try again shortly"
+                ) from None
+            raise StoreError(f"cannot open database {str(path)!r}: {exc}") from None
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open database {str(path)!r}: {exc}") from None
+
+
+def _hash(*parts: str | None) -> str:
+    h = hashlib.blake2b(digest_size=12)
+    for p in parts:
+        h.update((p or "").encode("utf-8", "surrogatepass"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def band_hash(posting: Posting) -> str:
+    return _hash(
+        *(
+            f"{b.min_amount}|{b.max_amount}|{b.currency}|{b.period}|{b.pay_type}|{b.zone}|{b.origin}|{b.is_estimate}"
+            for b in posting.bands
+        )
+    )
+
+
+POSTING_SCHEMA = {
+    "posting_id": pl.String,
+    "company": pl.String,
+    "source": pl.String,
+    "board": pl.String,
+    "external_id": pl.String,
+    "title": pl.String,
+    "url": pl.String,
+    "location": pl.String,
+    "department": pl.String,
+    "employment_type": pl.String,
+    "remote": pl.String,
+    "posted_at": pl.Datetime("us", "UTC"),
+    "updated_at": pl.Datetime("us", "UTC"),
+    "description": pl.String,
+    "content_hash": pl.String,
+    "raw_hash": pl.String,
+    "band_hash": pl.String,
+    "payload": pl.String,
+}
+BAND_SCHEMA = {
+    "posting_id": pl.String,
+    "band_no": pl.Int32,
+    "min_amount": pl.Float64,
+    "max_amount": pl.Float64,
+    "currency": pl.String,
+    "period": pl.String,
+    "annual_min": pl.Float64,
+    "annual_max": pl.Float64,
+    "annual_min_usd": pl.Float64,
+    "annual_max_usd": pl.Float64,
+    "pay_type": pl.String,
+    "zone": pl.String,
+    "origin": pl.String,
+    "is_estimate": pl.Boolean,
+    "source_text": pl.String,
+}
+
+
+def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Postings and their bands as typed frames; a posting listed twice keeps its last copy."""
+    unique: dict[str, Posting] = {}
+    for p in postings:
+        unique[p.posting_id] = p
+    rows = {k: [] for k in POSTING_SCHEMA}
+    brows = {k: [] for k in BAND_SCHEMA}
+    for pid, p in unique.items():
+        vals = (
+            pid, p.company, p.source, p.board, p.external_id, p.title, p.url, p.location, p.department,
+            p.employment_type, p.remote, p.posted_at, p.updated_at, p.description,
+            _hash(p.title, p.location, p.description), _hash(p.raw), band_hash(p), p.raw,
+        )  # fmt: skip
+        for k, v in zip(POSTING_SCHEMA, vals, strict=True):
+            rows[k].append(v)
+        for i, b in enumerate(p.bands):
+            bvals = (
+                pid, i, b.min_amount, b.max_amount, b.currency, b.period, b.annual_min, b.annual_max,
+                b.annual_min_usd, b.annual_max_usd, b.pay_type, b.zone, b.origin, b.is_estimate, b.source_text,
+            )  # fmt: skip
+            for k, v in zip(BAND_SCHEMA, bvals, strict=True):
+                brows[k].append(v)
+    return pl.DataFrame(rows, schema=POSTING_SCHEMA), pl.DataFrame(brows, schema=BAND_SCHEMA)
+
+
+@dataclass(slots=True)
+class WriteCounts:
+    postings: int = 0
+    bands: int = 0
+    new_postings: int = 0
+    updated_postings: int = 0
+    removed_postings: int = 0
+    changed_bands: int = 0
+
+
+@dataclass(slots=True)
+class CompanyOutcome:
+    company: str
+    source: str
+    board: str
+    status: str  # ok | empty | failed | skipped
+    counts: WriteCounts = field(default_factory=WriteCounts)
+    error: str | None = None
+    error_kind: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+
+_POSTING_COLS = (
+    "company, source, board, external_id, title, url, location, department, employment_type, remote, "
+    "posted_at, updated_at, description, content_hash, raw_hash, band_hash"
+)
+_BAND_COLS = (
+    "band_no, min_amount, max_amount, currency, period, annual_min, annual_max, annual_min_usd, annual_max_usd, "
+    "pay_type, zone, origin, is_estimate, source_text"
+)
+
+
+def _x(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> list[tuple]:
+    """Execute and drain: DuckDB 2 refuses new work while a result is unread."""
+    return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Write side of the database. Open/close per batch of work; see module docstring."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._con: duckdb.DuckDBPyConnection | None = None
+        with self.connection() as con:
+            try:
+                ensure_schema(con)
+            except SchemaError as exc:
+                raise StoreError(str(exc)) from None
+
+    @contextmanager
+    def connection(self, keep_open: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        opened = self._con is None
+        if opened:
+            self._con = connect(self.path, wait_s=30.0)
+        try:
+            yield self._con
+        finally:
+            if opened and not keep_open:
+                self.close()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    @contextmanager
+    def hold(self) -> Iterator[None]:
+        """Keep one connection open across many writes (benchmarks, reparse)."""
+        with self.connection(keep_open=True):
+            pass
+        try:
+            yield
+        finally:
+            self.close()
+
+    # -- runs -------------------------------------------------------------------
+    def begin_run(self, kind: str = "crawl", config_path: str | None = None) -> int:
+        with self.connection() as con:
+            _x(con, "BEGIN")
+            # Runs left 'running' by a killed process (we hold the crawl lock, so they are dead).
+            _x(
+                con,
+                "UPDATE crawl_runs SET status = 'incomplete', finished_at = coalesce(finished_at, ?) "
+                "WHERE status = 'running'",
+                [now_utc()],
+            )
+            run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM crawl_runs").fetchall()[0][0]
+            _x(
+                con,
+                "INSERT INTO crawl_runs (run_id, kind, started_at, status, config_path) VALUES (?, ?, ?, 'running', ?)",
+                [run_id, kind, now_utc(), config_path],
+            )
+            _x(con, "COMMIT")
+        return int(run_id)
+
+    def finish_run(self, run_id: int, outcomes: Sequence[CompanyOutcome], requests: int, status: str) -> None:
+        failed = [o for o in outcomes if o.status == "failed"]
+        total = WriteCounts()
+        for o in outcomes:
+            for f in WriteCounts.__slots__:
+                setattr(total, f, getattr(total, f) + getattr(o.counts, f))
+        errors = [{"company": o.company, "kind": o.error_kind, "error": o.error} for o in failed]
+        summary = {
+            "companies": len(outcomes),
+            "companies_failed": len(failed),
+            **{f: getattr(total, f) for f in WriteCounts.__slots__},
+            "requests": requests,
+            "failures": errors,
+        }
+        with self.connection() as con:
+            _x(con, 
+                """UPDATE crawl_runs SET finished_at = ?, status = ?, companies = ?, companies_failed = ?,
+                   postings = ?, bands = ?, new_postings = ?, updated_postings = ?, removed_postings = ?,
+                   changed_bands = ?, requests = ?, errors = ?, summary = ? WHERE run_id = ?""",
+                [
+                    now_utc(), status, len(outcomes), len(failed), total.postings, total.bands, total.new_postings,
+                    total.updated_postings, total.removed_postings, total.changed_bands, requests,
+                    json.dumps(errors), json.dumps(summary), run_id,
+                ],
+            )  # fmt: skip
+
+    def record_company(self, con: duckdb.DuckDBPyConnection, run_id: int, o: CompanyOutcome) -> None:
+        c = o.counts
+        _x(con, 
+            "INSERT INTO crawl_run_companies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run_id, o.company, o.source, o.board, o.status, c.postings, c.bands, c.new_postings,
+                c.updated_postings, c.removed_postings, c.changed_bands, o.error, o.error_kind,
+                o.started_at, o.finished_at or now_utc(),
+            ],
+        )  # fmt: skip
+
+    def record_failure(self, run_id: int, outcome: CompanyOutcome) -> None:
+        with self.connection() as con:
+            self.record_company(con, run_id, outcome)
+
+    # -- postings ---------------------------------------------------------------
+    def write_company(
+        self, run_id: int, outcome: CompanyOutcome, postings: Sequence[Posting], *, mark_removed: bool = True
+    ) -> WriteCounts:
+        """Store one company's crawl in one transaction; returns what changed."""
+        pdf, bdf = postings_frames(postings)
+        now = now_utc()
+        with self.connection() as con:
+            _x(con, "BEGIN")
+            try:
+                counts = self._merge(con, run_id, now, pdf, bdf)
+                if mark_removed and len(pdf):
+                    counts.removed_postings = self._mark_removed(
+                        con, run_id, now, outcome.source, outcome.board
+                    )
+                outcome.counts = counts
+                outcome.finished_at = now_utc()
+                self.record_company(con, run_id, outcome)
+                _x(con, "COMMIT")
+            except BaseException:
+                _x(con, "ROLLBACK")
+                raise
+        return counts
+
+    def _merge(
+        self, con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, pdf: pl.DataFrame, bdf: pl.DataFrame
+    ) -> WriteCounts:
+        con.register("incoming", pdf)
+        con.register("incoming_bands", bdf)
+        try:
+            _x(
+                con,
+                """CREATE OR REPLACE TEMP TABLE stage AS
+                SELECT i.*, e.posting_id IS NULL AS is_new,
+                       e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
+                       e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
+                       e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed
+                FROM incoming i LEFT JOIN postings e USING (posting_id)""",
+            )
+            new, updated, bands_changed = con.execute(
+                "SELECT count(*) FILTER (is_new), count(*) FILTER (content_changed AND NOT is_new), "
+                "count(*) FILTER (bands_changed AND NOT is_new) FROM stage"
+            ).fetchall()[0]
+            _x(
+                con,
+                f"""INSERT INTO postings (posting_id, {_POSTING_COLS}, first_seen, last_seen, first_run_id,
+                        last_run_id, is_active)
+                    SELECT posting_id, {_POSTING_COLS}, $now, $now, $run, $run, TRUE FROM stage WHERE is_new""",
+                {"now": now, "run": run_id},
+            )
+            # Every seen posting: only these columns move for an unchanged one.
+            _x(
+                con,
+                """UPDATE postings SET last_seen = $now, last_run_id = $run, is_active = TRUE,
+                       removed_at = NULL, removed_run_id = NULL
+                   FROM stage s WHERE postings.posting_id = s.posting_id AND NOT s.is_new""",
+                {"now": now, "run": run_id},
+            )
+            sets = ", ".join(
+                f"{c} = s.{c}" for c in _POSTING_COLS.split(", ") if c not in ("source", "board")
+            )
+            _x(
+                con,
+                f"""UPDATE postings SET {sets}, taxonomy_version = NULL
+                    FROM stage s WHERE postings.posting_id = s.posting_id AND NOT s.is_new
+                    AND (s.raw_changed OR s.bands_changed OR s.content_changed)""",
+            )
+            _x(
+                con,
+                """UPDATE posting_versions SET valid_to = $now FROM stage s
+                   WHERE posting_versions.posting_id = s.posting_id AND s.content_changed AND NOT s.is_new
+                   AND posting_versions.valid_to IS NULL""",
+                {"now": now},
+            )
+            _x(
+                con,
+                """INSERT INTO posting_versions SELECT posting_id, title, location, description, content_hash,
+                       $now, NULL, $run FROM stage WHERE content_changed""",
+                {"now": now, "run": run_id},
+            )
+            _x(
+                con,
+                "INSERT INTO posting_raw SELECT posting_id, $now, $run, payload FROM stage WHERE raw_changed",
+                {"now": now, "run": run_id},
+            )
+            self._replace_bands(con, run_id, now, "SELECT posting_id FROM stage WHERE bands_changed")
+            n_bands = con.execute("SELECT count(*) FROM incoming_bands").fetchall()[0][0]
+        finally:
+            con.unregister("incoming")
+            con.unregister("incoming_bands")
+        return WriteCounts(
+            postings=len(pdf),
+            bands=n_bands,
+            new_postings=new,
+            updated_postings=updated,
+            changed_bands=bands_changed,
+        )
+
+    @staticmethod
+    def _replace_bands(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, ids_sql: str) -> None:
+        """Close the current band versions of `ids_sql` postings and insert their new bands."""
+        _x(
+            con,
+            f"""UPDATE pay_band_versions SET valid_to = $now
+                WHERE valid_to IS NULL AND posting_id IN ({ids_sql})""",
+            {"now": now},
+        )
+        _x(
+            con,
+            f"""INSERT INTO pay_band_versions
+                SELECT posting_id, {_BAND_COLS}, $now, NULL, $run FROM incoming_bands
+                WHERE posting_id IN ({ids_sql})""",
+            {"now": now, "run": run_id},
+        )
+
+    @staticmethod
+    def _mark_removed(
+        con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, source: str, board: str
+    ) -> int:
+        return con.execute(
+            """UPDATE postings SET is_active = FALSE, removed_at = $now, removed_run_id = $run
+               WHERE source = $source AND board = $board AND is_active AND last_run_id IS DISTINCT FROM $run""",
+            {"now": now, "run": run_id, "source": source, "board": board},
+        ).fetchall()[0][0]
+
+
+class CrawlLock:
+    """One crawl per database: an flock on '<db>.lock', released by the OS if we die."""
+
+    def __init__(self, db_path: str | Path) -> None:
+        self.path = Path(str(db_path) + ".lock")
+        self._fd: int | None = None
+
+    def __enter__(self) -> CrawlLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 64).decode(errors="replace").strip() or "another process"
+            os.close(fd)
+            raise StoreLocked(
+                f"another paybands crawl (pid {holder}) is already writing to {self.path.with_suffix('')}; "
+                "wait for it to finish"
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
