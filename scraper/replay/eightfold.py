@@ -35,7 +35,11 @@ V2_DETAILS = {"netflix.com": "synth/eightfold/netflix_v2_details.json"}
 # (domain, query, location) -> recorded search page
 PCSX_SEARCH = {
     ("morganstanley.com", "", ""): "real/eightfold/morganstanley_pcsx_search.json",
-    ("morganstanley.com", "engineer", "new york"): "real/eightfold/morganstanley_pcsx_search_engineer_newyork.json",
+    (
+        "morganstanley.com",
+        "engineer",
+        "new york",
+    ): "real/eightfold/morganstanley_pcsx_search_engineer_newyork.json",
 }
 PCSX_DETAILS = {
     "morganstanley.com": [
