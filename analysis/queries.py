@@ -153,7 +153,7 @@ def run_query(
     for p in query.params:
         value = p.convert(params.get(p.name, p.default))
         if value is None:
-            con.execute(f"RESET VARIABLE {p.name}")  # name comes from the header regex, not the user
+            con.execute(f'RESET VARIABLE "{p.name}"')  # name comes from the header regex, not the user
         else:
-            con.execute(f"SET VARIABLE {p.name} = ?", [value])
-    return con.execute(query.sql).pl()
+            con.execute(f'SET VARIABLE "{p.name}" = ?', [value])
+    return con.sql(query.sql).pl()

@@ -28,7 +28,7 @@ WHERE (
         OR list_bool_and(
             list_transform(
                 string_split(lower(trim(getvariable('title'))), ' '),
-                w -> w = '' OR contains(lower(p.title), w)
+                lambda w: w = '' OR contains(lower(p.title), w)
             )
         )
     )

@@ -65,6 +65,8 @@ _COMPANY_KEYS = {"name", "source", "board", "base_url"}
 
 
 def _type_name(types: tuple[type, ...]) -> str:
+    if float in types:  # (int, float): any number will do
+        types = tuple(t for t in types if t is not int)
     return " or ".join(
         {int: "an integer", float: "a number", str: "a string", bool: "true/false"}[t] for t in types
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .config import CompanyConfig, Config
-from .fetch import FetchError, Fetcher
+from .fetch import Fetcher, FetchError
 from .sources import CrawlContext, SourceError, get_source
 from .store import CompanyOutcome, CrawlLock, Store, now_utc
 

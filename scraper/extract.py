@@ -20,9 +20,9 @@ def pay_type_from_context(context: str, title: str = "", department: str = "") -
     Greenhouse and Ashby blurbs often say "for sales roles, the range is OTE":
     that applies only when the posting is a sales role.
     """
-    if _OTE_RE.search(context):
-        if not _CONDITIONAL_OTE_RE.search(context) or _SALES_RE.search(f"{title} {department}"):
-            return "ote"
+    conditional = _CONDITIONAL_OTE_RE.search(context)
+    if _OTE_RE.search(context) and (not conditional or _SALES_RE.search(f"{title} {department}")):
+        return "ote"
     if _TOTAL_RE.search(context):
         return "total"
     if _BASE_RE.search(context):

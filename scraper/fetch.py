@@ -9,8 +9,8 @@ The browser (scraper/browser.py) is used only where a site needs JavaScript.
 from __future__ import annotations
 
 import asyncio
-import time
 import json
+import time
 from dataclasses import dataclass
 from typing import Any, Literal
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .models import PayBand, PayType, Period, Origin
+from .models import Origin, PayBand, PayType, Period
 
 # Working time per year: 40 h x 52 weeks, 5 days x 52 weeks.
 ANNUAL_FACTOR: dict[str, int] = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}

@@ -263,7 +263,7 @@ class Store:
             "failures": errors,
         }
         with self.connection() as con:
-            _x(con, 
+            _x(con,
                 """UPDATE crawl_runs SET finished_at = ?, status = ?, companies = ?, companies_failed = ?,
                    postings = ?, bands = ?, new_postings = ?, updated_postings = ?, removed_postings = ?,
                    changed_bands = ?, requests = ?, errors = ?, summary = ? WHERE run_id = ?""",
@@ -276,7 +276,7 @@ class Store:
 
     def record_company(self, con: duckdb.DuckDBPyConnection, run_id: int, o: CompanyOutcome) -> None:
         c = o.counts
-        _x(con, 
+        _x(con,
             "INSERT INTO crawl_run_companies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run_id, o.company, o.source, o.board, o.status, c.postings, c.bands, c.new_postings,

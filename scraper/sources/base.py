@@ -103,13 +103,20 @@ def first_text(*values: Any) -> str | None:
 
 
 def dedupe_bands(bands: list[PayBand]) -> list[PayBand]:
-    """Structured pay wins; a text band equal to a structured one is the same statement twice."""
+    """Drop repeated statements of the same pay.
+
+    Structured pay wins: a text band with the same numbers as a structured
+    band is the description restating it. Two zones with equal ranges stay two.
+    """
     out: list[PayBand] = []
     seen: set[tuple] = set()
+    structured: set[tuple] = set()
     for b in sorted(bands, key=lambda b: b.origin != "structured"):
-        key = (b.min_amount, b.max_amount, b.currency, b.period)
-        if key in seen:
+        numbers = (b.min_amount, b.max_amount, b.currency, b.period)
+        if (*numbers, b.zone) in seen or (b.origin == "text" and numbers in structured):
             continue
-        seen.add(key)
+        seen.add((*numbers, b.zone))
+        if b.origin == "structured":
+            structured.add(numbers)
         out.append(b)
     return out

@@ -1,0 +1,60 @@
+"""Reports over the database: the terminal pay-range report (HTML report in analysis/html_report.py)."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from scraper.pay import fx_table
+
+from .output import render
+from .queries import run_query
+
+
+def coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per company: postings open, how many state pay, bands by pay type."""
+    return con.sql(
+        """
+        SELECT p.company, any_value(p.source) AS source,
+               count(DISTINCT p.posting_id) AS postings,
+               count(DISTINCT b.posting_id) AS with_pay,
+               count(b.posting_id) AS bands,
+               count(*) FILTER (b.pay_type = 'base') AS base,
+               count(*) FILTER (b.pay_type = 'total') AS total,
+               count(*) FILTER (b.pay_type = 'ote') AS ote,
+               count(*) FILTER (b.pay_type = 'unknown') AS unknown
+        FROM postings p LEFT JOIN pay_bands b USING (posting_id)
+        WHERE p.is_active
+        GROUP BY p.company ORDER BY postings DESC, p.company
+        """
+    ).pl()
+
+
+def last_run(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    rows = con.execute(
+        "SELECT run_id, started_at, status, companies, companies_failed FROM crawl_runs "
+        "WHERE kind = 'crawl' ORDER BY run_id DESC LIMIT 1"
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int = 40) -> str:
+    out: list[str] = []
+    run = last_run(con)
+    if run:
+        run_id, started, status, companies, failed = run
+        out.append(
+            f"paybands report - last crawl #{run_id} {started:%Y-%m-%d %H:%M} UTC, {status}, "
+            f"{companies} companies ({failed} failed)"
+        )
+    out.append(f"USD equivalents at FX rates of {fx_table().as_of}\n")
+    out.append("Coverage (open postings)")
+    out.append(render(coverage(con)))
+    heading = f"Pay ranges{' for ' + repr(title) if title else ''} (top {limit} by annual USD max)"
+    out.append(heading)
+    out.append(render(run_query(con, "pay-ranges", {"title": title, "limit": limit})))
+    out.append(
+        "pay_type: base = base salary; total = total compensation (e.g. Netflix market ranges, not comparable "
+        "to base); ote = on-target earnings (base + commission); unknown = not stated."
+    )
+    return "\n".join(out) + "\n"

@@ -1,0 +1,104 @@
+"""Config validation: every mistake is one clear sentence naming the company or line, before any fetch."""
+
+from __future__ import annotations
+
+import pytest
+
+from scraper.config import ConfigError, load_config
+
+GOOD_COMPANY = '[[company]]\nname = "Anthropic"\nsource = "greenhouse"\nboard = "anthropic"\n'
+
+BAD = [
+    ("unknown top-level key", "[crawling]\nx = 1\n" + GOOD_COMPANY, "unknown top-level key(s) crawling"),
+    ("unknown crawl key", "[crawl]\nper_host_delay = 1\n" + GOOD_COMPANY, "unknown key 'per_host_delay'"),
+    ("wrong crawl type", '[crawl]\ntimeout_s = "30"\n' + GOOD_COMPANY, "timeout_s must be a number"),
+    ("bool is not int", "[crawl]\nper_host_concurrency = true\n" + GOOD_COMPANY, "must be an integer"),
+    ("zero concurrency", "[crawl]\nper_host_concurrency = 0\n" + GOOD_COMPANY, "at least 1"),
+    (
+        "unknown source",
+        '[[company]]\nname = "X"\nsource = "monster"\nboard = "x"\n',
+        "company 'X' has an unknown source 'monster'",
+    ),
+    ("missing board", '[[company]]\nname = "X"\nsource = "lever"\n', "company 'X' needs a board"),
+    ("empty board", '[[company]]\nname = "X"\nsource = "lever"\nboard = " "\n', "company 'X' needs a board"),
+    (
+        "board not a string",
+        '[[company]]\nname = "X"\nsource = "lever"\nboard = 3\n',
+        "company 'X' needs a board",
+    ),
+    ("missing name", '[[company]]\nsource = "lever"\nboard = "x"\n', "[[company]] #1 needs a name"),
+    (
+        "unknown company key",
+        GOOD_COMPANY + 'boardd = "x"\n',
+        "company 'Anthropic' has an unknown key 'boardd'",
+    ),
+    ("ftp base_url", GOOD_COMPANY + 'base_url = "ftp://example.com"\n', "must be an http:// or https:// URL"),
+    (
+        "javascript base_url",
+        GOOD_COMPANY + 'base_url = "javascript:alert(1)"\n',
+        "must be an http:// or https:// URL",
+    ),
+    ("base_url not a string", GOOD_COMPANY + "base_url = 5\n", "base_url must be a string"),
+    ("duplicate name", GOOD_COMPANY + GOOD_COMPANY.replace('"anthropic"', '"other"'), "listed twice"),
+    (
+        "duplicate board",
+        GOOD_COMPANY + GOOD_COMPANY.replace('"Anthropic"', '"Other"'),
+        "same greenhouse board",
+    ),
+    ("no companies", "[crawl]\ntimeout_s = 3\n", "lists no [[company]]"),
+    ("toml syntax", GOOD_COMPANY + "name = \n", "TOML syntax error"),
+    ("company not array", '[company]\nname = "X"\n', "[[company]] tables"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "message"), BAD, ids=[b[0] for b in BAD])
+def test_bad_config_is_a_clear_error(tmp_path, case, text, message):
+    path = tmp_path / "companies.toml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert message in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_toml_error_names_the_line(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(GOOD_COMPANY + "\n\nboard = = 3\n")
+    with pytest.raises(ConfigError, match=r"line 7"):
+        load_config(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_defaults_and_overrides(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text(
+        '[crawl]\nper_host_delay_s = 0\nuser_agent = "me (contact: a@b.c)"\n'
+        + GOOD_COMPANY
+        + 'base_url = "http://127.0.0.1:9/"\n'
+    )
+    cfg = load_config(path)
+    assert (
+        cfg.crawl.per_host_delay_s == 0 and cfg.crawl.per_host_concurrency == 2 and cfg.crawl.timeout_s == 30
+    )
+    assert cfg.crawl.user_agent == "me (contact: a@b.c)"
+    (company,) = cfg.companies
+    assert (company.name, company.source, company.board, company.base_url) == (
+        "Anthropic",
+        "greenhouse",
+        "anthropic",
+        "http://127.0.0.1:9",
+    )
+
+
+def test_shipped_configs_are_valid():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    live = load_config(root / "companies.toml")
+    assert {c.source for c in live.companies} >= {"greenhouse", "lever", "ashby"}
+    demo = load_config(root / "demo" / "replay.toml")
+    assert all(c.base_url and c.base_url.startswith("http://127.0.0.1") for c in demo.companies)
