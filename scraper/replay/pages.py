@@ -39,7 +39,9 @@ def _serve(base: Path, relative: str) -> ReplayResponse | None:
 
 
 def _not_found(what: str) -> ReplayResponse:
-    return ReplayResponse.html(f"<!doctype html><title>Not found</title><h1>{html.escape(what)} not found</h1>", 404)
+    return ReplayResponse.html(
+        f"<!doctype html><title>Not found</title><h1>{html.escape(what)} not found</h1>", 404
+    )
 
 
 # -- recorded static pages ------------------------------------------------------------------
