@@ -1,0 +1,173 @@
+"""SmartRecruiters public Posting API (api.smartrecruiters.com/v1).
+
+Quirks kept here:
+
+- An unknown company id answers HTTP 200 with `totalFound: 0` and no
+  postings, exactly like a company with nothing open; that is reported as a
+  failed board ("no postings: ..."), never as a successful empty crawl.
+- The list (`GET /v1/companies/{id}/postings?limit=100&offset=`) has no text:
+  one `GET /v1/companies/{id}/postings/{postingId}` per posting returns
+  `jobAd.sections` (companyDescription, jobDescription, qualifications,
+  additionalInformation), each `{title, text}` with entity-encoded HTML.
+  Pay is text in those sections, or a `compensation` object (min/max/currency,
+  a period when given) on postings that carry one; no recording shows that
+  object, so it is read leniently.
+- `limit` is clamped to 100 by the server; paging stops at `totalFound`, a
+  short or empty page, a page with nothing new, or MAX_PAGES.
+- `department.id` is a string in the list and a number in the detail.
+- Detail calls run concurrently (bounded by the fetcher's per-host
+  politeness). A failing detail keeps the posting's list data; when more than
+  half fail the board fails, so a blocked detail API cannot blank stored
+  descriptions and bands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+from ..extract import pay_type_from_context, text_bands
+from ..fetch import FetchError
+from ..models import PayBand, Posting, Remote
+from ..salary import structured_band
+from ..text import html_to_text
+from . import register
+from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+
+PAGE_SIZE = 100  # the server's own maximum
+MAX_PAGES = 100  # 10,000 postings: a guard against a server that ignores `offset`
+SECTIONS = ("companyDescription", "jobDescription", "qualifications", "additionalInformation")
+
+
+@register
+class SmartRecruiters(Source):
+    name = "smartrecruiters"
+    default_base_url = "https://api.smartrecruiters.com"
+    board_help = "the company id in jobs.smartrecruiters.com/{id}"
+
+    async def crawl(self, ctx: CrawlContext) -> list[Posting]:
+        url = f"{self.base_url}/v1/companies/{quote(self.company.board, safe='')}/postings"
+        items = await self._list(ctx, url)
+
+        async def detail(item: dict[str, Any]) -> dict[str, Any]:
+            data = await ctx.fetcher.get_json(f"{url}/{quote(str(item['id']), safe='')}")
+            if not isinstance(data, dict):
+                raise SourceError(f"{url}/{item['id']} did not return a SmartRecruiters posting")
+            return data
+
+        results = await asyncio.gather(*(detail(item) for item in items), return_exceptions=True)
+        failed: list[BaseException] = []
+        postings: list[Posting] = []
+        for item, result in zip(items, results, strict=True):
+            if isinstance(result, FetchError) and result.kind == "budget":
+                raise result  # the run is out of requests: nothing more will work
+            if isinstance(result, FetchError | SourceError):
+                failed.append(result)
+                result = None
+            elif isinstance(result, BaseException):
+                raise result  # a bug or a cancellation, not a detail failure
+            postings.append(self.parse_posting(item, result))
+        if failed and len(failed) * 2 > len(items):
+            raise SourceError(
+                f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}"
+            )
+        return postings
+
+    async def _list(self, ctx: CrawlContext, url: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        offset = 0
+        for _ in range(MAX_PAGES):
+            data = await ctx.fetcher.get_json(url, params={"limit": PAGE_SIZE, "offset": offset})
+            if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+                raise SourceError(f"{url} did not return a SmartRecruiters posting list")
+            total = data.get("totalFound") if isinstance(data.get("totalFound"), int) else None
+            batch = data["content"]
+            if offset == 0 and not batch:
+                raise SourceError(
+                    f"no postings: SmartRecruiters company id {self.company.board!r} "
+                    "is unknown or has no open postings"
+                )
+            new = 0
+            for item in batch:
+                pid = str(item.get("id") or "") if isinstance(item, dict) else ""
+                if pid and pid not in seen:
+                    seen.add(pid)
+                    items.append({**item, "id": pid})
+                    new += 1
+            offset += len(batch)
+            if len(batch) < PAGE_SIZE or not new or (total is not None and offset >= total):
+                break
+        return items
+
+    def parse_posting(self, item: dict[str, Any], detail: dict[str, Any] | None) -> Posting:
+        merged = {**item, **(detail or {})}
+        title = first_text(merged.get("name")) or ""
+        department = _label(merged.get("department"))
+        job_ad = merged.get("jobAd") if isinstance(merged.get("jobAd"), dict) else {}
+        sections = job_ad.get("sections") if isinstance(job_ad.get("sections"), dict) else {}
+        parts = []
+        for key in SECTIONS:
+            section = sections.get(key)
+            if isinstance(section, dict):
+                text = html_to_text(section.get("text"))
+                if text:
+                    parts.append(f"{first_text(section.get('title')) or ''}\n{text}".strip())
+        description = "\n\n".join(parts)
+        bands: list[PayBand] = []
+        comp = merged.get("compensation")
+        if isinstance(comp, dict):
+            band = _compensation_band(comp, title, department or "")
+            if band is not None:
+                bands.append(band)
+        bands.extend(text_bands(description))
+        location = merged.get("location") if isinstance(merged.get("location"), dict) else {}
+        company = merged.get("company") if isinstance(merged.get("company"), dict) else {}
+        public_id = first_text(company.get("identifier")) or self.company.board
+        return self.posting(
+            merged["id"],
+            title,
+            merged,
+            url=first_text(merged.get("postingUrl"))
+            or f"https://jobs.smartrecruiters.com/{quote(public_id, safe='')}/{merged['id']}",
+            location=first_text(
+                location.get("fullLocation"),
+                ", ".join(str(location[k]) for k in ("city", "region", "country") if location.get(k)),
+            ),
+            department=department,
+            employment_type=_label(merged.get("typeOfEmployment")),
+            remote=_remote(location),
+            posted_at=parse_datetime(merged.get("releasedDate")),
+            description=description or None,
+            bands=dedupe_bands(bands),
+        )
+
+
+def _label(value: Any) -> str | None:
+    return first_text(value.get("label")) if isinstance(value, dict) else None
+
+
+def _remote(location: dict[str, Any]) -> Remote | None:
+    if location.get("remote") is True:
+        return "remote"
+    if location.get("hybrid") is True:
+        return "hybrid"
+    if location.get("remote") is False and location.get("hybrid") is False:
+        return "onsite"  # both flags stated false: on site
+    return None
+
+
+def _compensation_band(comp: dict[str, Any], title: str, department: str) -> PayBand | None:
+    # Unrecorded shape: min/max/currency, and a period under one of these names when given.
+    period = next((comp[k] for k in ("period", "interval", "frequency") if comp.get(k)), None)
+    if isinstance(period, dict):
+        period = period.get("id") or period.get("label")
+    return structured_band(
+        comp.get("min"),
+        comp.get("max"),
+        comp.get("currency") or "USD",
+        period,
+        pay_type=pay_type_from_context(str(comp.get("type") or ""), title, department),
+        source_text=f"compensation {comp}"[:500],
+    )

@@ -1,0 +1,175 @@
+"""Workday career sites ({tenant}.wd{N}.myworkdayjobs.com/{site}).
+
+Config: `board = "{tenant}/{site}"` and `base_url = "https://{tenant}.wd{N}.myworkdayjobs.com"`;
+there is no default host because the data-center number N differs per tenant.
+
+Quirks kept here:
+
+- The list is `POST /wday/cxs/{tenant}/{site}/jobs` with all four body fields;
+  `limit` above 20 is an HTTP 400, so pages are 20.
+- `total` is filled on the first page only (later pages say 0), and an
+  unfiltered board may cap it at 2000: paging stops at the first page's total
+  when it is below the cap, otherwise at a short or empty page, a page with
+  nothing new, or MAX_PAGES.
+- The list has no description or pay: one `GET /wday/cxs/{tenant}/{site}{externalPath}`
+  per posting returns `jobPostingInfo` (`jobDescription` HTML, where tenants
+  such as NVIDIA write "The base salary range is 148,000 USD - 235,750 USD";
+  `payRange` on tenants that fill it; no recording shows its shape, so it is
+  read leniently).
+- `postedOn` is relative text ("Posted 30+ Days Ago"); `startDate` is the date.
+- The posting id is the suffix of the `externalPath` slug ("..._JR2017740-1"):
+  unlike `jobReqId` it is unique when one requisition is posted twice.
+- Detail calls run concurrently (bounded by the fetcher's per-host
+  politeness). A failing detail keeps the posting's list data; when more than
+  half fail the board fails, so a blocked detail API cannot blank stored
+  descriptions and bands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+from ..extract import pay_type_from_context, text_bands
+from ..fetch import FetchError
+from ..models import PayBand, Posting
+from ..salary import structured_band
+from ..text import html_to_text
+from . import register
+from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+
+PAGE_SIZE = 20  # Workday answers 400 above this
+TOTAL_CAP = 2000  # an unfiltered `total` of 2000 means "at least"
+MAX_PAGES = 250  # 5,000 postings: a guard against a server that ignores `offset`
+
+
+@register
+class Workday(Source):
+    name = "workday"
+    default_base_url = ""  # the host carries the tenant and its wdN data center: base_url is required
+    board_help = (
+        '"{tenant}/{site}" from {tenant}.wdN.myworkdayjobs.com/{site}, with base_url set to that host'
+    )
+
+    async def crawl(self, ctx: CrawlContext) -> list[Posting]:
+        tenant, site = self._tenant_site()
+        api = f"{self.base_url}/wday/cxs/{quote(tenant, safe='')}/{quote(site, safe='')}"
+        items = await self._list(ctx, f"{api}/jobs")
+
+        async def detail(item: dict[str, Any]) -> dict[str, Any]:
+            data = await ctx.fetcher.get_json(f"{api}{item['externalPath']}")
+            if not isinstance(data, dict):
+                raise SourceError(f"{api}{item['externalPath']} did not return a Workday job")
+            return data
+
+        results = await asyncio.gather(*(detail(item) for item in items), return_exceptions=True)
+        failed: list[BaseException] = []
+        postings: list[Posting] = []
+        for item, result in zip(items, results, strict=True):
+            if isinstance(result, FetchError) and result.kind == "budget":
+                raise result  # the run is out of requests: nothing more will work
+            if isinstance(result, FetchError | SourceError):
+                failed.append(result)
+                result = None
+            elif isinstance(result, BaseException):
+                raise result  # a bug or a cancellation, not a detail failure
+            postings.append(self.parse_job(item, result, site))
+        if failed and len(failed) * 2 > len(items):
+            raise SourceError(
+                f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}"
+            )
+        return postings
+
+    def _tenant_site(self) -> tuple[str, str]:
+        if not self.base_url:
+            raise SourceError(
+                f"workday board {self.company.board!r} needs base_url = "
+                '"https://{tenant}.wdN.myworkdayjobs.com" (the host of the careers site)'
+            )
+        parts = [p.strip() for p in self.company.board.strip("/").split("/")]
+        if len(parts) != 2 or not all(parts):
+            raise SourceError(f'workday board must be "{{tenant}}/{{site}}", not {self.company.board!r}')
+        return parts[0], parts[1]
+
+    async def _list(self, ctx: CrawlContext, url: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        total: int | None = None
+        offset = 0
+        for page in range(MAX_PAGES):
+            body = {"appliedFacets": {}, "limit": PAGE_SIZE, "offset": offset, "searchText": ""}
+            data = await ctx.fetcher.post_json(url, body)
+            if not isinstance(data, dict) or not isinstance(data.get("jobPostings"), list):
+                raise SourceError(f"{url} did not return a Workday job list")
+            if page == 0:  # later pages say total 0
+                total = data.get("total") if isinstance(data.get("total"), int) else None
+            batch = data["jobPostings"]
+            new = 0
+            for item in batch:
+                path = item.get("externalPath") if isinstance(item, dict) else None
+                if isinstance(path, str) and path.startswith("/") and path not in seen:
+                    seen.add(path)
+                    items.append(item)
+                    new += 1
+            offset += len(batch)
+            if len(batch) < PAGE_SIZE or not new:
+                break
+            if total and total < TOTAL_CAP and offset >= total:
+                break
+        return items
+
+    def parse_job(self, item: dict[str, Any], detail: dict[str, Any] | None, site: str) -> Posting:
+        info = detail.get("jobPostingInfo") if isinstance(detail, dict) else None
+        info = info if isinstance(info, dict) else {}
+        path = item["externalPath"]
+        slug = path.rstrip("/").rsplit("/", 1)[-1]
+        external_id = slug.rsplit("_", 1)[-1] if "_" in slug else path
+        title = first_text(info.get("title"), item.get("title")) or ""
+        description = html_to_text(info.get("jobDescription"))
+        extra = [x for x in info.get("additionalLocations") or [] if isinstance(x, str)]
+        location = "; ".join(x for x in [first_text(info.get("location")), *extra] if x) or first_text(
+            item.get("locationsText")
+        )
+        bands: list[PayBand] = []
+        pay = info.get("payRange")
+        if isinstance(pay, str):
+            bands.extend(text_bands(pay))
+        elif isinstance(pay, dict):
+            band = _pay_range_band(pay, title)
+            if band is not None:
+                bands.append(band)
+        bands.extend(text_bands(description))
+        return self.posting(
+            external_id,
+            title,
+            {**item, **detail} if isinstance(detail, dict) else item,
+            url=first_text(info.get("externalUrl")) or f"{self.base_url}/{site}{path}",
+            location=location,
+            employment_type=first_text(info.get("timeType")),
+            remote="remote" if location and "remote" in location.lower() else None,
+            posted_at=parse_datetime(info.get("startDate")),
+            description=description or None,
+            bands=dedupe_bands(bands),
+        )
+
+
+def _pay_range_band(pay: dict[str, Any], title: str) -> PayBand | None:
+    # No recorded payRange exists; accept the key spellings Workday uses for money elsewhere.
+    def pick(*keys: str) -> Any:
+        return next((pay[k] for k in keys if pay.get(k) not in (None, "")), None)
+
+    currency, interval = pick("currency", "currencyCode"), pick("frequency", "interval", "period")
+    if isinstance(currency, dict):
+        currency = currency.get("descriptor") or currency.get("id")
+    if isinstance(interval, dict):
+        interval = interval.get("descriptor") or interval.get("id")
+    # No period stated: no band (an hourly range read as yearly would be wrong by 2080x).
+    return structured_band(
+        pick("min", "minimum", "minimumAmount", "from"),
+        pick("max", "maximum", "maximumAmount", "to"),
+        currency if isinstance(currency, str) and currency else "USD",
+        interval,
+        pay_type=pay_type_from_context(str(pick("descriptor", "label") or ""), title),
+        source_text=f"payRange {pay}"[:500],
+    )
