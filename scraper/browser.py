@@ -72,15 +72,23 @@ POLL_INTERVAL_S = 0.2
 
 
 class BrowserError(SourceError):
-    """No browser, or the browser failed in a way that is not one page's fault."""
+    """The browser failed on a page (a crash, a network error it reports)."""
+
+
+class BrowserUnavailable(BrowserError):
+    """No Chromium, or it would not start: every page of the crawl would fail the same way."""
 
 
 class RenderTimeout(SourceError):
-    """The page loaded but what we waited for never appeared. `html` is what it showed by then."""
+    """The page did not load, or what we waited for never appeared.
 
-    def __init__(self, message: str, html: str = "") -> None:
+    `html` and `responses` are what the page showed and fetched by then (a caller may still use them).
+    """
+
+    def __init__(self, message: str, html: str = "", responses: list[CapturedResponse] | None = None) -> None:
         super().__init__(message)
         self.html = html
+        self.responses = responses or []
 
 
 @dataclass(slots=True, frozen=True)
@@ -125,9 +133,9 @@ def find_chromium(playwright_path: str | None = None) -> str | None:
 def chromium_or_error(playwright_path: str | None = None) -> str:
     path = find_chromium(playwright_path)
     if path is None:
-        raise BrowserError(f"this site needs a browser and no Chromium was found: {INSTALL_HINT}")
+        raise BrowserUnavailable(f"this site needs a browser and no Chromium was found: {INSTALL_HINT}")
     if not _executable(path):
-        raise BrowserError(f"PAYBANDS_CHROMIUM={path!r} is not an executable file; {INSTALL_HINT}")
+        raise BrowserUnavailable(f"PAYBANDS_CHROMIUM={path!r} is not an executable file; {INSTALL_HINT}")
     return path
 
 
@@ -194,7 +202,9 @@ class BrowserPool:
                 viewport={"width": 1280, "height": 900},
             )
         except PlaywrightError as exc:
-            raise BrowserError(f"could not start Chromium ({self.executable}): {_first_line(exc)}") from None
+            raise BrowserUnavailable(
+                f"could not start Chromium ({self.executable}): {_first_line(exc)}; {INSTALL_HINT}"
+            ) from None
         self._context.set_default_navigation_timeout(timeout_ms)
         self._context.set_default_timeout(timeout_ms)
         await self._context.route("**/*", self._route)
@@ -239,13 +249,13 @@ class BrowserPool:
         url: str,
         wait_for_selector: str | None = None,
         *,
-        ready: Callable[[str], bool] | None = None,
+        ready: Callable[[str, list[CapturedResponse]], bool] | None = None,
         wait_s: float | None = None,
     ) -> Rendered:
         """Load `url`, run its scripts, return (html, JSON responses the page fetched).
 
         `wait_for_selector` (CSS, matched when attached, e.g. a <script>) or `ready` (a predicate on
-        the page's HTML, polled) say when the page is done; either must hold within `wait_s` (default
+        the page's HTML and the JSON captured so far, polled) say when the page is done; either must hold within `wait_s` (default
         `timeout_s`) or RenderTimeout is raised. With neither, the page is read once the network is
         quiet (or `wait_s` passed).
         """
@@ -253,7 +263,7 @@ class BrowserPool:
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         if self.closed or self._context is None:
-            raise BrowserError("the browser was already closed")
+            raise BrowserUnavailable("the browser was already closed")
         wait_s = self.settings.timeout_s if wait_s is None else wait_s
         async with self._slots:
             page = await self._take_page()
@@ -285,7 +295,7 @@ class BrowserPool:
                         kind, url, f"{url} answered HTTP {response.status} in the browser", response.status
                     )
                 try:
-                    await self._wait(page, url, wait_for_selector, ready, wait_s)
+                    await self._wait(page, url, wait_for_selector, ready, wait_s, captured)
                     html = await page.content()
                 except PlaywrightError as exc:
                     raise BrowserError(f"{url} failed in the browser: {_first_line(exc)}") from None
@@ -306,9 +316,11 @@ class BrowserPool:
         page: Page,
         url: str,
         selector: str | None,
-        ready: Callable[[str], bool] | None,
+        ready: Callable[[str, list[CapturedResponse]], bool] | None,
         wait_s: float,
+        captured: list[CapturedResponse],
     ) -> None:
+        from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
         deadline = time.monotonic() + wait_s
@@ -320,15 +332,21 @@ class BrowserPool:
                 raise RenderTimeout(
                     f"{url}: the page's scripts did not render {selector!r} within {wait_s:g}s",
                     await _content(page),
+                    list(captured),
                 ) from None
         if ready is not None:
             while True:
-                html = await page.content()
-                if ready(html):
+                try:
+                    html = await page.content()
+                except PlaywrightError:  # mid-navigation (a script redirect): look again next poll
+                    html = ""
+                if html and ready(html, captured):
                     break
                 if time.monotonic() >= deadline:
                     raise RenderTimeout(
-                        f"{url}: the page's scripts did not render what we wait for within {wait_s:g}s", html
+                        f"{url}: the page's scripts did not render what we wait for within {wait_s:g}s",
+                        html,
+                        list(captured),
                     )
                 await asyncio.sleep(POLL_INTERVAL_S)
         if not selector and ready is None:

@@ -14,14 +14,19 @@ engines. What publishers get wrong, and what this module tolerates:
   a full IRI (`http://schema.org/JobPosting`);
 - the fields: `identifier` as a PropertyValue, a string or a number;
   `jobLocation` as one Place or a list, `addressCountry` as a code, a name,
-  or a Country whose `name` is a list; `employmentType` string or list;
+  or a Country whose `name` is a list, every Place carrying the same address
+  while their names differ (Meta); `employmentType` string or list;
   `datePosted` as "2026-4-1"; a `description` that is HTML, entity-escaped
-  HTML or has literal "\\n" sequences; `salaryCurrency` holding a whole pay
+  HTML (or both mixed, mynavi) or has literal "\\n" sequences; `salaryCurrency` holding a whole pay
   statement ("USD $190,000.00 - USD $200,000.00 /Yr.", iCIMS);
 - pay: `baseSalary` (posted pay) and `estimatedSalary` (the publisher's
   estimate: kept, flagged `is_estimate`). Where the posting states no pay, the
   text normalizer reads the description; where a page has no JobPosting at all
   (talentclue ships an empty JSON-LD script) the page text is read instead.
+
+Each posting's raw payload is its JobPosting object as published, plus one
+key, `paybands:pageUrl` (the page it was found on), so that `paybands
+reparse` can re-derive it offline with the same id.
 
 Hostile input (a 1000-deep nesting, a 10 MB block, a `</script>` inside a
 string) yields fewer postings, never an exception: every walk is iterative and
@@ -52,6 +57,9 @@ MAX_WALK_NODES = 200_000  # JSON values visited per block while looking for post
 MAX_WALK_DEPTH = 64  # postings sit within a few levels of the top; deeper is junk or an attack
 MAX_POSTINGS_PER_PAGE = 500
 MAX_TEXT_CHARS = 200_000  # page text handed to the pay normalizer
+# Added to each stored raw JobPosting: the page it came from. A posting with neither identifier
+# nor url is known by that page's URL, and `paybands reparse` must find the same id again.
+PAGE_URL_KEY = "paybands:pageUrl"
 
 _LD_TYPE_RE = re.compile(r"^\s*application/ld\+json\s*(;.*)?$", re.IGNORECASE)
 # String-aware repairs: a JSON string is matched first and kept; only what lies outside strings
@@ -67,6 +75,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WRAPPER_RE = re.compile(r"^\s*(?://\s*)?(?:<!--|<!\[CDATA\[)|(?://\s*)?(?:-->|\]\]>)\s*$")
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _CURRENCY_CODE_RE = re.compile(r"^[A-Za-z]{3}$")
+_ESCAPED_TAG_RE = re.compile(r"&(?:amp;){0,2}lt;(/?[a-zA-Z][a-zA-Z0-9]*\s*/?)&(?:amp;){0,2}gt;")
 _SCHEMA_PREFIX_RE = re.compile(r"^(?:https?://schema\.org/|schema:)", re.IGNORECASE)
 
 
@@ -205,7 +214,7 @@ def read_job_posting(obj: dict[str, Any], page_url: str | None = None) -> JobPos
         url = urljoin(page_url, url)
     org = obj.get("hiringOrganization")
     return JobPostingLD(
-        raw=_dump(obj),
+        raw=_dump(_with_page_url(obj, page_url)),
         title=_title(obj.get("title")) or _title(obj.get("name")),
         identifier=_identifier(obj.get("identifier")),
         url=url or page_url,
@@ -254,6 +263,13 @@ def parse_date(value: Any) -> datetime | None:
         return datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC)
     except ValueError:
         return None
+
+
+def _with_page_url(obj: dict[str, Any], page_url: str | None) -> dict[str, Any]:
+    """The object as published plus the page it was found on (provenance, and the id of last resort)."""
+    if not page_url or obj.get(PAGE_URL_KEY) == page_url:
+        return obj
+    return {**obj, PAGE_URL_KEY: page_url}
 
 
 def _dump(obj: Any) -> str:
@@ -307,18 +323,14 @@ def _names(value: Any) -> list[str]:
 
 
 def _locations(value: Any) -> list[str]:
-    places = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for place in places[:500]:
-        if isinstance(place, str):
-            label = first_text(place)
-        elif isinstance(place, dict):
-            label = _place_label(place)
-        else:
-            label = None
-        if label:
-            out.append(label)
-    return out
+    """One label per Place ("City, Region, Country"), in order, without repeats."""
+    places = [p for p in (value if isinstance(value, list) else [value])[:500] if isinstance(p, dict | str)]
+    labels = [first_text(p) if isinstance(p, str) else _place_label(p) for p in places]
+    names = [first_text(*_names(p)) if isinstance(p, dict) else None for p in places]
+    # Meta's markup gives every Place the first Place's address; the names are the real cities.
+    if len(places) > 1 and all(names) and len(set(names)) > len(set(labels)):
+        labels = names
+    return list(dict.fromkeys(label for label in labels if label))
 
 
 def _place_label(place: dict[str, Any]) -> str | None:
@@ -359,8 +371,10 @@ def _description(value: Any) -> str:
         return ""
     # JSON that was escaped twice leaves literal "\n" in the text (Neura Robotics' board).
     text = text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\t", " ")
-    escaped = "&lt;" in text and "<" not in text  # entity-escaped HTML: unescape before parsing
-    return html_to_text(text, unescape_first=escaped)
+    # Simple tags escaped once or twice among real ones (mynavi: "&amp;lt;br&amp;gt;") become tags.
+    text = _ESCAPED_TAG_RE.sub(r"<\1>", text)
+    # A fully entity-escaped description ("&lt;p class=&quot;x&quot;&gt;"): unescape, then parse.
+    return html_to_text(text, unescape_first="&lt;" in text and "<" not in text)
 
 
 # -- pages ----------------------------------------------------------------------------------
@@ -381,20 +395,27 @@ def page_text_posting(markup: str | LexborHTMLParser, page_url: str | None = Non
         return None
     root = tree.css_first("main, [role=main], article")
     text = html_to_text(root.html if root is not None else tree.html)
-    bands = dedupe_bands(text_bands(text[:MAX_TEXT_CHARS]))
-    if not bands:
+    if not text_bands(text[:MAX_TEXT_CHARS]):
         return None
     url = _meta(tree, "og:url") or _canonical(tree)
     url = urljoin(page_url, url) if url and page_url else (url or page_url)
-    raw = {"@type": "WebPage", "name": title, "url": url, "note": "no JobPosting; pay read from page text"}
+    # No JobPosting to keep as the raw payload: keep what the posting was read from instead.
+    page = {"@type": "WebPage", "name": title, "url": url, "text": text[:MAX_TEXT_CHARS]}
+    return read_text_page(page, page_url)
+
+
+def read_text_page(page: dict[str, Any], page_url: str | None = None) -> JobPostingLD:
+    """A posting from a stored {"@type": "WebPage", name, url, text} (see page_text_posting)."""
+    text = page.get("text") if isinstance(page.get("text"), str) else ""
+    url = _first_str(page.get("url")) or page_url
     return JobPostingLD(
-        raw=_dump(raw),
-        title=title,
+        raw=_dump(_with_page_url(page, page_url)),
+        title=first_text(page.get("name")),
         identifier=None,
         url=url,
         date_posted=None,
         description=text,
-        bands=bands,
+        bands=dedupe_bands(text_bands(text[:MAX_TEXT_CHARS])),
     )
 
 
@@ -412,7 +433,7 @@ def _meta(tree: LexborHTMLParser, prop: str) -> str | None:
     for node in tree.css("meta"):
         attrs = node.attributes
         if (attrs.get("property") or attrs.get("name") or "").strip().lower() == prop:
-            return first_text(htmllib.unescape(attrs.get("content") or ""))
+            return first_text(attrs.get("content"))  # lexbor already decoded the entities
     return None
 
 
