@@ -16,7 +16,7 @@ from .store import CompanyOutcome, CrawlLock, Store, now_utc
 RunStatus = Literal["ok", "partial", "failed"]
 
 # Exit codes for cron (documented in README): 0 all ok, 3 some failed, 4 nothing crawled.
-EXIT_OK, EXIT_PARTIAL, EXIT_FAILED, EXIT_LOCKED, EXIT_CONFIG = 0, 3, 4, 5, 2
+EXIT_OK, EXIT_PARTIAL, EXIT_FAILED, EXIT_LOCKED, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 3, 4, 5, 2, 130
 
 
 @dataclass(slots=True)
@@ -69,8 +69,12 @@ async def _crawl_company(
     return outcome
 
 
-async def run_crawl_async(config: Config, store: Store, progress: Progress | None = None) -> RunResult:
+async def run_crawl_async(
+    config: Config, store: Store, progress: Progress | None = None, started: list[int] | None = None
+) -> RunResult:
     run_id = await asyncio.to_thread(store.begin_run, "crawl", str(config.path) if config.path else None)
+    if started is not None:
+        started.append(run_id)
     result = RunResult(run_id=run_id, status="ok")
     gate = asyncio.Semaphore(config.crawl.company_concurrency)
     writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paybands-store")
@@ -107,4 +111,12 @@ def run_crawl(config: Config, db_path: str, progress: Progress | None = None) ->
     """Crawl every company of `config` into the database at `db_path` (holding the crawl lock)."""
     with CrawlLock(db_path):
         store = Store(db_path)
-        return asyncio.run(run_crawl_async(config, store, progress))
+        started: list[int] = []
+        try:
+            return asyncio.run(run_crawl_async(config, store, progress, started))
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            # Companies already written stay committed; the run says it did not finish.
+            if started:
+                store.mark_run_incomplete(started[0], "interrupted (SIGINT/SIGTERM)")
+            store.close()
+            raise KeyboardInterrupt from None

@@ -387,6 +387,47 @@ class Store:
             changed_bands=bands_changed,
         )
 
+    def reparse_bands(self, run_id: int, postings: Sequence[Posting]) -> int:
+        """Replace the bands of `postings` where re-parsing changed them; returns postings changed.
+
+        Nothing else moves (no last_seen, no removals): a reparse is not a crawl.
+        """
+        pdf, bdf = postings_frames(postings)
+        now = now_utc()
+        with self.connection() as con:
+            _x(con, "BEGIN")
+            try:
+                con.register("incoming", pdf.select("posting_id", "band_hash"))
+                con.register("incoming_bands", bdf)
+                _x(
+                    con,
+                    """CREATE OR REPLACE TEMP TABLE stage AS SELECT i.posting_id, i.band_hash FROM incoming i
+                       JOIN postings e USING (posting_id) WHERE e.band_hash IS DISTINCT FROM i.band_hash""",
+                )
+                changed = con.execute("SELECT count(*) FROM stage").fetchall()[0][0]
+                self._replace_bands(con, run_id, now, "SELECT posting_id FROM stage")
+                _x(
+                    con,
+                    """UPDATE postings SET band_hash = s.band_hash FROM stage s
+                       WHERE postings.posting_id = s.posting_id""",
+                )
+                _x(con, "COMMIT")
+            except BaseException:
+                _x(con, "ROLLBACK")
+                raise
+            finally:
+                con.unregister("incoming")
+                con.unregister("incoming_bands")
+        return int(changed)
+
+    def mark_run_incomplete(self, run_id: int, reason: str) -> None:
+        with self.connection() as con:
+            _x(
+                con,
+                "UPDATE crawl_runs SET status = 'incomplete', finished_at = ?, errors = ? WHERE run_id = ?",
+                [now_utc(), json.dumps([{"company": None, "kind": "interrupted", "error": reason}]), run_id],
+            )
+
     @staticmethod
     def _replace_bands(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, ids_sql: str) -> None:
         """Close the current band versions of `ids_sql` postings and insert their new bands."""

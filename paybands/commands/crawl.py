@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from pathlib import Path
 
 import click
 
+from analysis.enrich import refresh_database
 from scraper.config import ConfigError, load_config
-from scraper.crawl import EXIT_CONFIG, EXIT_LOCKED, RunResult, run_crawl
+from scraper.crawl import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, RunResult, run_crawl
 from scraper.store import CompanyOutcome, StoreError, StoreLocked
 
 from ..cli import cli
@@ -65,6 +67,10 @@ def summary_lines(result: RunResult) -> list[str]:
     return lines
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 @cli.command("crawl")
 @click.option(
     "--config",
@@ -81,7 +87,8 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
 
     Progress goes to stderr, a summary at the end. Exit codes for cron:
     0 all companies crawled, 3 some failed (the rest stored), 4 nothing
-    could be crawled, 2 bad config or usage, 5 another crawl holds the database.
+    could be crawled, 2 bad config or usage, 5 another crawl holds the
+    database, 130 interrupted (what was stored stays).
 
     \b
     Example:
@@ -96,19 +103,21 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
     progress = _Progress(len(config.companies), quiet)
     if not quiet:
         click.echo(f"crawling {len(config.companies)} companies into {db_path}", err=True)
+    signal.signal(signal.SIGTERM, _interrupt)  # cron/systemd stop: finish the write in progress, mark the run
     try:
         result = run_crawl(config, str(db_path), progress)
+    except KeyboardInterrupt:
+        click.echo("Interrupted: companies already stored are kept; the run is marked incomplete.", err=True)
+        sys.exit(EXIT_INTERRUPTED)
     except StoreLocked as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     try:
-        from analysis.taxonomy import refresh_taxonomy
-    except ImportError:  # taxonomy not installed yet in this build
-        refresh_taxonomy = None
-    if refresh_taxonomy is not None:
-        refresh_taxonomy(str(db_path))
+        refresh_database(db_path)
+    except StoreError as exc:
+        click.echo(f"Warning: role taxonomy not refreshed: {exc}", err=True)
     for line in summary_lines(result):
         if not quiet or result.status != "ok":
             click.echo(line, err=True)

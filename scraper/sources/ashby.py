@@ -36,6 +36,9 @@ class Ashby(Source):
             if isinstance(job, dict) and job.get("id") and job.get("isListed", True) is not False
         ]
 
+    def parse_raw(self, raw: Any) -> Posting:
+        return self.parse_job(raw)
+
     def parse_job(self, job: dict[str, Any]) -> Posting:
         title = first_text(job.get("title")) or ""
         department = first_text(job.get("department"), job.get("team")) or ""

@@ -60,6 +60,10 @@ class Source:
         """Every posting on the board, with bands. Raise FetchError/SourceError for board-level failure."""
         raise NotImplementedError
 
+    def parse_raw(self, raw: Any) -> Posting:
+        """Re-derive a posting (and its bands) from its stored raw payload, offline (`paybands reparse`)."""
+        raise NotImplementedError(f"source {self.name} cannot re-parse stored payloads")
+
     # -- helpers shared by sources ------------------------------------------------
     def posting(self, external_id: Any, title: Any, raw: Any, **fields: Any) -> Posting:
         return Posting(

@@ -32,6 +32,9 @@ class Greenhouse(Source):
             raise SourceError(f"{url} did not return a Greenhouse job list")
         return [self.parse_job(job) for job in data["jobs"] if isinstance(job, dict) and job.get("id")]
 
+    def parse_raw(self, raw: Any) -> Posting:
+        return self.parse_job(raw)
+
     def parse_job(self, job: dict[str, Any]) -> Posting:
         title = first_text(job.get("title")) or ""
         departments = job.get("departments") or []

@@ -49,6 +49,9 @@ class Lever(Source):
                 break
         return postings
 
+    def parse_raw(self, raw: Any) -> Posting:
+        return self.parse_posting(raw)
+
     def parse_posting(self, item: dict[str, Any]) -> Posting:
         title = first_text(item.get("text")) or ""
         categories = item.get("categories") if isinstance(item.get("categories"), dict) else {}

@@ -1,0 +1,40 @@
+"""`paybands changes --since DATE`: pay bands that moved between crawls."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from analysis.history import band_changes
+from analysis.output import render
+
+from ..cli import cli
+from ..db import open_db
+from ..options import db_option, format_option
+
+
+@cli.command("changes")
+@click.option(
+    "--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Changes on or after this date."
+)
+@click.option("--company", default=None, help="Only companies whose name contains this.")
+@db_option
+@format_option
+def changes_cmd(since: datetime, company: str | None, db_path: Path, fmt: str) -> None:
+    """Print every pay band that changed between crawls since DATE.
+
+    A band that appeared has no old values; one that went has no new values.
+
+    \b
+    Example:
+      paybands changes --since 2026-11-01
+      paybands changes --since 2026-01-01 --company netflix --format csv
+    """
+    con = open_db(db_path)
+    try:
+        df = band_changes(con, date(since.year, since.month, since.day), company)
+    finally:
+        con.close()
+    click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]

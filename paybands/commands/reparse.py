@@ -1,0 +1,48 @@
+"""`paybands reparse`: re-derive bands and the role taxonomy from stored payloads."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from analysis.enrich import refresh_database
+from scraper.crawl import EXIT_LOCKED
+from scraper.reparse import reparse
+from scraper.store import StoreError, StoreLocked
+
+from ..cli import cli
+from ..options import db_option, quiet_option
+
+
+@cli.command("reparse")
+@db_option
+@quiet_option
+def reparse_cmd(db_path: Path, quiet: bool) -> None:
+    """Re-parse stored raw payloads with the current normalizer and taxonomy (no network).
+
+    Bands that come out different are versioned like a crawl's changes;
+    unchanged ones are left alone. The run is recorded in crawl_runs (kind reparse).
+
+    \b
+    Example:
+      paybands reparse --db data/paybands.duckdb
+    """
+    if not db_path.exists():
+        raise click.ClickException(f"database {str(db_path)!r} does not exist; nothing to reparse")
+    say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+    try:
+        result = reparse(db_path, progress=say)
+        reclassified = refresh_database(db_path, force=True)
+    except StoreLocked as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from None
+    for item in result.skipped:
+        click.echo(f"skipped: {item}", err=True)
+    say(
+        f"reparse run {result.run_id}: {result.postings} postings, {result.changed} with changed bands, "
+        f"{reclassified} reclassified"
+    )
