@@ -371,10 +371,11 @@ def _description(value: Any) -> str:
         return ""
     # JSON that was escaped twice leaves literal "\n" in the text (Neura Robotics' board).
     text = text.replace("\\r\\n", "\n").replace("\\n", "\n").replace("\\t", " ")
+    if "<" not in text and "&lt;" in text:
+        # A fully entity-escaped description ("&lt;p class=&quot;x&quot;&gt;"): unescape, then parse.
+        return html_to_text(text, unescape_first=True)
     # Simple tags escaped once or twice among real ones (mynavi: "&amp;lt;br&amp;gt;") become tags.
-    text = _ESCAPED_TAG_RE.sub(r"<\1>", text)
-    # A fully entity-escaped description ("&lt;p class=&quot;x&quot;&gt;"): unescape, then parse.
-    return html_to_text(text, unescape_first="&lt;" in text and "<" not in text)
+    return html_to_text(_ESCAPED_TAG_RE.sub(r"<\1>", text))
 
 
 # -- pages ----------------------------------------------------------------------------------
