@@ -1,0 +1,148 @@
+"""Numbers as postings write them: separators of every locale and magnitude words.
+
+`NUM` is a regex fragment for one written number (digits and separators, no
+sign, no magnitude); `parse_number` decides which separator is the decimal one.
+`MULTIPLIER` / `multiplier_of` handle "k", "M", "lakh", "万" ...
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+# Either digit groups split by spaces (1 234 567,89 / 120 000 - "1 234" needs
+# exactly three digits after each space so that "2 and 3" or "401 k" never
+# merge), or digits split by , . ' ’ in any pattern (validated by parse_number).
+# Each repetition starts with a separator, so the regex cannot backtrack
+# exponentially.
+NUM = r"(?:\d{1,3}(?:[ ]\d{3}(?!\d))+(?:[.,]\d{1,2}(?!\d))?|\d+(?:[.,'’]\d+)*)"
+
+
+@dataclass(slots=True, frozen=True)
+class Multiplier:
+    factor: float
+    currency: str | None = None  # lakh/crore only exist in INR
+    period: str | None = None  # "LPA" = lakh per annum
+    cjk: bool = False  # 万/億: the currency is 円 or 元, decided from context
+
+
+_LAKH = 100_000.0
+_MULTIPLIERS: dict[str, Multiplier] = {
+    "k": Multiplier(1e3),
+    "thousand": Multiplier(1e3),
+    "tsd": Multiplier(1e3),
+    "tsd.": Multiplier(1e3),
+    "mil": Multiplier(1e3),  # es/pt "30 mil" = 30 000
+    "m": Multiplier(1e6),
+    "mm": Multiplier(1e6),
+    "mn": Multiplier(1e6),
+    "mio": Multiplier(1e6),
+    "mio.": Multiplier(1e6),
+    "million": Multiplier(1e6),
+    "millions": Multiplier(1e6),
+    "millones": Multiplier(1e6),
+    "milhões": Multiplier(1e6),
+    # Billions are never pay; parsing them keeps "$10B" from reading as $10.
+    "b": Multiplier(1e9),
+    "bn": Multiplier(1e9),
+    "billion": Multiplier(1e9),
+    "l": Multiplier(_LAKH, "INR"),
+    "lakh": Multiplier(_LAKH, "INR"),
+    "lakhs": Multiplier(_LAKH, "INR"),
+    "lac": Multiplier(_LAKH, "INR"),
+    "lacs": Multiplier(_LAKH, "INR"),
+    "lpa": Multiplier(_LAKH, "INR", "year"),
+    "cr": Multiplier(1e7, "INR"),
+    "cr.": Multiplier(1e7, "INR"),
+    "crore": Multiplier(1e7, "INR"),
+    "crores": Multiplier(1e7, "INR"),
+    "万": Multiplier(1e4, cjk=True),
+    "千": Multiplier(1e3, cjk=True),
+    "億": Multiplier(1e8, cjk=True),
+    "만": Multiplier(1e4, "KRW"),
+    "억": Multiplier(1e8, "KRW"),
+}
+
+# Longest first so "LPA" wins over "L", "million" over "mil", "mio." over "m".
+MULTIPLIER = (
+    r"(?:(?i:thousand|millions?|millones|milhões|billion|lakhs?|lacs?|lpa|crores?|mio\.?|tsd\.?|mil|mn|bn)"
+    r"|Cr\.?|cr\.?|MM|mm|[kKmMBL])(?![A-Za-z0-9])"
+    r"|[万千億만억]"
+)
+
+
+def multiplier_of(word: str | None) -> Multiplier | None:
+    if not word:
+        return None
+    return _MULTIPLIERS.get(word.lower()) or _MULTIPLIERS.get(word)
+
+
+def _groups_ok(groups: list[str]) -> bool:
+    """Thousands groups: western 1-3 + 3 + 3..., or Indian 1-2 + 2 + ... + 3 (25,00,000)."""
+    if not groups or not groups[0] or len(groups[0]) > 3:
+        return False
+    rest = groups[1:]
+    if all(len(g) == 3 for g in rest):
+        return True
+    return (
+        len(groups[0]) <= 2 and len(rest) >= 2 and len(rest[-1]) == 3 and all(len(g) == 2 for g in rest[:-1])
+    )
+
+
+def parse_number(raw: str) -> float | None:
+    """'1,234.56' / '1.234,56' / '1 234,56' / "120'000" / '25,00,000' -> float; None if malformed.
+
+    A lone separator followed by exactly three digits is a thousands separator
+    ("120,000", "120.000"); followed by one or two digits it is the decimal one
+    ("25.50", "25,5"). Pay is never written with three decimals.
+    """
+    s = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace("\u2009", "").replace(" ", "")
+    s = s.replace("'", "").replace("’", "")
+    if not s:
+        return None
+    has_comma, has_dot = "," in s, "." in s
+    try:
+        if has_comma and has_dot:
+            dec = "," if s.rfind(",") > s.rfind(".") else "."
+            thou = "." if dec == "," else ","
+            whole, _, frac = s.rpartition(dec)
+            if thou in frac or dec in whole or not frac.isdigit() or len(frac) > 2:
+                return None
+            if not _groups_ok(whole.split(thou)):
+                return None
+            value = float(whole.replace(thou, "") + "." + frac)
+        elif has_comma or has_dot:
+            sep = "," if has_comma else "."
+            parts = s.split(sep)
+            if len(parts) == 2 and len(parts[1]) in (1, 2):
+                value = float(parts[0] + "." + parts[1])
+            elif _groups_ok(parts):
+                value = float("".join(parts))
+            else:
+                return None
+        else:
+            value = float(s)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def to_float(value: object) -> float | None:
+    """Structured field values: int/float/numeric string ('4200000', '150,000.00', '$150,000') -> float."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if isinstance(value, str):
+        s = value.strip().lstrip("$€£¥₹").strip()
+        if not s or len(s) > 40:
+            return None
+        if s.lower() in ("nan", "inf", "-inf", "infinity", "null", "none"):
+            return None
+        try:
+            v = float(s)
+            return v if math.isfinite(v) else None
+        except ValueError:
+            return parse_number(s)
+    return None

@@ -1,0 +1,214 @@
+"""Pay periods: structured interval spellings and the words that state a period in text.
+
+The period always comes from words ("per hour", "/yr", "brutto jährlich",
+"月給"); only a range of annual-sized amounts without any period word is
+taken as yearly (text.py), never a guess from size the other way round.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Period
+
+# Structured ATS / schema.org interval spellings -> period; None = not a periodic wage.
+_INTERVALS: dict[str, Period | None] = {
+    # Lever salaryRange.interval
+    "per-year-salary": "year",
+    "per-month-salary": "month",
+    "per-week-salary": "week",
+    "per-day-wage": "day",
+    "per-hour-wage": "hour",
+    "one-time": None,
+    # Ashby compensation component interval
+    "1 year": "year",
+    "1 month": "month",
+    "1 week": "week",
+    "1 day": "day",
+    "1 hour": "hour",
+    "1 time": None,
+    "none": None,
+    # schema.org unitText and plain words
+    "year": "year",
+    "years": "year",
+    "yearly": "year",
+    "annual": "year",
+    "annually": "year",
+    "annum": "year",
+    "per annum": "year",
+    "per year": "year",
+    "yr": "year",
+    "p.a.": "year",
+    "salary": "year",
+    "month": "month",
+    "months": "month",
+    "monthly": "month",
+    "per month": "month",
+    "mo": "month",
+    "week": "week",
+    "weeks": "week",
+    "weekly": "week",
+    "per week": "week",
+    "wk": "week",
+    "day": "day",
+    "days": "day",
+    "daily": "day",
+    "per day": "day",
+    "hour": "hour",
+    "hours": "hour",
+    "hourly": "hour",
+    "per hour": "hour",
+    "hr": "hour",
+    "wage": "hour",
+    # ISO 8601 durations some JSON-LD emitters use
+    "p1y": "year",
+    "p1m": "month",
+    "p1w": "week",
+    "p1d": "day",
+    "pt1h": "hour",
+}
+
+
+def normalize_interval(interval: object) -> Period | None:
+    """'per-year-salary' / '1 YEAR' / 'YEAR' / 'hourly' ... -> period; unknown or one-time -> None."""
+    if not isinstance(interval, str):
+        return None
+    key = " ".join(interval.strip().lower().replace("_", " ").split())
+    if key in _INTERVALS:
+        return _INTERVALS[key]
+    key = key.replace("-", " ")
+    return _INTERVALS.get(key)
+
+
+# Period words right AFTER an amount ("$25/hr", "€60.000 brutto jährlich", "45 000 kr/mån").
+# Each alternative is a named group; the name is the period.
+_AFTER = {
+    "year": [
+        r"per\s+(?:year|annum|yr)\b",
+        r"an?\s+(?:year|yr)\b",
+        r"/\s*(?:year|yr|y|annum|an|jahr|rok|año|ano|any|år|jaar|anno|年)(?![a-z])",
+        r"\byearly\b",
+        r"\bannual(?:ly)?\b",
+        r"\bp\.\s?a\.?|\bpa\b|\bp/a\b",
+        r"j[äa]hrlich",
+        r"(?:pro|im|per)\s+jahr\b",
+        r"\bannuel(?:le)?s?\b|\bpar\s+ann[ée]e\b",
+        r"\bpar\s+an\b",
+        r"\bl['’]any\b|\bbrut/any\b",
+        r"\brocznie\b|\bna\s+rok\b",
+        r"\banual(?:es)?\b|\bal\s+año\b|\bpor\s+año\b",
+        r"\banua(?:l|is)\b|\bpor\s+ano\b|\bao\s+ano\b",
+        r"\bper\s+jaar\b|\bjaarlijks\b",
+        r"\bper\s+år\b|\bom\s+året\b|\bårlig(?:en)?\b",
+        r"\ball['’]anno\b|\bannu[ie]\b|\blordi\s+annui\b",
+        r"年収|年俸|年薪|/年",
+    ],
+    "month": [
+        r"per\s+(?:calendar\s+)?(?:month|mo|mth)\b",
+        r"an?\s+month\b",
+        r"/\s*(?:month|mo|mth|m|monat|mois|mies\.?|mes|mês|maand|mån(?:ad)?|md\.?|mese|月)(?![a-z])",
+        r"\bmonthly\b",
+        r"\bpcm\b|\bp\.\s?m\.?|\bpm\b|\bp/m\b",
+        r"\bmonatlich\b|\bmtl\.?|(?:pro|im)\s+monat\b",
+        r"\bmensuel(?:le)?s?\b|\bpar\s+mois\b",
+        r"\bmiesi[eę]cznie\b|\bmies\.|\bna\s+miesi[aą]c\b",
+        r"\bmensual(?:es)?\b|\bal\s+mes\b|\bpor\s+mes\b",
+        r"\bmensa(?:l|is)\b|\bpor\s+m[eê]s\b|\bao\s+m[eê]s\b",
+        r"\bper\s+maand\b",
+        r"\bper\s+m[åa]nad\b|\bi\s+m[åa]naden\b|\bom\s+m[åa]neden\b|\bpr\.?\s+m[åa]ned\b|\bper\s+m[åa]ned\b",
+        r"\bal\s+mese\b|\bmensil[ei]\b",
+        r"月給|月収|月薪|月额|月額|每月",
+    ],
+    "week": [
+        r"per\s+(?:week|wk)\b",
+        r"an?\s+week\b",
+        r"/\s*(?:week|wk|w|woche|semaine|semana|tydzień|vecka|uke)(?![a-z])",
+        r"\bweekly\b|\bp/w\b|\bpw\b",
+        r"\b(?:pro|die)\s+woche\b|\bwöchentlich\b",
+        r"\bpar\s+semaine\b|\bsemanal(?:es)?\b|\bpor\s+semana\b|\btygodniowo\b",
+    ],
+    "day": [
+        r"per\s+day\b",
+        r"an?\s+day\b",
+        r"/\s*(?:day|d|tag|jour|j|día|dia|dzień|dzien|dag|日)(?![a-z])",
+        r"\bdaily\b|\bp/d\b|\bpd\b",
+        r"\b(?:pro|am)\s+tag\b|\bpar\s+jour\b|\bpor\s+d[íi]a\b|\bdziennie\b|\bza\s+dzie[ńn]\b|\bper\s+dag\b",
+        r"日給|日薪|/日",
+    ],
+    "hour": [
+        r"per\s+(?:hour|hr)\b",
+        r"an?\s+hour\b",
+        r"/\s*(?:hour|hr|h|std\.?|stunde|heure|hora|godz\.?|godzin[eę]|uur|tim(?:me)?|時間?)(?![a-z])",
+        r"\bhourly\b|\bp/h\b|\bph\b",
+        r"\bpro\s+stunde\b|\bstündlich\b|\bde\s+l['’]heure\b|\bpar\s+heure\b",
+        r"\bpor\s+hora\b|\bla\s+hora\b|\bza\s+godzin[eęy]\b|\bper\s+uur\b|\bi\s+timmen\b",
+        r"時給|时薪",
+    ],
+}
+
+# Fillers allowed between the amount and its period word: "€60.000 brutto jährlich",
+# "$11,000 USD per month", "R$ 8.000,00 (CLT) mensais", "150 zł netto/h".
+_FILLER = (
+    r"(?:\s|[-–—:]|gross|brutto|brut|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
+    r"|before\s+tax|pre-tax"
+    r"|(?-i:[A-Z]{3})|\(?(?:DOE|B2B|UoP|CLT|PJ|VAT|\+\s*VAT|\+\s*super|plus\s+super|approx\.?|ca\.?)\)?"
+    r"|base|salary|wage|pay|rate|equivalent|each|only|de|im|in)*?"
+)
+
+
+def _alt(table: dict[str, list[str]]) -> str:
+    return "|".join(f"(?P<{p}>{'|'.join(ps)})" for p, ps in table.items())
+
+
+PERIOD_AFTER_RE = re.compile(rf"^{_FILLER}(?:{_alt(_AFTER)})", re.IGNORECASE)
+
+# Period words BEFORE an amount, naming the kind of pay ("Annual Salary:",
+# "Target Hourly Rate", "monthly rate for this internship is", "Jahresgehalt", "月給").
+_BEFORE = {
+    "year": [
+        r"\bannual(?:ly|ized)?\b|\byearly\b|\bper\s+(?:year|annum)\b|\bp\.a\.",
+        r"jahres\w*|\w*jahresgehalt|j[äa]hrlich",
+        r"\bsalaire\s+annuel\b|\bannuel(?:le)?\b|\bpar\s+an\b",
+        r"\bRAL\b|\bretribuzione\s+annua\b|\brocznie\b|\broczne\b",
+        r"\bsalario\s+anual\b|\banual\b|\bsal[aá]rio\s+anual\b",
+        r"\bCTC\b|\bLPA\b|\bper\s+annum\b",
+        r"\bårsl[öø]nn?\b|\bjaarsalaris\b|\bjaarlijks\b",
+        r"年収|年俸|年薪|연봉",
+    ],
+    "month": [
+        r"\bmonthly\b|\bper\s+month\b",
+        r"monats\w*|\w*monatsgehalt|\bmonatlich\w*",
+        r"\bsalaire\s+mensuel\b|\bmensuel(?:le)?\b",
+        r"\bmensual\b|\bmensal\b|\bmiesi[eę]czn\w*",
+        r"\bm[åa]nadsl[öø]n\b|\bm[åa]nedsl[öø]nn?\b|\bmaandsalaris\b|\bmaandloon\b",
+        r"月給|月収|月薪|月額|월급",
+    ],
+    "week": [r"\bweekly\b|\bper\s+week\b|wochen\w*"],
+    "day": [
+        r"\bday\s*rate\b|\bdaily\s+rate\b|\bdaily\b|\bper\s+day\b",
+        r"\bTJM\b|\btaux\s+journalier\b|\btagessatz\b|\bstawka\s+dzienna\b",
+        r"日給|日薪",
+    ],
+    "hour": [
+        r"\bhourly\b|\bper\s+hour\b|\bstundenlohn\b|\bstundensatz\b|\btaux\s+horaire\b",
+        r"\bstawka\s+godzinowa\b|\btimlön\b|\buurloon\b|\bsalario\s+por\s+hora\b",
+        r"時給|时薪",
+    ],
+}
+PERIOD_BEFORE_RE = re.compile(_alt(_BEFORE), re.IGNORECASE)
+
+
+def period_after(tail: str) -> tuple[Period, int] | None:
+    """Period stated at the start of `tail` (text right after an amount), with its end offset."""
+    m = PERIOD_AFTER_RE.match(tail)
+    if m is None:
+        return None
+    return m.lastgroup, m.end()  # type: ignore[return-value]
+
+
+def period_before(window: str) -> Period | None:
+    """The period word closest to the amount in the label/clause before it."""
+    last = None
+    for m in PERIOD_BEFORE_RE.finditer(window):
+        last = m
+    return last.lastgroup if last is not None else None  # type: ignore[return-value]

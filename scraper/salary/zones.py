@@ -1,0 +1,175 @@
+"""Which pay zone / location a band in free text belongs to.
+
+Postings list one range per zone in a few shapes:
+  "San Francisco Bay Area: $X–$Y; New York: $A–$B"      (label opening the clause)
+  "For candidates located in NYC or SF, the pay range is $X"  ("located in ...")
+  "For New York, NY-based roles: ..."                   ("... -based roles")
+  "The hiring range for this position in Burbank, CA is $X" ("in ... is")
+  "54,000 – 84,000 GBP in the UK"                        (after the amount)
+A label is kept only if something capitalized remains once pay words are removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cues import PAY_RE
+
+_LOCATED = re.compile(
+    r"(?:located|based|living|working|hired|residing|reside)\s+(?:in|within|outside(?:\s+of)?)\s+(?:the\s+)?"
+    r"(?P<z>[^,.:;()\n]{2,60}?)\s*(?:,|:|\bis\b|\bare\b|\bthe\b|$)",
+    re.IGNORECASE,
+)
+_BASED_ROLES = re.compile(
+    r"\b(?i:for)\s+(?P<z>[A-Z][^,:;\n]{1,50}?(?:,\s*[A-Z]{2})?)[- ]based\s+(?:roles?|candidates?|employees?|positions?|hires?)"
+)
+_IN_IS = re.compile(
+    r"\bin\s+(?:the\s+)?(?P<z>[A-Z][A-Za-z.'’/&\- ]{1,40}?(?:,\s*[A-Z]{2})?)(?:\s+(?:metro(?:politan)?\s+)?area)?"
+    r"\s+(?:is|are|will\s+be)\b"
+)
+_AFTER_IN = re.compile(r"^\s*(?:\([^)]*\)\s*)?in\s+(?:the\s+)?(?P<z>[A-Z][\w.]*(?:[ /][A-Z][\w.]*){0,3})")
+
+_STOP = frozenset(
+    [
+        "salary",
+        "salaries",
+        "range",
+        "ranges",
+        "base",
+        "basic",
+        "pay",
+        "paid",
+        "compensation",
+        "comp",
+        "target",
+        "targeted",
+        "estimated",
+        "est",
+        "est.",
+        "expected",
+        "annual",
+        "annually",
+        "yearly",
+        "hourly",
+        "monthly",
+        "weekly",
+        "daily",
+        "rate",
+        "rates",
+        "wage",
+        "wages",
+        "ote",
+        "on-target",
+        "earnings",
+        "total",
+        "competitive",
+        "local",
+        "hiring",
+        "the",
+        "for",
+        "this",
+        "role",
+        "position",
+        "is",
+        "of",
+        "typical",
+        "starting",
+        "up",
+        "to",
+        "gross",
+        "net",
+        "package",
+        "band",
+        "pay-range",
+        "salary-range",
+        "rango",
+        "salarial",
+        "salario",
+        "sueldo",
+        "gehalt",
+        "salaire",
+        "rémunération",
+        "remuneración",
+        "remuneração",
+        "salário",
+        "compensación",
+        "compensation:",
+        "range:",
+        "pay:",
+        "salary:",
+        "listed",
+        "full",
+        "approx.",
+        "approximately",
+        "our",
+        "your",
+        "new-hire",
+        "cash",
+        "usd",
+        "eur",
+        "gbp",
+        "cad",
+        "aud",
+        "inr",
+        "jpy",
+        "chf",
+        "sgd",
+        "plus",
+        "bonus",
+        "equity",
+        "offers",
+    ]
+)
+_CONNECTORS = frozenset({"or", "and", "&", "/", "-", "–", "of", "de", "du", "del"})
+_PROSE = re.compile(r"[$€£¥₹!?=]|\.\s|\d{3}")
+_CURRENCY_WORDS = re.compile(r"^(?:[A-Z]{3}|dollars?|euros?|pounds?)$", re.IGNORECASE)
+
+
+def _keep(word: str) -> bool:
+    if not word or word.lower() in _STOP:
+        return False
+    m = PAY_RE.fullmatch(word)  # "Salari", "Gehalt", "Vergütung", "年収" ...
+    return m is None
+
+
+def _clean_label(label: str) -> str | None:
+    label = label.strip(" \t-–—:•*|/,(")
+    # Money or sentence punctuation in it: prose, not a label.
+    if not label or len(label) > 70 or _PROSE.search(label):
+        return None
+    words = [w for w in label.split() if _keep(w.strip(":,()"))]
+    if not words or len(words) > 8:
+        return None
+    for w in words:
+        core = w.strip(":,()")
+        if core.lower() in _CONNECTORS:
+            continue
+        if not (core[:1].isupper() or core[:1].isdigit() or core[:1] in "("):
+            return None
+    if all(w.strip(":,()").lower() in _CONNECTORS for w in words):
+        return None
+    zone = " ".join(words).strip(" :,-–—/")
+    if not zone or _CURRENCY_WORDS.match(zone):
+        return None
+    return zone
+
+
+def zone_before(sentence_before: str, label: str) -> str | None:
+    """Zone named before an amount: `sentence_before` is the sentence so far, `label` the clause opening."""
+    for rx in (_LOCATED, _BASED_ROLES, _IN_IS):
+        m = None
+        for found in rx.finditer(sentence_before):  # the last one is nearest the amount
+            m = found
+        if m is not None:
+            z = m.group("z").strip()
+            if z and not _CURRENCY_WORDS.match(z):
+                return z
+    return _clean_label(label)
+
+
+def zone_after(tail: str) -> str | None:
+    m = _AFTER_IN.match(tail)
+    if m is None:
+        return None
+    z = m.group("z")
+    return None if _CURRENCY_WORDS.match(z) else z
