@@ -266,13 +266,15 @@ CTRL_C_CHILD = textwrap.dedent(
 
 
 @needs_chromium
-def test_ctrl_c_closes_the_browser(replay):
+@pytest.mark.parametrize("whole_group", [True, False], ids=["terminal-ctrl-c", "sigint-to-python"])
+def test_ctrl_c_closes_the_browser(replay, whole_group):
     child = subprocess.Popen(
         [sys.executable, "-c", CTRL_C_CHILD, replay.url],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group, like a crawl started from a terminal
     )
     try:
         token = child.stdout.readline().strip()
@@ -281,7 +283,10 @@ def test_ctrl_c_closes_the_browser(replay):
         while replay.requests_to("/careers-never/") == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert browser_processes(token)
-        os.kill(child.pid, signal.SIGINT)
+        if whole_group:  # Ctrl-C in a terminal signals the group: Python, Playwright's driver, Chromium
+            os.killpg(child.pid, signal.SIGINT)
+        else:
+            os.kill(child.pid, signal.SIGINT)
         out, err = child.communicate(timeout=30)
     finally:
         if child.poll() is None:
