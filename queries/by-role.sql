@@ -1,0 +1,81 @@
+-- name: by-role
+-- about: Pay by role family and seniority: p10-p90 of annual USD band midpoints and band edges, with counts.
+-- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
+-- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
+-- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
+-- param: country text "" Only this country (matched in the location text for postings without one); empty = all.
+-- param: pay_type text base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
+-- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: ai_only bool false Only postings classified as AI/ML.
+-- param: active_only bool true Only postings still open at the last crawl.
+-- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
+-- param: min_n int 5 Groups with fewer postings than this are flagged small_group (too few to trust).
+-- param: limit int 500 At most this many rows.
+-- note: mid_* = band midpoints; min_* / max_* = the bands' lower and upper edges; all annualized, in USD.
+-- note: small_group = fewer than min_n postings: a handful of postings is an anecdote, not a market rate.
+-- note: each pay type is its own group: total compensation and OTE are not comparable with base salary.
+--
+-- In any DuckDB client: SET VARIABLE role_family = 'ml_engineer'; then run this file (unset variables take the defaults above;
+-- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
+WITH bands AS (
+    SELECT coalesce(p.role_family, 'unclassified') AS role_family,
+           coalesce(p.seniority, 'unknown') AS seniority,
+           b.pay_type, p.posting_id, b.annual_min_usd, b.annual_max_usd,
+           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
+    FROM postings p
+    JOIN pay_bands b USING (posting_id)
+    WHERE (
+            coalesce(getvariable('title'), '') = ''
+            OR list_bool_and(
+                list_transform(
+                    string_split(lower(trim(getvariable('title'))), ' '),
+                    lambda w: w = '' OR contains(lower(p.title), w)
+                )
+            )
+        )
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('role_family'), '') = ''
+           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+      AND (coalesce(getvariable('seniority'), '') = ''
+           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+      AND (coalesce(getvariable('country'), '') = ''
+           OR lower(p.country) = lower(trim(getvariable('country')))
+           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all') OR b.pay_type = lower(trim(getvariable('pay_type'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
+      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+),
+groups AS (
+    SELECT role_family, seniority, pay_type,
+           count(DISTINCT posting_id) AS postings,
+           count(*) AS bands,
+           quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q,
+           quantile_cont(annual_min_usd, [0.1, 0.25, 0.5, 0.75, 0.9]) AS lo,
+           quantile_cont(annual_max_usd, [0.1, 0.25, 0.5, 0.75, 0.9]) AS hi
+    FROM bands
+    GROUP BY role_family, seniority, pay_type
+)
+SELECT role_family, seniority, pay_type, postings, bands,
+       round(q[1]) AS mid_p10,
+       round(q[2]) AS mid_p25,
+       round(q[3]) AS mid_p50,
+       round(q[4]) AS mid_p75,
+       round(q[5]) AS mid_p90,
+       round(lo[1]) AS min_p10,
+       round(lo[2]) AS min_p25,
+       round(lo[3]) AS min_p50,
+       round(lo[4]) AS min_p75,
+       round(lo[5]) AS min_p90,
+       round(hi[1]) AS max_p10,
+       round(hi[2]) AS max_p25,
+       round(hi[3]) AS max_p50,
+       round(hi[4]) AS max_p75,
+       round(hi[5]) AS max_p90,
+       postings < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
+FROM groups
+ORDER BY role_family, list_position(['intern', 'junior', 'mid', 'senior', 'staff', 'principal', 'director', 'executive'], seniority) NULLS LAST, seniority, pay_type
+LIMIT coalesce(getvariable('limit')::BIGINT, 500);

@@ -1,0 +1,88 @@
+-- name: pay-trend
+-- about: Pay across crawls: p25/median/p75 annual USD band midpoint of the bands current at each crawl date.
+-- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
+-- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
+-- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
+-- param: country text "" Only this country (matched in the location text for postings without one); empty = all.
+-- param: ai_only bool false Only postings classified as AI/ML.
+-- param: pay_type text base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
+-- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
+-- param: limit int 1000 At most this many rows.
+-- note: each date is a snapshot at that day's last successful crawl: the bands then current, of postings then open.
+-- note: percentiles come from a $1,000 histogram (exact to within about $500): one pass over the history.
+-- note: a move in the median can mean pay changed or that the mix of postings changed; look at the band counts.
+--
+-- In any DuckDB client: SET VARIABLE role_family = 'ml_engineer'; then run this file (unset variables take the defaults above;
+-- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
+WITH runs AS (
+    SELECT CAST(timezone('UTC', finished_at) AS DATE) AS crawl_date, max(finished_at) AS snap_at
+    FROM crawl_runs
+    WHERE kind = 'crawl' AND status IN ('ok', 'partial') AND finished_at IS NOT NULL
+    GROUP BY crawl_date
+),
+bands AS (
+    SELECT b.pay_type, b.valid_from,
+           least(coalesce(b.valid_to, 'infinity'::TIMESTAMPTZ),
+                 coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ)) AS valid_to,
+           round((coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 / 1000) AS bucket
+    FROM postings p
+    JOIN pay_band_versions b USING (posting_id)
+    WHERE (
+            coalesce(getvariable('title'), '') = ''
+            OR list_bool_and(
+                list_transform(
+                    string_split(lower(trim(getvariable('title'))), ' '),
+                    lambda w: w = '' OR contains(lower(p.title), w)
+                )
+            )
+        )
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('role_family'), '') = ''
+           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+      AND (coalesce(getvariable('seniority'), '') = ''
+           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+      AND (coalesce(getvariable('country'), '') = ''
+           OR lower(p.country) = lower(trim(getvariable('country')))
+           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
+      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all') OR b.pay_type = lower(trim(getvariable('pay_type'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
+      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+),
+-- A band counts from the first snapshot at or after it appeared up to (not including) the first
+-- snapshot at or after it ended: +1 / -1 events, summed per snapshot, instead of re-reading the
+-- whole history once per snapshot.
+events AS (
+    SELECT r.snap_at, b.pay_type, b.bucket, 1 AS d FROM bands b ASOF JOIN runs r ON b.valid_from <= r.snap_at
+    UNION ALL
+    SELECT r.snap_at, b.pay_type, b.bucket, -1 AS d FROM bands b ASOF JOIN runs r ON b.valid_to <= r.snap_at
+),
+deltas AS (
+    SELECT snap_at, pay_type, bucket, sum(d) AS d FROM events GROUP BY snap_at, pay_type, bucket
+),
+hist AS (
+    SELECT r.crawl_date, k.pay_type, k.bucket,
+           sum(coalesce(x.d, 0)) OVER (PARTITION BY k.pay_type, k.bucket ORDER BY r.snap_at) AS n
+    FROM runs r
+    CROSS JOIN (SELECT DISTINCT pay_type, bucket FROM deltas) k
+    LEFT JOIN deltas x ON x.snap_at = r.snap_at AND x.pay_type = k.pay_type AND x.bucket = k.bucket
+),
+cum AS (
+    SELECT *,
+           sum(n) OVER (PARTITION BY crawl_date, pay_type ORDER BY bucket) AS upto,
+           sum(n) OVER (PARTITION BY crawl_date, pay_type) AS total
+    FROM hist
+    WHERE n > 0
+)
+-- each percentile: interpolate inside the first bucket whose running count reaches it
+SELECT crawl_date, pay_type, any_value(total)::BIGINT AS bands,
+       round(1000 * arg_min(bucket - 0.5 + (0.25 * total - (upto - n)) / n, bucket) FILTER (upto >= 0.25 * total)) AS mid_p25,
+       round(1000 * arg_min(bucket - 0.5 + (0.50 * total - (upto - n)) / n, bucket) FILTER (upto >= 0.50 * total)) AS mid_p50,
+       round(1000 * arg_min(bucket - 0.5 + (0.75 * total - (upto - n)) / n, bucket) FILTER (upto >= 0.75 * total)) AS mid_p75
+FROM cum
+GROUP BY crawl_date, pay_type
+ORDER BY crawl_date, pay_type
+LIMIT coalesce(getvariable('limit')::BIGINT, 1000);

@@ -1,0 +1,64 @@
+-- name: removed-postings
+-- about: Postings taken down since a date (a crawl of their board no longer listed them), with their last pay.
+-- param: since date null From this date (UTC, YYYY-MM-DD); default: 7 days before the latest crawl.
+-- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
+-- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
+-- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
+-- param: country text "" Only this country (matched in the location text for postings without one); empty = all.
+-- param: ai_only bool false Only postings classified as AI/ML.
+-- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
+-- param: with_pay_only bool false Only postings that stated pay.
+-- param: limit int 500 At most this many rows.
+-- note: removed_at is the crawl that noticed the posting gone; days_listed counts from its first crawl.
+--
+-- In any DuckDB client: SET VARIABLE since = DATE '2025-06-01'; then run this file (unset variables take the defaults above;
+-- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
+WITH since AS (
+    SELECT timezone('UTC', coalesce(getvariable('since')::DATE,
+                                    (SELECT max(started_at) FROM crawl_runs)::DATE - 7,
+                                    current_date - 7)::TIMESTAMP) AS t
+),
+rp AS (
+    SELECT p.*
+    FROM postings p
+    WHERE (
+            coalesce(getvariable('title'), '') = ''
+            OR list_bool_and(
+                list_transform(
+                    string_split(lower(trim(getvariable('title'))), ' '),
+                    lambda w: w = '' OR contains(lower(p.title), w)
+                )
+            )
+        )
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('role_family'), '') = ''
+           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+      AND (coalesce(getvariable('seniority'), '') = ''
+           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+      AND (coalesce(getvariable('country'), '') = ''
+           OR lower(p.country) = lower(trim(getvariable('country')))
+           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
+      AND NOT p.is_active
+      AND p.removed_at >= (SELECT t FROM since)
+),
+pay AS (
+    SELECT b.posting_id, count(*) AS bands,
+           min(coalesce(b.annual_min_usd, b.annual_max_usd)) AS min_annual_usd,
+           max(coalesce(b.annual_max_usd, b.annual_min_usd)) AS max_annual_usd,
+           string_agg(DISTINCT b.pay_type, ', ' ORDER BY b.pay_type) AS pay_types
+    FROM pay_bands b
+    JOIN rp USING (posting_id)
+    WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
+    GROUP BY b.posting_id
+)
+SELECT rp.removed_at, rp.company, rp.title, rp.location, rp.role_family, rp.seniority,
+       rp.first_seen, date_diff('day', rp.first_seen, rp.removed_at) AS days_listed,
+       coalesce(pay.bands, 0) AS bands, round(pay.min_annual_usd) AS min_annual_usd,
+       round(pay.max_annual_usd) AS max_annual_usd, pay.pay_types, rp.url
+FROM rp
+LEFT JOIN pay USING (posting_id)
+WHERE NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false) OR pay.bands > 0
+ORDER BY rp.removed_at DESC, rp.company, rp.title
+LIMIT coalesce(getvariable('limit')::BIGINT, 500);

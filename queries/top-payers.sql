@@ -1,0 +1,66 @@
+-- name: top-payers
+-- about: Top-paying companies for a role family or a title search, ranked by their median band midpoint.
+-- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
+-- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
+-- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
+-- param: country text "" Only this country (matched in the location text for postings without one); empty = all.
+-- param: ai_only bool false Only postings classified as AI/ML.
+-- param: active_only bool true Only postings still open at the last crawl.
+-- param: pay_type text base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
+-- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
+-- param: min_n int 5 Groups with fewer postings than this are flagged small_group (too few to trust).
+-- param: limit int 20 At most this many companies.
+-- note: ranked by the median annual USD midpoint of the matching bands; ties share a rank.
+-- note: small_group = fewer than min_n matching postings: a rank from one or two postings is luck, not policy.
+--
+-- In any DuckDB client: SET VARIABLE title = 'machine learning'; then run this file (unset variables take the defaults above;
+-- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
+WITH bands AS (
+    SELECT p.company, p.title, b.pay_type, p.posting_id, b.annual_max_usd,
+           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
+    FROM postings p
+    JOIN pay_bands b USING (posting_id)
+    WHERE (
+            coalesce(getvariable('title'), '') = ''
+            OR list_bool_and(
+                list_transform(
+                    string_split(lower(trim(getvariable('title'))), ' '),
+                    lambda w: w = '' OR contains(lower(p.title), w)
+                )
+            )
+        )
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('role_family'), '') = ''
+           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+      AND (coalesce(getvariable('seniority'), '') = ''
+           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+      AND (coalesce(getvariable('country'), '') = ''
+           OR lower(p.country) = lower(trim(getvariable('country')))
+           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all') OR b.pay_type = lower(trim(getvariable('pay_type'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
+      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+),
+groups AS (
+    SELECT company, pay_type,
+           count(DISTINCT posting_id) AS postings,
+           count(*) AS bands,
+           quantile_cont(mid, 0.5) AS mid_p50,
+           quantile_cont(mid, 0.75) AS mid_p75,
+           max(annual_max_usd) AS highest_max,
+           arg_max(title, annual_max_usd) AS top_title
+    FROM bands
+    GROUP BY company, pay_type
+)
+SELECT rank() OVER (PARTITION BY pay_type ORDER BY mid_p50 DESC) AS rank,
+       company, pay_type, postings, bands,
+       round(mid_p50) AS mid_p50, round(mid_p75) AS mid_p75, round(highest_max) AS highest_max, top_title,
+       postings < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
+FROM groups
+ORDER BY pay_type, rank, company
+LIMIT coalesce(getvariable('limit')::BIGINT, 20);

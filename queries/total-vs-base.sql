@@ -1,0 +1,81 @@
+-- name: total-vs-base
+-- about: Base salary next to total-compensation, OTE and unstated bands, per company (or role family, seniority, country).
+-- param: by text company Group by company, role_family, seniority or country.
+-- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
+-- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
+-- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
+-- param: country text "" Only this country (matched in the location text for postings without one); empty = all.
+-- param: ai_only bool false Only postings classified as AI/ML.
+-- param: active_only bool true Only postings still open at the last crawl.
+-- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
+-- param: mixed_only bool true Only groups that post some pay that is not base salary.
+-- param: limit int 500 At most this many rows.
+-- note: total-comp ranges (e.g. Netflix "market range": base + bonus + equity) and OTE are NOT base pay:
+-- note: vs_base = this pay type's median midpoint / the same group's base median; comparable_to_base is FALSE for them.
+--
+-- In any DuckDB client: SET VARIABLE by = 'company'; then run this file (unset variables take the defaults above;
+-- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
+WITH bands AS (
+    SELECT CASE lower(coalesce(getvariable('by'), 'company'))
+               WHEN 'role_family' THEN coalesce(p.role_family, 'unclassified')
+               WHEN 'seniority' THEN coalesce(p.seniority, 'unknown')
+               WHEN 'country' THEN coalesce(p.country, 'unknown')
+               ELSE p.company
+           END AS grp,
+           b.pay_type, p.posting_id,
+           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
+    FROM postings p
+    JOIN pay_bands b USING (posting_id)
+    WHERE (
+            coalesce(getvariable('title'), '') = ''
+            OR list_bool_and(
+                list_transform(
+                    string_split(lower(trim(getvariable('title'))), ' '),
+                    lambda w: w = '' OR contains(lower(p.title), w)
+                )
+            )
+        )
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('role_family'), '') = ''
+           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+      AND (coalesce(getvariable('seniority'), '') = ''
+           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+      AND (coalesce(getvariable('country'), '') = ''
+           OR lower(p.country) = lower(trim(getvariable('country')))
+           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
+      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+),
+groups AS (
+    SELECT grp, pay_type,
+           count(DISTINCT posting_id) AS postings,
+           count(*) AS bands,
+           quantile_cont(mid, [0.25, 0.5, 0.75]) AS q
+    FROM bands
+    GROUP BY grp, pay_type
+),
+g AS (
+    SELECT *,
+           max(q[2]) FILTER (pay_type = 'base') OVER (PARTITION BY grp) AS base_p50,
+           bool_or(pay_type <> 'base') OVER (PARTITION BY grp) AS mixed
+    FROM groups
+)
+SELECT g.grp AS "group", g.pay_type, g.postings, g.bands,
+       round(g.q[1]) AS mid_p25, round(g.q[2]) AS mid_p50, round(g.q[3]) AS mid_p75,
+       round(g.q[2] / g.base_p50, 2) AS vs_base,
+       g.pay_type = 'base' AS comparable_to_base,
+       CASE g.pay_type
+               WHEN 'base' THEN 'base salary'
+               WHEN 'total' THEN 'total comp (base + bonus + equity): not base pay'
+               WHEN 'ote' THEN 'on-target earnings (base + commission): not base pay'
+               ELSE 'pay type not stated: compare with care'
+           END AS note
+FROM g
+WHERE g.mixed OR NOT coalesce(getvariable('mixed_only')::BOOLEAN, true)
+ORDER BY g.grp, list_position(['base', 'total', 'ote', 'unknown'], g.pay_type)
+LIMIT coalesce(getvariable('limit')::BIGINT, 500);
