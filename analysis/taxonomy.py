@@ -96,7 +96,19 @@ _GENDER = _rx(
 # "Scale.ai" is a company name; its "ai" is not an ML signal.
 _DOMAIN_AI = _rx(r"\b(\w+)\.ai\b")
 # Segment boundaries: a title is "Role, Team (Location) - Qualifier | Company".
-_SEGMENT_SPLIT = re.compile(r"\s*[,;:|()\[\]]\s*|\s+[-/]\s+|\s+-|-\s+")
+_SEGMENT_SPLIT = re.compile(r"\s*[,;:|()\[\]_]\s*|\s+[-/]\s+|\s+-|-\s+")
+
+
+# "Darwin AI - Fullstack Engineer": a one-word company name ending in "AI" in
+# front of the role (aggregator boards prefix titles with the company).
+_COMPANY_AI_PREFIX = re.compile(r"^([a-z0-9][\w.&'-]*)\s+ai\s+[-|]\s+(.+)$")
+_NOT_A_COMPANY = frozenset(
+    {
+        *("applied", "responsible", "generative", "conversational", "ethical", "trustworthy", "safe", "open"),
+        *("enterprise", "agentic", "physical", "embodied", "edge", "creative", "gen", "core", "data"),
+        *("vertical", "frontier"),
+    }
+)
 
 
 def _normalize(title: str) -> str:
@@ -104,7 +116,16 @@ def _normalize(title: str) -> str:
     t = t.replace("\u2013", " - ").replace("\u2014", " - ").replace("\u2012", " - ")
     t = _GENDER.sub(" ", t)
     t = _DOMAIN_AI.sub(r"\1", t)
-    return " ".join(t.split())
+    t = " ".join(t.split())
+    m = _COMPANY_AI_PREFIX.match(t)
+    if (
+        m
+        and m.group(1) not in _NOT_A_COMPANY
+        and not _ROLE_NOUN.search(m.group(1))
+        and _ROLE_NOUN.search(m.group(2))
+    ):
+        t = f"{m.group(1)} - {m.group(2)}"
+    return t
 
 
 # ---------------------------------------------------------------- ML signals in titles
@@ -175,7 +196,7 @@ _BUSINESS = _rx(
 _TECH_OTHER = _rx(
     r"""
     hardware | electrical | mechanical | \bnetwork(?:ing)?\s+engineer | \brf\b | \basic\b | \bfpga\b | \brtl\b |
-    silicon | analog | circuit | \bpcb\b | physical\s+design | \bcivil\b | chemical | structural | \bhpc\b |
+    silicon | analog | circuit | \bpcb\b | \bcad\b | physical\s+design | \bcivil\b | chemical | structural | \bhpc\b |
     integration\s+engineer | field\s+engineer | solutions?\s+architect | \bsystems?\s+architect |
     \bgpu\s+architect | \bcpu\s+architect | \barchitect\b | \bdatabase\s+administrator | \bsysadmin
     """
@@ -246,7 +267,9 @@ _RESEARCHER = _rx(
     student\s+research | \bphd\s+(?:intern|resident) | \bscientist\b | \bresearch\b"""
 )
 _DATA_ENGINEER = _rx(
-    r"""(?:\bdata|analytics|\betl|\bbi|business\s+intelligence|data\s+warehouse|warehouse|big\s+data|
+    # "Data Backend Engineer", "Data Visualization Engineer": one word may sit between.
+    r"""data\s+(?!ai\b|ml\b|scien|center)[a-z]+\s+(?:engineer|developer) |
+    (?:\bdata|analytics|\betl|\bbi|business\s+intelligence|data\s+warehouse|warehouse|big\s+data|
     data\s+platform|data\s+pipeline|data\s+infrastructure|database)\s+(?:engineer|developer)|
     \betl\b|data\s+architect|analytics\s+engineering|data\s+engineering"""
 )
@@ -267,7 +290,7 @@ _LEAD = _rx(r"\blead\b")
 # A segment holding one of these is a role, not a team, company or location.
 _ROLE_NOUN = _rx(
     r"""engineer | \beng\b | developer | \bdevelopment\b | programmer | \bswe\b | \bsde\b | \bsre\b | \bmle\b |
-    scien | research | architect | manag | \bmgr\b | owner | designer | recruit | analyst | accountant |
+    scien | research | architect | manag | \bmgr\b | owner | designer | recruit | sourc | analyst | accountant |
     counsel | attorney | paralegal | technician | therap | representative | executive | specialist | consultant |
     coordinator | assistant | advisor | strategist | trainer | intern | student | praktik | stagiaire |
     werkstudent | apprentice | technical\s+staff | \blead\b | \bhead\b | director | \bdir\b | \bvp\b |
@@ -276,23 +299,21 @@ _ROLE_NOUN = _rx(
 )
 
 
-def _head_segment(norm: str) -> tuple[str, str]:
-    """(head, rest): the segment naming the role, and everything else (team, location...)."""
-    segments = [s for s in _SEGMENT_SPLIT.split(norm) if s and s.strip()]
+def _segments(norm: str) -> tuple[list[str], int]:
+    """The title's segments and the index of the one naming the role (the rest: team, location...)."""
+    segments = [s.strip() for s in _SEGMENT_SPLIT.split(norm) if s and s.strip()]
     if not segments:
-        return "", ""
+        return [""], 0
     head_i = next((i for i, s in enumerate(segments) if _ROLE_NOUN.search(s)), 0)
     # A bare leadership segment followed by a person noun is a bank corporate
     # title ("Vice President, Lead Software Engineer"): the person is the role.
     # Followed by a domain ("Manager, Data Science", "VP, Machine Learning") it
     # stays the head.
-    if _LEADERSHIP.fullmatch(segments[head_i].strip()):
+    if _LEADERSHIP.fullmatch(segments[head_i]) or _CORPORATE_RANK.fullmatch(segments[head_i]):
         later = next((i for i, s in enumerate(segments) if i > head_i and _PERSON_NOUN.search(s)), None)
         if later is not None:
             head_i = later
-    head = segments[head_i]
-    rest = " ".join(s for i, s in enumerate(segments) if i != head_i)
-    return head, rest
+    return segments, head_i
 
 
 # ---------------------------------------------------------------- role family
@@ -301,6 +322,8 @@ def _head_segment(norm: str) -> tuple[str, str]:
 def _trainee_family(whole: str) -> tuple[RoleFamily, bool]:
     if _BUSINESS.search(whole) and not _ML_TITLE.search(whole):
         return "other", True
+    if _APPLIED_SCIENTIST.search(whole) or re.search(r"applied\s+research", whole):
+        return "applied_scientist", False
     if re.search(r"\bresearch|\bresiden", whole):
         # Like a bare "Researcher": research on a job board is ML research unless a lab science is named.
         if _NON_ML_RESEARCH.search(whole) or (_NON_ML_SCIENCE.search(whole) and not _ML_TITLE.search(whole)):
@@ -321,9 +344,10 @@ def _trainee_family(whole: str) -> tuple[RoleFamily, bool]:
     return "other", True
 
 
-def _family(norm: str) -> tuple[RoleFamily, bool]:
+def _family(norm: str, segments: list[str], head_i: int) -> tuple[RoleFamily, bool]:
     """(family, business): business roles are never ML/AI, whatever the description says."""
-    head, rest = _head_segment(norm)
+    head = segments[head_i]
+    rest = " ".join(s for i, s in enumerate(segments) if i != head_i)
     whole = norm
     if not head:
         return "other", True
@@ -386,8 +410,9 @@ def _family(norm: str) -> tuple[RoleFamily, bool]:
         if _NON_ML_SCIENCE.search(whole) and not _ML_TITLE.search(whole):
             return "other", False  # a lab scientist ("Research Scientist, Immunology")
         if re.search(r"\bscientist\b", head) and not re.search(r"research\s+scientist", head):
-            # A bare "Scientist" is ML research only with an ML word ("Scientist, LLM").
-            return ("research_scientist", False) if _ML_TITLE.search(whole) else ("other", False)
+            # A bare "Scientist" is an ML role only with an ML word, and then an applied
+            # one, like "Machine Learning Scientist" ("Distinguished Scientist, Machine Learning").
+            return ("applied_scientist", False) if _ML_TITLE.search(whole) else ("other", False)
         return "research_scientist", False
     if _DATA_ENGINEER.search(head) and not re.search(r"\bdata\s+(?:ai|ml)\b", head):
         return "data_engineer", False
@@ -429,11 +454,24 @@ _PRESIDENT = _rx(
     r"(?<!vice\s)\bpresident\b|\bmanaging\s+director\b|(?<!ex-)(?<!ex\s)\b(?:co-?)?founder\b(?!\w)"
 )
 _VP = _rx(r"\bvp\b|\bsvp\b|\bevp\b|\bavp\b|vice\s+president")
-# An individual-contributor role next to VP/Director marks a bank corporate
-# title ("Vice President, Lead Software Engineer"), not an executive.
-_IC_NOUN = _rx(
-    r"engineer(?!ing)|\beng\b|developer|programmer|scientist|analyst|\bstrat\b|\bstrats?\b|architect|associate"
+# Bank corporate ranks (Analyst < Associate < AVP < VP < SVP/Director/ED < MD), when
+# a segment is nothing but the rank.
+_CORPORATE_RANK = re.compile(
+    r"(?P<analyst>analyst)|(?P<associate>associate)|(?P<avp>avp|a\.v\.p\.|assistant\s+vice\s+president|"
+    r"associate\s+vice\s+president)|(?P<vp>vp|vice\s+president)|(?P<svp>svp|senior\s+vice\s+president)|"
+    r"(?P<director>dir|director|executive\s+director|ed)|(?P<md>md|managing\s+director)"
 )
+_AVP = re.compile(r"avp|a\.v\.p\.|assistant\s+vice\s+president|associate\s+vice\s+president")
+_CORPORATE_LEVELS: dict[str, Seniority] = {
+    "analyst": "junior",
+    "associate": "mid",
+    "avp": "mid",
+    "vp": "senior",
+    "svp": "staff",
+    "director": "staff",
+    "md": "executive",
+}
+_ASSISTANT_TO = _rx(r"(?:assistant|advisor|adviser|aide|secretary)\s+to\s+.*$")
 _DIRECTOR = _rx(r"\bhead\s+of\b|\bhead\b|\bdirector\b|\bdir\b")
 _ACCOUNT_DIRECTOR = _rx(r"\baccount\s+director\b|\bclient\s+director\b")
 _PRINCIPAL = _rx(r"\bprincipal\b|\bprin\b|\bdistinguished\b|(?<!research\s)(?<!postdoctoral\s)\bfellow\b")
@@ -505,35 +543,53 @@ def _code_level(norm: str) -> Seniority | None:
     return None
 
 
-def _seniority(norm: str) -> Seniority:
+def _corporate_rank(segments: list[str], head_i: int) -> Seniority | None:
+    """Bank corporate title standing as its own segment next to the role
+    ("Lead Engineer (Vice President)", "Trading Assistant - Analyst",
+    "Data AI Engineer, Dir, P4"); a leading bare "VP, ..." or "Director, ..." is a
+    real leadership title instead."""
+    rank: Seniority | None = None
+    for i, seg in enumerate(segments):
+        m = _CORPORATE_RANK.fullmatch(seg)
+        if m is None or (i == head_i and i == 0 and not _AVP.fullmatch(seg)):
+            continue
+        level = _CORPORATE_LEVELS[m.lastgroup or ""]
+        if rank is None or SENIORITIES.index(level) > SENIORITIES.index(rank):
+            rank = level
+    return rank
+
+
+def _seniority(norm: str, segments: list[str], head_i: int) -> Seniority:
     t = _CRAFT_TD.sub(" ", norm)  # a VFX "Technical Director" is a craft title, not a level
     if _INTERN.search(t):
         return "intern"
     if re.search(r"\bchief\s+of\s+staff\b", t):
         return "senior"
+    t = _ASSISTANT_TO.sub(" ", t)  # "Executive Assistant to the CEO" is not the CEO
     if (
         _CHIEF_OFFICER.search(t)
         or re.search(r"\bchief\s+(?:scientist|architect|engineer)\b", t)
         or _PRESIDENT.search(t)
     ):
         return "executive"
-    has_ic = bool(_IC_NOUN.search(t))
-    if _VP.search(t):
-        if not has_ic:
-            return "executive"
-        # Bank corporate title: the VP is a senior IC; explicit levels still count below.
-        floor: Seniority | None = "senior"
-    else:
-        floor = None
+    corporate = _corporate_rank(segments, head_i)
+    words = _level_words(t, corporate is not None)
+    if corporate is None:
+        return words or _code_level(t) or "mid"
+    if words is None:
+        return corporate
+    # "Vice President - Prin Software Eng" is principal, "Director, Lead Software Engineer" staff.
+    return max(corporate, words, key=SENIORITIES.index)
+
+
+def _level_words(t: str, has_corporate: bool) -> Seniority | None:
     if _ACCOUNT_DIRECTOR.search(t):
         return "senior"
-    if _DIRECTOR.search(t):
-        # "Data AI Engineer, Dir, P4": Director as a bank corporate title on an IC role.
-        if has_ic and re.search(
-            r"(?:engineer(?!ing)|\beng\b|developer|scientist|analyst)\b.*,\s*(?:dir|director)\b", t
-        ):
-            return "staff"
-        return "director"
+    if not has_corporate:
+        if _VP.search(t):
+            return "executive"
+        if _DIRECTOR.search(t):
+            return "director"
     if _PRINCIPAL.search(t):
         return "principal"
     if (_STAFF.search(_NOT_STAFF.sub(" ", t))) or _GROUP_PM.search(t):
@@ -544,10 +600,7 @@ def _seniority(norm: str) -> Seniority:
         return "mid"
     if _JUNIOR.search(t):
         return "junior"
-    code = _code_level(t)
-    if code is not None:
-        return code
-    return floor or "mid"
+    return None
 
 
 # ---------------------------------------------------------------- description signals
@@ -830,8 +883,9 @@ def description_ml_score(description: str | None) -> int:
 def _classify_title(title: str) -> tuple[RoleFamily, Seniority, bool | None]:
     """(family, seniority, is_ai_ml from the title: True/False, or None = let the description decide)."""
     norm = _normalize(title)
-    family, business = _family(norm)
-    seniority = _seniority(norm)
+    segments, head_i = _segments(norm)
+    family, business = _family(norm, segments, head_i)
+    seniority = _seniority(norm, segments, head_i)
     if business:
         return family, seniority, False
     if family in _ML_FAMILIES:
