@@ -2,7 +2,19 @@
 
 from importlib import import_module
 
-COMMANDS = ("crawl", "query", "sql", "report", "changes", "reparse", "schedule", "salary", "classify", "replay", "export")
+COMMANDS = (
+    "crawl",
+    "query",
+    "sql",
+    "report",
+    "changes",
+    "reparse",
+    "schedule",
+    "salary",
+    "classify",
+    "replay",
+    "export",
+)
 
 for _name in COMMANDS:
     try:
