@@ -3,7 +3,13 @@
 -- param: title text "" Case-insensitive words to find in the title (all must match); empty = every title.
 -- param: company text "" Only this company (case-insensitive substring); empty = all.
 -- param: pay_type text "" Only base, total, ote or unknown bands; empty = all.
+-- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
+-- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
+-- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all.
+-- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
+-- param: include_estimates bool false Also site estimates (schema.org estimatedSalary), which are not posted pay.
 -- param: limit int 500 At most this many rows.
 -- note: total (e.g. Netflix "market range") is total compensation, not base salary: compare like with like.
 --
@@ -32,9 +38,18 @@ WHERE (
             )
         )
     )
-  AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(getvariable('company'))))
-  AND (coalesce(getvariable('pay_type'), '') = '' OR b.pay_type = lower(getvariable('pay_type')))
-  AND (NOT coalesce(getvariable('active_only'), true) OR p.is_active)
-  AND NOT b.is_estimate
+  AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+  AND (lower(coalesce(getvariable('pay_type'), '')) IN ('', 'all') OR b.pay_type = lower(trim(getvariable('pay_type'))))
+  AND (coalesce(getvariable('role_family'), '') = ''
+       OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+  AND (coalesce(getvariable('seniority'), '') = ''
+       OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+  AND (coalesce(getvariable('country'), '') = ''
+       OR lower(p.country) = lower(trim(getvariable('country')))
+       OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
+  AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
+  AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
+  AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+  AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
 ORDER BY b.annual_max_usd DESC NULLS LAST, p.company, p.title
-LIMIT coalesce(getvariable('limit'), 500);
+LIMIT coalesce(getvariable('limit')::BIGINT, 500);

@@ -5,7 +5,7 @@
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
 -- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
--- param: country text "" Only this country (matched in the location text for postings without one); empty = all.
+-- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
 -- param: with_pay_only bool false Only postings that stated pay.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from analysis.html_report import write_report
 from analysis.report import text_report
 
 from ..cli import cli
@@ -17,16 +18,38 @@ from ..options import db_option
 @db_option
 @click.option("--title", default="", help="Only titles containing these words (e.g. 'machine learning').")
 @click.option("--limit", type=int, default=40, show_default=True, help="Rows in the pay-range table.")
-def report_cmd(db_path: Path, title: str, limit: int) -> None:
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write an HTML report (index.html + charts/*.svg) into this folder instead of printing.",
+)
+@click.option(
+    "--role-family",
+    default="",
+    help="HTML report: only this role family (e.g. ml_engineer); default: AI/ML postings.",
+)
+def report_cmd(db_path: Path, title: str, limit: int, out_dir: Path | None, role_family: str) -> None:
     """Print a pay-range report: coverage per company and the top pay ranges.
+
+    With --out DIR, write a self-contained HTML report for recruiters
+    instead: pay bands per company, pay by seniority and by country, pay
+    across crawls, as charts with plain-language captions (open
+    DIR/index.html in a browser; no internet needed).
 
     \b
     Example:
       paybands report
       paybands report --title scientist --limit 20
+      paybands report --out report/ --role-family ml_engineer
     """
     con = open_db(db_path)
     try:
-        click.echo(text_report(con, title=title, limit=limit), nl=False)
+        if out_dir is None:
+            click.echo(text_report(con, title=title, limit=limit), nl=False)
+            return
+        index = write_report(con, out_dir, role_family=role_family or None, title=title or None)
     finally:
         con.close()
+    click.echo(str(index))
