@@ -1,0 +1,54 @@
+"""`paybands classify`: how the role taxonomy reads job titles (no database needed)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import polars as pl
+
+from analysis.output import render
+from analysis.taxonomy import classify
+from paybands.cli import cli
+from paybands.options import json_option, read_inputs
+
+
+@cli.command("classify")
+@click.argument("titles", nargs=-1)
+@click.option(
+    "--description",
+    default=None,
+    help="Posting text to classify every title with (it can make a generic title such as "
+    '"Software Engineer" ML/AI).',
+)
+@json_option
+def classify_cmd(titles: tuple[str, ...], description: str | None, as_json: bool) -> None:
+    """Classify job titles: ML/AI or not, role family and seniority.
+
+    Titles come from the arguments, or one per line on stdin with '-' or none.
+    The rules are in docs/TAXONOMY.md.
+
+    \b
+    Example:
+      paybands classify "Product Manager, Machine Learning Platform" "Sr. Applied Scientist"
+      printf 'Technical Director\\nSoftware Engineer II\\n' | paybands classify --json
+      paybands classify "Software Engineer" --description "You will train and serve our LLMs with PyTorch."
+    """
+    rows = []
+    for title in read_inputs(titles):
+        role = classify(title, description)
+        rows.append(
+            {
+                "title": title,
+                "is_ai_ml": role.is_ai_ml,
+                "role_family": role.role_family,
+                "seniority": role.seniority,
+            }
+        )
+    if as_json:
+        # Exactly one object per input line, in input order (blank lines too), for piping.
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    schema = {"title": pl.String, "is_ai_ml": pl.Boolean, "role_family": pl.String, "seniority": pl.String}
+    click.echo(render(pl.DataFrame(rows, schema=schema), "table", max_width=80), nl=False)
