@@ -42,7 +42,7 @@ __all__ = [
 
 # Bump on ANY rule change: analysis/enrich.py reclassifies every stored posting
 # whose taxonomy_version differs.
-TAXONOMY_VERSION = "2026.11.1"
+TAXONOMY_VERSION = "2026.11.2"
 
 RoleFamily = Literal[
     "ml_engineer",
@@ -216,7 +216,7 @@ _NON_ML_SCIENCE = _rx(
 # Heads naming a program, not a job: their family comes from the domain.
 _TRAINEE_HEAD = _rx(
     r"\bintern(?:ship)?s?\b|werkstudent|working\s+student|\bstudent\b|praktik|stagiaire|apprentice|trainee|"
-    r"\bresiden(?:t|cy)\b|^associate$"
+    r"\bresiden(?:t|cy)\b|^associate$|\bfellow(?:s|ship)?\b(?!.*\b(?:technical|distinguished|corporate))"
 )
 _ANALYTICS_DS = _rx(
     r"analytics|analyst|decision\s+scien|insights|experimentation|\bbusiness\b|marketing|\bfinance|causal"
@@ -439,8 +439,8 @@ def _family(norm: str, segments: list[str], head_i: int) -> tuple[RoleFamily, bo
         if _TECH_DOMAIN.search(head):
             return "software_engineer", False
         return "other", True
-    if re.search(r"\bagents?\b", head) and not _ML_TITLE.search(rest):
-        return "other", True  # a human agent (insurance, travel, customer service)
+    # Anything else is not an engineering or science job (including human
+    # "agents": insurance, travel, customer service).
     return "other", True
 
 
@@ -448,7 +448,9 @@ def _family(norm: str, segments: list[str], head_i: int) -> tuple[RoleFamily, bo
 
 _INTERN = _rx(
     r"""\bintern(?:ship)?s?\b | werkstudent | working\s+student | \bstudent\b | praktik | stagiaire | \bstage\b |
-    \bco[\s-]?op\b | \btrainee(?:ship)?\b(?=.*\bprogram) | \bfellowship\b | \bfellows\s+program"""
+    \bco[\s-]?op\b | \btrainee(?:ship)?\b(?=.*\bprogram) | \bfellowship\b | \bfellows\s+program |
+    (?<!technical\s)(?<!distinguished\s)(?<!corporate\s)(?<!engineering\s)(?<!senior\s)(?<!research\s)
+    (?<!postdoctoral\s)(?<!^)\bfellows?\b"""
 )
 _PRESIDENT = _rx(
     r"(?<!vice\s)\bpresident\b|\bmanaging\s+director\b|(?<!ex-)(?<!ex\s)\b(?:co-?)?founder\b(?!\w)"
@@ -474,6 +476,8 @@ _CORPORATE_LEVELS: dict[str, Seniority] = {
 _ASSISTANT_TO = _rx(r"(?:assistant|advisor|adviser|aide|secretary)\s+to\s+.*$")
 _DIRECTOR = _rx(r"\bhead\s+of\b|\bhead\b|\bdirector\b|\bdir\b")
 _ACCOUNT_DIRECTOR = _rx(r"\baccount\s+director\b|\bclient\s+director\b")
+# A Technical/Distinguished/Senior Fellow (or a bare "Fellow") is the top IC rung; a
+# program fellow ("AI Safety Fellow") is an intern and a research fellow a postdoc.
 _PRINCIPAL = _rx(r"\bprincipal\b|\bprin\b|\bdistinguished\b|(?<!research\s)(?<!postdoctoral\s)\bfellow\b")
 _STAFF = _rx(r"\bstaff\b")
 _NOT_STAFF = _rx(
@@ -486,7 +490,7 @@ _SENIOR = _rx(r"\bsenior\b|\bsr\b\.?|\bsnr\b|\blead\b|\bfounding\b|\bexperienced
 _SEMI_SENIOR = _rx(r"\bssr\b|semi[\s-]?senior|\bmid[\s-]?(?:level|senior)\b")
 _JUNIOR = _rx(
     r"""\bjunior\b | \bjr\b\.? | \bnew\s+grad | \bgraduate\b | \bgrad\b | entry[\s-]?level | early[\s-]?career |
-    \bapprentice | \btrainee\b | \bpost[\s-]?doc | postdoctoral | \bresiden(?:t|cy)\b |
+    \bapprentice | \btrainee\b | \bpost[\s-]?doc | postdoctoral | research\s+fellow | \bresiden(?:t|cy)\b |
     \bassociate\s+(?!director|vice|principal|partner|general|dean|professor)[a-z]"""
 )
 # Level codes (Google/Meta/Netflix ladders): L3/E3 new grad ... L7+ principal.
@@ -594,10 +598,10 @@ def _level_words(t: str, has_corporate: bool) -> Seniority | None:
         return "principal"
     if (_STAFF.search(_NOT_STAFF.sub(" ", t))) or _GROUP_PM.search(t):
         return "staff"
+    if _SEMI_SENIOR.search(t):  # before Senior: "Semi Senior", "Mid-Senior"
+        return "mid"
     if _SENIOR.search(t):
         return "senior"
-    if _SEMI_SENIOR.search(t):
-        return "mid"
     if _JUNIOR.search(t):
         return "junior"
     return None

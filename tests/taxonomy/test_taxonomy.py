@@ -279,6 +279,11 @@ def test_description_signals_count_once():
         ("Software Engineer", "mid"),
         ("Mid-Level Software Engineer", "mid"),
         ("Brighthire - Ssr Full Stack Engineer (Python)", "mid"),  # semi-senior
+        ("Desarrollador Semi-Senior", "mid"),
+        ("AI Safety Fellow", "intern"),  # a fellowship program
+        ("Anthropic Fellows Program, AI Safety", "intern"),
+        ("Research Fellow, Machine Learning", "junior"),  # postdoc-like
+        ("Technical Fellow", "principal"),
         ("Sr. ML Engineer", "senior"),
         ("(Sr.) Applied AI Backend Engineer", "senior"),
         ("Senior Software Engineer", "senior"),
