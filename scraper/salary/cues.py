@@ -12,13 +12,18 @@ import re
 
 from ..models import PayType
 
+# All patterns here run on LOWERCASED text (callers lower the windows once) and check
+# the start of a word once per position - most positions are inside words and fail at
+# once, which keeps the per-amount cost low. "_IN" parts may sit inside compounds
+# ("Bruttojahresgehalt", "Weiterbildungsbudget") or are CJK.
 _PAY_WORDS = (
-    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|paid|compensation|comp\b|wages?|earnings|earn"
-    r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|OTE|on[- ]target|ctc|lpa|hiring\s+range"
-    r"|gehalt\w*|\w*gehalt|verg[üu]tung|lohn|\w+lohn|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka"
-    r"|pensja|\w*l[öø]nn?|\w*salaris|loon|RAL|stipendio|tjm|fix|fixe|fixum|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
+    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|paid|compensation|comp|wages?|earnings|earn"
+    r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
+    r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka"
+    r"|pensja|loon|ral|stipendio|tjm|fix|fixe|fixum"
 )
-PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])", re.IGNORECASE)
+_PAY_IN = r"gehalt|lohn|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
+PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])|{_PAY_IN}")
 
 # Money that is not pay. Kept to words that name the money itself.
 _NOT_PAY_WORDS = (
@@ -29,83 +34,78 @@ _NOT_PAY_WORDS = (
     r"|insurance|coverage|hsa|fsa|hra|relocation|referral|commissions?|tuition|education(?:al)?|learning|training"
     r"|wellness|wellbeing|well-being|fitness|gym|home[- ]office|co-?working|internet|phone|mobile|meals?|lunch|food"
     r"|commut\w*|transit|childcare|fertility|adoption|donations?|charit\w*|prizes?|awards?|fees?|price[sd]?|pricing"
-    r"|cost[s]?|once|one[- ]time|per\s+(?:interview|project|task|article|word|session|referral|hire|seat|user|month\s+per\s+seat)"
+    r"|cost[s]?|once|one[- ]time|per\s+(?:interview|project|task|article|word|session|referral|hire|seat|user)"
     r"|housing|travel|expenses?|per\s+diem|worth|market\s+cap|savings|saved|backed|capital|ventures|lifetime"
     r"|stipends?|perks?|benefits?|pto|vacation|retirement|pension|contributions?|wfh|setup|equipment|laptop"
     r"|conference|conferences|books?|subscriptions?|gift|vouchers?|cash\s+back|refund|deposit|payout"
     r"|tax\s+credit|in\s+value|gross\s+margin|profit|ebitda|sales\s+targets?|book\s+of\s+business|portfolio"
     r"|budgets|contracts?\s+value|contract\s+size|deal\s+size|properties|homes|transactions?|payments\s+volume"
     r"|trillion|billions?|raise|restaurant\w*|tickets?|titres?|ch[èe]ques?|mutuelle|primes?"
-    r"|variable|variabel|variabler|\w*budget|budżet\w*|\w*zuschuss|\w*pauschale|\w*prämie|\w*bonus"
+    r"|variable|variabel|variabler|budżet\w*"
 )
-NOT_PAY_RE = re.compile(rf"(?<![a-z0-9])(?:{_NOT_PAY_WORDS})(?![a-z])", re.IGNORECASE)
+_NOT_PAY_IN = r"budget|zuschuss|pauschale|prämie|bonus"
+NOT_PAY_RE = re.compile(rf"(?<![a-z0-9])(?:{_NOT_PAY_WORDS})(?![a-z])|{_NOT_PAY_IN}")
 
 # A bare "stipend" label opening a clause is often the pay of an intern ("Stipend: ₹25,000/month");
 # a qualified one is a perk ("learning stipend", "a monthly stipend of $100").
-_LABEL_PREFIX = re.compile(r"[\s\-•*]*(?:paid\s+)?(?:internship|intern)?\s*", re.IGNORECASE)
-_JOINED = re.compile(r"(?:\+|\bplus|\band|&|\bincl\.?|\bincluding)\s*$", re.IGNORECASE)
+_LABEL_PREFIX = re.compile(r"[\s\-•*]*(?:paid\s+)?(?:internship|intern)?\s*")
+_JOINED = re.compile(r"(?:\+|\bplus|\band|&|\bincl\.?|\bincluding)\s*$")
 # Perk words that head whole sections ("Compensation & Benefits: $X") say nothing before an amount.
 _BEFORE_NEUTRAL = re.compile(
-    r"benefits?|perks?|pto|vacation|retirement|pension|equipment|laptop|setup|wfh|equity|stock|options?\s+grant",
-    re.IGNORECASE,
+    r"benefits?|perks?|pto|vacation|retirement|pension|equipment|laptop|setup|wfh|equity|stock|options?\s+grant"
 )
 
 # Cue words for the kind of pay. OTE before total before base: "total OTE with a
 # 80/20 base to commission split" is OTE; "total compensation (vs. only base salary)" is total.
 OTE_RE = re.compile(
-    r"(?<![A-Za-z])OTE(?![A-Za-z])|on[- ]target[- ](?:earnings|earning|compensation|comp|pay|income)"
+    r"(?<![a-z])(?:ote|on[- ]target[- ](?:earnings|earning|compensation|comp|pay|income)"
     r"|target\s+earnings|base[- ]to[- ]commission|base\s*(?:\+|plus|and)\s*(?:sales\s+)?(?:commission|variable)"
     r"|(?:includes?|including|incl\.?)\s+(?:both\s+)?(?:the\s+)?(?:sales\s+)?commissions?"
-    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision)|zielgehalt|zieleinkommen",
-    re.IGNORECASE,
+    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision))(?![a-z])|zielgehalt|zieleinkommen"
 )
 TOTAL_RE = re.compile(
-    r"total\s+(?:target\s+|annual\s+|cash\s+|direct\s+|expected\s+|yearly\s+)*(?:compensation|comp|remuneration|cash|pay)\b"
-    r"|(?<![A-Za-z])TC(?![A-Za-z])|\btotal\s+package\b|salary\s+(?:versus|vs\.?|or)\s+(?:stock|equity)"
-    r"|consists\s+solely\s+of\s+an?\s+(?:annual\s+)?salary|gesamtverg[üu]tung|r[ée]mun[ée]ration\s+globale"
+    r"(?<![a-z])(?:total\s+(?:target\s+|annual\s+|cash\s+|direct\s+|expected\s+|yearly\s+)*"
+    r"(?:compensation|comp|remuneration|cash|pay)|tc|total\s+package|salary\s+(?:versus|vs\.?|or)\s+(?:stock|equity)"
+    r"|consists\s+solely\s+of\s+an?\s+(?:annual\s+)?salary|r[ée]mun[ée]ration\s+globale"
     r"|(?:incl\.?|inkl\.?|including|inklusive|inclusive\s+of)\s+(?:an?\s+)?(?:annual\s+|target\s+)?(?:bonus(?:es)?|variable)"
-    r"|(?<![A-Za-z])CTC(?![A-Za-z])|cost\s+to\s+(?:the\s+)?company"  # Indian CTC: everything the employer pays
-    r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?",
-    re.IGNORECASE,
+    r"|ctc|cost\s+to\s+(?:the\s+)?company"  # Indian CTC: everything the employer pays
+    r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?"
+    r")(?![a-z])|gesamtverg[üu]tung"
 )
 BASE_RE = re.compile(
-    r"(?<![A-Za-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial)|sal[aá]rio|salaire|wages?|gehalt\w*|\w*gehalt|sueldo"
-    r"|\w*lohn|fix|fixum|fixe|fijo|fixo|RAL|pensja|\w*l[öø]nn?|\w*salaris|stipendio)(?![A-Za-z])"
-    r"|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급",
-    re.IGNORECASE,
+    r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial)|sal[aá]rio|salaire|wages?|sueldo"
+    r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio)(?![a-z])"
+    r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급"
 )
 # Phrases that mention a kind without saying the range is of that kind.
 _CUE_NOISE = re.compile(
-    r"\(?(?:vs\.?|versus|not|rather\s+than)\s+(?:only\s+|just\s+)?base\s+(?:salary|pay)\)?"
+    r"(?<![a-z])(?:\(?(?:vs\.?|versus|not|rather\s+than)\s+(?:only\s+|just\s+)?base\s+(?:salary|pay)\)?"
     r"|(?:one\s+|a\s+|just\s+|only\s+)?(?:part|piece|component|element|portion)\s+of\s+(?:the|our|your|a|an)\s+"
     r"(?:overall\s+|broader\s+|full\s+)?total\s+(?:compensation|rewards?|comp)(?:\s+package)?"
     r"|total\s+compensation\s+(?:package\s+)?(?:also\s+|may\s+also\s+|will\s+)?(?:includes?|comprises|consists)"
     r"|in\s+addition\s+to\s+(?:the\s+)?base(?:\s+salary|\s+pay)?"
     r"|(?:does\s+)?not\s+includ\w*[^.\n]*|excluding[^.\n]*|exclusive\s+of[^.\n]*"
     r"|for\s+sales\s+roles[^.\n]*"  # "For sales roles, the range is OTE": a condition, not this role
-    r"|hourly\s+or\s+salar(?:y|ied)(?:\s+options?)?|salar(?:y|ied)\s+or\s+hourly",  # employment types
-    re.IGNORECASE,
+    r"|hourly\s+or\s+salar(?:y|ied)(?:\s+options?)?|salar(?:y|ied)\s+or\s+hourly)"  # employment types
 )
 # "$160,000-$200,000 + Substantial Commission": the range is what comes before the variable pay.
 PLUS_VARIABLE_RE = re.compile(
     r"^[\s,]*(?:\+|plus|and)\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*%\s*)?"
     r"(?:substantial\s+|annual\s+|quarterly\s+|performance\s+|uncapped\s+|target\s+)*"
-    r"(?:bonus|commission|variable|super(?:annuation)?|incentive)",
-    re.IGNORECASE,
+    r"(?:bonus|commission|variable|super(?:annuation)?|incentive)"
 )
 
 
 # "For sales roles, the range provided is the role's OTE": OTE only if this posting is a sales role.
-CONDITIONAL_OTE_RE = re.compile(r"for\s+sales\s+roles[^.\n]*(?:OTE|on[- ]target)", re.IGNORECASE)
+CONDITIONAL_OTE_RE = re.compile(r"for\s+sales\s+roles[^.\n]*(?:ote|on[- ]target)")
 SALES_ROLE_RE = re.compile(
-    r"account\s+executive|account\s+manager|sales\s+(?:development\s+)?representative|\b[SB]DR\b|\bAE\b"
-    r"|sales\s+(?:manager|director|lead|executive|expertise)|consultative\s+sales|quota[- ]carrying",
-    re.IGNORECASE,
+    r"account\s+executive|account\s+manager|sales\s+(?:development\s+)?representative|\b[sb]dr\b|\bae\b"
+    r"|sales\s+(?:manager|director|lead|executive|expertise)|consultative\s+sales|quota[- ]carrying"
 )
 
 
 def pay_kind(context: str) -> PayType | None:
-    """OTE / total / base from cue words, or None when the context names no kind."""
+    """OTE / total / base from cue words in (lowercased) `context`, or None when it names no kind."""
     if not context:
         return None
     ctx = _CUE_NOISE.sub(" ", context)
@@ -119,7 +119,7 @@ def pay_kind(context: str) -> PayType | None:
 
 
 def closest_cue(window: str) -> str | None:
-    """'pay' / 'not' for the cue nearest the end of `window` (the text just before an amount)."""
+    """'pay' / 'not' for the cue nearest the end of (lowercased) `window`, the text just before an amount."""
     best_end, best = -1, None
     for m in PAY_RE.finditer(window):
         best_end, best = m.end(), "pay"
@@ -132,14 +132,14 @@ def closest_cue(window: str) -> str | None:
         prefix = window[: m.start()]
         if _JOINED.search(prefix) and PAY_RE.search(prefix):
             continue  # "salary + bonus: $X" names pay that includes a bonus
-        if m.group(0).lower().startswith("stipend") and _LABEL_PREFIX.fullmatch(prefix):
+        if m.group(0).startswith("stipend") and _LABEL_PREFIX.fullmatch(prefix):
             continue  # "Stipend: ₹25,000/month" is an intern's pay
         best_end, best = m.end(), "not"
     return best
 
 
 def attached_not_pay(tail: str) -> bool:
-    """A NOT_PAY word in the words right after an amount, before any PAY word."""
+    """A NOT_PAY word in the (lowercased) words right after an amount, before any PAY word."""
     m_not = NOT_PAY_RE.search(tail)
     if m_not is None:
         return False

@@ -182,15 +182,13 @@ _KRONA_CONTEXT = re.compile(
 )
 
 
-def resolve(generic: str, context: str, *, default_currency: str, zone: str | None) -> str:
+def resolve(generic: str, context: str, *, default_currency: str) -> str:
     """Turn "$" / "¥" / "kr" into an ISO code, using the words near the amount."""
     default = default_currency.upper()
     if generic == DOLLAR:
         m = _DOLLAR_CONTEXT.search(context)
         if m:
             return m.group("code") or _NAMED[m.lastgroup or "usd"]
-        if zone and _CANADA_ZONE.search(zone):
-            return "CAD"
         return default if default in DOLLAR_CURRENCIES else "USD"
     if generic == YEN:
         if _YUAN_CONTEXT.search(context) or default == "CNY":
@@ -202,6 +200,16 @@ def resolve(generic: str, context: str, *, default_currency: str, zone: str | No
             return m.group("code") or m.lastgroup.upper()  # type: ignore[union-attr]
         return default if default in KRONA_CURRENCIES else "SEK"
     return generic
+
+
+def dollar_named(context: str) -> bool:
+    """The words near a bare "$" say which dollar ("CAD", "Canadian", "USD" ...)."""
+    return _DOLLAR_CONTEXT.search(context) is not None
+
+
+def canadian_zone(zone: str | None) -> bool:
+    """A Canadian zone label: its bare "$" amounts are Canadian dollars ("Toronto: $120,000 - $150,000")."""
+    return bool(zone) and _CANADA_ZONE.search(zone) is not None  # type: ignore[arg-type]
 
 
 def yuan_context(context: str) -> bool:

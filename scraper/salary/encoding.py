@@ -34,8 +34,8 @@ _FIX_RE = re.compile(
 # "Â " is a mojibake no-break space whose \xa0 was later turned into a plain space.
 _HINT_RE = re.compile(r"[\u00c2-\u00f4][" + _CONT + r"]|Â |&(?:#?\w+);")
 
-# Same-length normalizations: exotic spaces become plain spaces (thousands groups).
-SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ", "\t": " "})
+# Same-length normalization: exotic spaces (thousands groups "45 000 €", "45\u202f000 €") become plain ones.
+ODD_SPACES = ("\u00a0", "\u202f", "\u2009", "\u2007", "\t")
 
 
 def _undouble(s: str) -> str | None:

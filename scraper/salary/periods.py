@@ -164,38 +164,39 @@ PERIOD_AFTER_RE = re.compile(rf"^{_FILLER}(?:{_alt(_AFTER)})", re.IGNORECASE)
 
 # Period words BEFORE an amount, naming the kind of pay ("Annual Salary:",
 # "Target Hourly Rate", "monthly rate for this internship is", "Jahresgehalt", "月給").
-_BEFORE = {
-    "year": [
-        r"\bannual(?:ly|ized)?\b|\byearly\b|\bper\s+(?:year|annum)\b|\bp\.a\.",
-        r"jahres\w*|\w*jahresgehalt|j[äa]hrlich",
-        r"\bsalaire\s+annuel\b|\bannuel(?:le)?\b|\bpar\s+an\b",
-        r"\bRAL\b|\bretribuzione\s+annua\b|\brocznie\b|\broczne\b",
-        r"\bsalario\s+anual\b|\banual\b|\bsal[aá]rio\s+anual\b",
-        r"\bCTC\b|\bLPA\b|\bper\s+annum\b",
-        r"\bårsl[öø]nn?\b|\bjaarsalaris\b|\bjaarlijks\b",
-        r"年収|年俸|年薪|연봉",
-    ],
-    "month": [
-        r"\bmonthly\b|\bper\s+month\b",
-        r"monats\w*|\w*monatsgehalt|\bmonatlich\w*",
-        r"\bsalaire\s+mensuel\b|\bmensuel(?:le)?\b",
-        r"\bmensual\b|\bmensal\b|\bmiesi[eę]czn\w*",
-        r"\bm[åa]nadsl[öø]n\b|\bm[åa]nedsl[öø]nn?\b|\bmaandsalaris\b|\bmaandloon\b",
-        r"月給|月収|月薪|月額|월급",
-    ],
-    "week": [r"\bweekly\b|\bper\s+week\b|wochen\w*"],
-    "day": [
-        r"\bday\s*rate\b|\bdaily\s+rate\b|\bdaily\b|\bper\s+day\b",
-        r"\bTJM\b|\btaux\s+journalier\b|\btagessatz\b|\bstawka\s+dzienna\b",
-        r"日給|日薪",
-    ],
-    "hour": [
-        r"\bhourly\b|\bper\s+hour\b|\bstundenlohn\b|\bstundensatz\b|\btaux\s+horaire\b",
-        r"\bstawka\s+godzinowa\b|\btimlön\b|\buurloon\b|\bsalario\s+por\s+hora\b",
-        r"時給|时薪",
-    ],
+# Matched on lowercased text; "<period>" words start a word, "<period>_in" ones may sit
+# inside a compound ("Bruttojahresgehalt") or are CJK. One word-start check per position
+# keeps this fast: most positions are inside words and fail at once.
+_BEFORE_WORDS = {
+    "year": (
+        r"annual(?:ly|ized)?|yearly|per\s+(?:year|annum)|p\.a\.|j[äa]hrlich\w*|salaire\s+annuel|annuel(?:le)?s?|par\s+an"
+        r"|ral|retribuzione\s+annua|rocznie|roczne|salario\s+anual|anual|sal[aá]rio\s+anual|ctc|lpa"
+        r"|årsl[öø]nn?|jaarsalaris|jaarlijks"
+    ),
+    "month": (
+        r"monthly|per\s+month|monatlich\w*|salaire\s+mensuel|mensuel(?:le)?s?|mensual|mensal|miesi[eę]czn\w*"
+        r"|m[åa]nadsl[öø]n|m[åa]nedsl[öø]nn?|maandsalaris|maandloon"
+    ),
+    "week": r"weekly|per\s+week|w[öo]chentlich",
+    "day": r"day\s*rate|daily|per\s+day|tjm|taux\s+journalier|tagessatz|stawka\s+dzienna",
+    "hour": (
+        r"hourly|per\s+hour|stundenlohn|stundensatz|taux\s+horaire|stawka\s+godzinowa|timlön|uurloon"
+        r"|salario\s+por\s+hora"
+    ),
 }
-PERIOD_BEFORE_RE = re.compile(_alt(_BEFORE), re.IGNORECASE)
+_BEFORE_INSIDE = {
+    "year": r"jahres(?:gehalt|brutto|lohn|verdienst|einkommen|verg[üu]tung)|年収|年俸|年薪|연봉",
+    "month": r"monats(?:gehalt|brutto|lohn|verdienst)|月給|月収|月薪|月額|월급",
+    "week": r"wochen(?:lohn|gehalt)",
+    "day": r"日給|日薪",
+    "hour": r"時給|时薪",
+}
+PERIOD_BEFORE_RE = re.compile(
+    r"(?<![a-z])(?:"
+    + "|".join(f"(?P<{p}>{w})" for p, w in _BEFORE_WORDS.items())
+    + r")(?![a-z])|"
+    + "|".join(f"(?P<{p}_in>{w})" for p, w in _BEFORE_INSIDE.items())
+)
 
 
 def period_after(tail: str) -> tuple[Period, int] | None:
@@ -207,8 +208,10 @@ def period_after(tail: str) -> tuple[Period, int] | None:
 
 
 def period_before(window: str) -> Period | None:
-    """The period word closest to the amount in the label/clause before it."""
+    """The period word closest to the amount in the label/clause before it (`window` lowercased)."""
     last = None
     for m in PERIOD_BEFORE_RE.finditer(window):
         last = m
-    return last.lastgroup if last is not None else None  # type: ignore[return-value]
+    if last is None or last.lastgroup is None:
+        return None
+    return last.lastgroup.split("_")[0]  # type: ignore[return-value]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 
 from ..models import PayBand, PayType
 from ..pay import fx_table, make_band
@@ -27,7 +26,7 @@ def _currency_code(value: object) -> str | None:
     if marker is None:
         return None
     if currency.is_generic(marker):
-        return currency.resolve(marker, "", default_currency="USD", zone=None)
+        return currency.resolve(marker, "", default_currency="USD")
     return marker
 
 
@@ -99,16 +98,22 @@ def schema_org_bands(
         # Some sites put the human text there ("$120,000 - $150,000 a year").
         from .text import parse_pay_text
 
-        bands = parse_pay_text(base_salary, default_currency=currency_hint or "USD")
-        return [
-            replace(
-                b,
-                origin="structured",
-                is_estimate=estimate,
+        texts: list[PayBand] = []
+        for b in parse_pay_text(base_salary, default_currency=currency_hint or "USD"):
+            band = make_band(
+                b.min_amount,
+                b.max_amount,
+                b.currency,
+                b.period,
                 pay_type=b.pay_type if b.pay_type != "unknown" else pay_type,
+                zone=b.zone,
+                origin="structured",
+                source_text=b.source_text,
+                is_estimate=estimate,
             )
-            for b in bands
-        ]
+            if band is not None:
+                texts.append(band)
+        return texts
     if isinstance(base_salary, int | float) and not isinstance(base_salary, bool):
         base_salary = {"value": base_salary}
     if not isinstance(base_salary, dict):

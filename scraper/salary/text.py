@@ -16,9 +16,9 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from ..models import PayBand, PayType, Period
-from ..pay import ANNUAL_FACTOR, fx_table, make_band
+from ..pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table, make_band
 from . import cues, currency, periods, zones
-from .encoding import SPACES, repair
+from .encoding import ODD_SPACES, repair
 from .numbers import MULTIPLIER, NUM, Multiplier, multiplier_of, parse_number
 
 _TOKEN_RE = re.compile(
@@ -34,14 +34,48 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 
-# Cheap gate: no digit, or no currency / pay word anywhere -> no pay in this text.
+# Cheap gate: no digit, or no currency symbol / code / pay word anywhere -> no pay in this text.
+# Substring tests run at C speed, far faster than one big regex over a long description.
 _DIGIT_RE = re.compile(r"\d")
-_HINT_RE = re.compile(
-    r"[$£€¥￥₹₩₱₪฿₺元円원万]|zł|Kč"
-    r"|(?<![A-Za-z])(?:" + "|".join(sorted(currency.ISO_CODES)) + r"|Rs|RM|Rp|kr|Ft|lei|LPA|Dhs)(?![A-Za-z])"
-    r"|(?i:salar|pay|compens|wage|earn|gehalt|lohn|verg[üu]t|salaire|r[ée]mun|sueldo|remuner|retribu|wynagr"
-    r"|pensj|l[öø]n|salaris|loon|stipend|ctc|lakh|crore|euro|dollar|pound|peso|rupee|zlot|年収|月給|給|薪|연봉)"
-)
+_HINT_SYMBOLS = tuple("$£€¥￥₹₩₱₪฿₺元円원万만억")
+# Lowercase substrings; leading spaces keep "learning" from reading as "earn", "years " as "rs ".
+_HINT_WORDS = (
+    "salar", "pay", "compens", "wage", " earn", "gehalt", "lohn", "vergüt", "vergut", "salaire", "rémun", "remun",
+    "sueldo", "retribu", "wynagr", "wideł", "stawk", "pensj", "lön", "løn", "salaris", " loon", "stipend", "ctc",
+    "lpa", "lakh", " lac", "crore", " euro", "dollar", " pound", "peso", "rupee", "zł", "zlot", "kč", " kr",
+    " rs.", " rs ", " rm ", " rp ", " tjm", " ral", "年収", "月給", "給", "薪", "연봉", "月薪", "时薪", "報酬",
+)  # fmt: skip
+_HINT_AT_START = ("rs.", "rs ", "rm ", "rp ")  # "Rs. 25,000" opening the text
+_CODE_WORD_RE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
+_CODES = currency.ISO_CODES | {"RMB"}
+
+
+def _has_hint(text: str) -> bool:
+    if any(s in text for s in _HINT_SYMBOLS):
+        return True
+    low = text.lower()
+    if any(w in low for w in _HINT_WORDS) or low.startswith(_HINT_AT_START):
+        return True
+    return any(m.group(0) in _CODES for m in _CODE_WORD_RE.finditer(text))
+
+
+def _anchors(work: str, low: str) -> list[int]:
+    """Sorted offsets of currency marks, codes and pay words: an amount far from all of them
+    cannot be pay (its currency or its pay word would be one), so its digits are skipped."""
+    pos: list[int] = []
+    if low.startswith(_HINT_AT_START):
+        pos.append(0)
+    for s in (*_HINT_SYMBOLS, *_HINT_WORDS):
+        i = low.find(s)
+        while i >= 0:
+            pos.append(i)
+            i = low.find(s, i + 1)
+    for m in _CODE_WORD_RE.finditer(work):
+        if m.group(0) in _CODES:
+            pos.append(m.start())
+    pos.sort()
+    return pos
+
 
 # Range separators between two amounts. "and"-like words need "between" before the first amount.
 _SEP_RE = re.compile(
@@ -56,7 +90,7 @@ _AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en"})
 # A separator alone on its line joins amounts split over lines ("$222,800\n—\n$290,000 USD" from HTML).
 _LINE_SEP_RE = re.compile(r"[ ]*\n[ ]*[-–—−‒~][ ]*\n[ ]*")
 # Chinese boards: "15k-25k·14薪" = monthly pay (in CNY), 14 months a year.
-_CN_MONTHS_RE = re.compile(r"^\s*[·・*x×]\s*1\d\s*薪")
+_CN_MONTHS_RE = re.compile(r"\s*[·・*x×]\s*1\d\s*薪")
 _MIN_LABEL = re.compile(r"^[ ]*\((?:min|minimum)\)", re.IGNORECASE)
 _MAX_LABEL = re.compile(r"^[ ]*\((?:max|maximum)\)", re.IGNORECASE)
 
@@ -79,7 +113,6 @@ _MIN_ONLY_AFTER = re.compile(
 _MAX_ONLY_AFTER = re.compile(r"^\s*(?:以下|まで)")
 
 # Where a clause (zone label, pay-type words) and a sentence start.
-_CLAUSE_END_RE = re.compile(r"[\n;•|·]|[.!?。](?=\s|$)|\s[-–—]\s")
 _SENTENCE_END_RE = re.compile(r"\n|[.!?。](?=\s|$)")
 _FULL_STOP_RE = re.compile(r"[.!?。](?=\s|$)")  # "Minimum:\n$X\nMaximum:\n$Y" is one statement
 # Where the words belonging to an amount stop.
@@ -91,6 +124,9 @@ _TAIL_STOP_RE = re.compile(
 )
 _YEARISH = re.compile(r"^(?:19|20)\d\d$")
 
+# make_band's plausibility window, checked early to skip the costly zone / kind work.
+_MIN_USD = MIN_PLAUSIBLE_ANNUAL_USD
+_MAX_USD = MAX_PLAUSIBLE_ANNUAL_USD
 # Amounts without a period word: yearly only when annual-sized (USD >= this as a year).
 _ANNUAL_SIZE_USD = 10_000.0
 # Locales that state pay monthly: without a period word, amounts below the bound are monthly
@@ -143,9 +179,64 @@ class _Candidate:
     lo_period: Period | None = None  # period written between the two amounts ("$70,000/year to ...")
 
 
-def _scan(work: str) -> list[_Amount]:
+_DIGITS_RE = re.compile(r"\d+")
+_PREFIX_REACH = 10  # longest currency prefix before the digits ("USD $ ", "CAN$ ", "SFr. ")
+
+
+# How far from an anchor an amount's digits may be: the before-window (120) plus a prefix,
+# and a suffix currency / "·14薪" after the digits.
+_ANCHOR_BEFORE = 135
+_ANCHOR_AFTER = 60
+# Texts with few numbers are scanned directly; past this many digit runs (a huge text)
+# only the digits near an anchor are looked at.
+_RUNS_BEFORE_ANCHORS = 200
+# Characters a currency prefix can start with ("$", "€", "USD", "US$", "Rs.", "zł" ...).
+_PREFIX_START = frozenset("$£€¥￥₹₩₱₪฿₺zABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _token_matches(work: str, low: str):
+    """Token matches. The token regex is costly at every position, so it is tried only where
+    a token can start: at a digit run, or at a prefix character just before one."""
+    end = 0
+    n = len(work)
+    runs = 0
+    anchors: list[int] | None = None
+    for run in _DIGITS_RE.finditer(work):
+        s = run.start()
+        if s < end:
+            continue
+        runs += 1
+        if runs > _RUNS_BEFORE_ANCHORS:
+            if anchors is None:
+                anchors = _anchors(work, low)
+            j = bisect_left(anchors, s - _ANCHOR_BEFORE)
+            if j >= len(anchors) or anchors[j] > run.end() + _ANCHOR_AFTER:
+                continue
+        stop = min(n, s + 80)
+        m = None
+        for p in range(max(end, s - _PREFIX_REACH), s):
+            if work[p] in _PREFIX_START:
+                m = _TOKEN_RE.match(work, p, stop)
+                if m is not None:
+                    break
+        if m is None:
+            m = _TOKEN_RE.match(work, s, stop)
+            if m is None:
+                continue
+        yield m
+        end = m.end()
+
+
+# A job posting states a handful of amounts; a text with thousands is a price list or a
+# data dump. Bounding the amounts looked at bounds the time spent on any one text.
+MAX_AMOUNTS = 2_000
+
+
+def _scan(work: str, low: str) -> list[_Amount]:
     out: list[_Amount] = []
-    for m in _TOKEN_RE.finditer(work):
+    for m in _token_matches(work, low):
+        if len(out) >= MAX_AMOUNTS:
+            break
         num = m.group("num")
         raw = parse_number(num)
         if raw is None:
@@ -181,12 +272,36 @@ def _scan(work: str) -> list[_Amount]:
     return out
 
 
-def _last_end(rx: re.Pattern[str], text: str, lo: int, hi: int) -> int:
-    """End offset of the last match of rx in text[lo:hi], or lo."""
-    pos = lo
-    for m in rx.finditer(text, lo, hi):
-        pos = m.end()
-    return pos
+# Sentence / clause starts by rfind (C speed) rather than a regex per amount.
+_SENTENCE_ENDS = ("\n", ". ", "! ", "? ", ".\n", "。")
+_CLAUSE_ENDS = (*_SENTENCE_ENDS, ";", "•", "|", "·", " - ", " – ", " — ")
+
+
+def _sentence_start(work: str, lo: int, hi: int) -> int:
+    """Offset just after the last sentence end in work[lo:hi] (or lo)."""
+    best = lo
+    for p in _SENTENCE_ENDS:
+        i = work.rfind(p, lo, hi)
+        if i >= 0:
+            best = max(best, i + len(p))
+    return best
+
+
+def _clause_start(work: str, lo: int, hi: int) -> int:
+    """Offset just after the last clause end ("; ", " • ", " - ", a sentence end) in work[lo:hi]."""
+    best = lo
+    for p in _CLAUSE_ENDS:
+        i = work.rfind(p, lo, hi)
+        if i >= 0:
+            best = max(best, i + len(p))
+    return best
+
+
+def _alone_on_line(work: str, start: int) -> bool:
+    """Only bullets before the amount on its line ("$96K", "- $2,400 per week"): a pay field."""
+    nl = work.rfind("\n", max(0, start - 12), start)
+    line_start = nl + 1 if nl >= 0 else (0 if start <= 12 else -1)
+    return line_start >= 0 and not work[line_start:start].strip(" -–•*\t>")
 
 
 def _compatible(a: _Amount, b: _Amount) -> bool:
@@ -287,17 +402,46 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
 
 
 class _Parser:
-    __slots__ = ("text", "index", "work", "default", "zone", "fx", "tokens", "starts")
+    __slots__ = (
+        "text",
+        "index",
+        "work",
+        "low",
+        "default",
+        "zone",
+        "fx",
+        "tokens",
+        "starts",
+        "_sales",
+        "_kinds",
+    )
 
     def __init__(self, text: str, default_currency: str, zone: str | None) -> None:
         self.text = text
         work, self.index = repair(text)
-        self.work = work.translate(SPACES)
+        for ch in ODD_SPACES:  # same length: offsets stay valid (str.replace: far faster than translate)
+            if ch in work:
+                work = work.replace(ch, " ")
+        self.work = work
+        low = work.lower()
+        # Cue regexes run on lowercase text; lower() keeps offsets unless a rare char expands ("İ").
+        self.low = low if len(low) == len(work) else None
         self.default = (default_currency or "USD").upper()
         self.zone = zone
         self.fx = fx_table()
         self.tokens: list[_Amount] = []
         self.starts: list[int] = []
+        self._sales: bool | None = None
+        self._kinds: dict[tuple[int, int], PayType | None] = {}
+
+    def lower(self, a: int, b: int) -> str:
+        return self.low[a:b] if self.low is not None else self.work[a:b].lower()
+
+    def sales_role(self) -> bool:
+        """Whether the posting is a sales role (searched once per text, only when a blurb asks)."""
+        if self._sales is None:
+            self._sales = cues.SALES_ROLE_RE.search(self.low or self.work.lower()) is not None
+        return self._sales
 
     def orig(self, pos: int) -> int:
         """Offset in the caller's text for an offset in the repaired text."""
@@ -313,7 +457,7 @@ class _Parser:
 
     def run(self) -> list[PayBand]:
         work = self.work
-        self.tokens = _scan(work)
+        self.tokens = _scan(work, self.low if self.low is not None else work.lower())
         if not self.tokens:
             return []
         self.starts = [t.start for t in self.tokens]
@@ -335,39 +479,48 @@ class _Parser:
         return out
 
     def interpret(self, c: _Candidate, prev_money_end: int) -> PayBand | None:
+        """The band a candidate states, or None. Cheap checks come first: most numbers are not pay."""
         work = self.work
         lo, hi = c.lo, c.hi
         single = lo is hi
-        # --- windows around the amount -------------------------------------------------
+        cn_months = _CN_MONTHS_RE.match(work, hi.end, hi.end + 12) is not None
+        # Marked = the currency is written (or implied: lakh -> INR, 万 -> 円/元, "·14薪" -> CNY).
+        marked = cn_months or any(
+            a.cur is not None or (a.mult is not None and (a.mult.currency or a.mult.cjk)) for a in (lo, hi)
+        )
+        if not marked and not _money_like(lo, hi):
+            return None  # bare "2024", "401", "5"
+
+        # --- words before and after (all windows bounded: long texts stay linear) ----------
         w0 = max(0, lo.start - 160)
-        sentence_start = _last_end(_SENTENCE_END_RE, work, w0, lo.start)
-        clause_start = max(_last_end(_CLAUSE_END_RE, work, w0, lo.start), prev_money_end)
-        before = work[max(sentence_start, prev_money_end, lo.start - 120) : lo.start]
+        sentence_start = _sentence_start(work, w0, lo.start)
+        b0 = max(sentence_start, prev_money_end, lo.start - 120)
+        before = self.lower(b0, lo.start)
         k = bisect_left(self.starts, hi.end)  # the next amount bounds the words of this one
         next_start = self.starts[k] if k < len(self.starts) else len(work)
         tail_limit = min(next_start, hi.end + 48)
         stop = _TAIL_STOP_RE.search(work, hi.end, tail_limit)
-        tail = work[hi.end : stop.start() if stop else tail_limit]
-        near_after = work[hi.end : min(next_start, hi.end + 40)]
+        tail_end = stop.start() if stop else tail_limit
+        tail = work[hi.end : tail_end]
+        tail_low = self.lower(hi.end, tail_end)
         lpa = any(a.mult is not None and a.mult.period for a in (lo, hi))
 
         # --- is it pay? ------------------------------------------------------------------
-        if cues.attached_not_pay(tail):
+        if tail_low.strip() and cues.attached_not_pay(tail_low):
             return None
-        cue = cues.closest_cue(before)
+        cue = cues.closest_cue(before) if before.strip() else None
         if cue == "not" and not lpa:  # "Budget: 30-40 LPA" is still a salary: LPA only names pay
             return None
-        named_after = cues.PAY_RE.search(tail) is not None  # "£40,000 basic", "$150K base salary"
+        if not marked and cue != "pay":
+            return None  # unmarked numbers need a pay word before them
 
         # --- period ----------------------------------------------------------------------
         tail_p = periods.period_after(tail)
         period: Period | None = tail_p[0] if tail_p else None
         after_end = hi.end + (tail_p[1] if tail_p else 0)
-        cn_months = _CN_MONTHS_RE.match(work[hi.end : hi.end + 12]) is not None
         implied = (hi.mult.period if hi.mult else None) or (lo.mult.period if lo.mult else None)
         if cn_months:
             implied = "month"
-        before_p = periods.period_before(before)
         lo_v, hi_v = lo.value, hi.value
         if not single and lo.mult is None and hi.mult is not None:
             shared = lo.raw * hi.mult.factor
@@ -379,48 +532,66 @@ class _Parser:
             lo_v *= ANNUAL_FACTOR[lo_period]
             hi_v *= ANNUAL_FACTOR[period]
             period = "year"
-        period = period or lo_period or implied or before_p  # type: ignore[assignment]
+        period = period or lo_period or implied or periods.period_before(before)  # type: ignore[assignment]
 
-        # --- zone (a Canadian zone also decides a bare "$") ------------------------------
-        label = work[clause_start : lo.start]
-        zone = zones.zone_before(work[sentence_start : lo.start], label)
+        # --- zone: found lazily, only for amounts that pass the cheaper checks ------------
         after = work[after_end : after_end + 80]
-        zone = zone or zones.zone_after(after)
+        found: list[str | None] = []
+
+        def zone_of() -> str | None:
+            if not found:
+                clause_start = max(_clause_start(work, w0, lo.start), prev_money_end)
+                z = zones.zone_before(work[sentence_start : lo.start], work[clause_start : lo.start])
+                found.append(z or zones.zone_after(after))
+            return found[0]
 
         # --- currency --------------------------------------------------------------------
         if cn_months and lo.cur is None and hi.cur is None:
             cur: str | None = "CNY"
         else:
-            cur = self.currency_of(lo, hi, before, near_after, cue, zone or self.zone)
+            near_after = work[hi.end : min(next_start, hi.end + 40)]
+            cur = self.currency_of(lo, hi, work[b0 : lo.start], near_after)
         if cur is None:
             return None
+        bare_dollar = {lo.cur, hi.cur} - {None} == {currency.DOLLAR}
 
-        # --- single amounts must be named as pay ------------------------------------------
-        line_start = work.rfind("\n", 0, lo.start) + 1
-        standalone = not work[line_start : lo.start].strip(" -–•*\t>")
-        named = cue == "pay" or named_after or standalone or zone is not None
-        if single and c.open is None and period is None and not named:
-            return None
-
+        # --- period from size, then plausibility (before the costly zone / kind work) -----
         values = [v for v in (lo_v, hi_v) if v is not None]
+        sized = period
         if period is None:
             if all(self.annual_sized(v, cur) for v in values):
-                period = "year"
+                sized = "year"
             elif self.monthly_by_locale(values, cur, before):
-                period = "month"
+                sized = "month"
             else:
                 return None
+        rate = self.fx.usd_per_unit.get(cur)
+        if rate is None or lo_v > hi_v:
+            return None
+        if not all(_MIN_USD <= v * ANNUAL_FACTOR[sized] * rate <= _MAX_USD for v in values):
+            return None
+
+        # --- a single amount without a period word must be named as pay -------------------
+        if single and c.open is None and period is None:
+            named = cue == "pay" or cues.PAY_RE.search(tail_low) is not None or _alone_on_line(work, lo.start)
+            if not named and zone_of() is None:
+                return None
+        period = sized
+        if bare_dollar and cur != "CAD" and currency.canadian_zone(zone_of() or self.zone):
+            ctx = work[b0 : lo.start] + " " + work[hi.end : min(next_start, hi.end + 40)]
+            if not currency.dollar_named(ctx):
+                cur = "CAD"  # "Toronto: $120,000 - $150,000"
 
         # --- kind of pay ----------------------------------------------------------------
-        paragraph = self.paragraph(lo.start, hi.end)
-        kind = cues.pay_kind(before + " " + tail)
-        if kind is None and cues.PLUS_VARIABLE_RE.match(after):
+        kind = cues.pay_kind(before + " " + tail_low)
+        if kind is None and cues.PLUS_VARIABLE_RE.match(after.lower()):
             kind = "base"
+        p0, p1 = self.paragraph(lo.start, hi.end)
         if kind is None:
-            kind = cues.pay_kind(paragraph)
-        if cues.CONDITIONAL_OTE_RE.search(paragraph):
+            kind = self.paragraph_kind(p0, p1)
+        if self.conditional_ote(p0, p1):
             # "For sales roles, the range provided is OTE": which one depends on the role.
-            kind = "ote" if cues.SALES_ROLE_RE.search(work) else "unknown"
+            kind = "ote" if self.sales_role() else "unknown"
         pay_type: PayType = kind or "unknown"
 
         mn: float | None = lo_v
@@ -431,7 +602,7 @@ class _Parser:
             elif c.open == "max":
                 mn = None
         end = after_end if tail_p else hi.end
-        s_end = _SENTENCE_END_RE.search(work, end)
+        s_end = _SENTENCE_END_RE.search(work, end, end + 300)
         span = (self.orig(lo.start), self.orig(end))
         return make_band(
             _round(mn),
@@ -439,10 +610,12 @@ class _Parser:
             cur,
             period,
             pay_type=pay_type,
-            zone=zone or self.zone,
+            zone=zone_of() or self.zone,
             origin="text",
             source_text=self.source(
-                span, self.orig(sentence_start), self.orig(s_end.end() if s_end else len(work))
+                span,
+                self.orig(sentence_start),
+                self.orig(s_end.end() if s_end else min(len(work), end + 300)),
             ),
             span=span,
         )
@@ -455,9 +628,7 @@ class _Parser:
             s1 = min(s1, s0 + 300)
         return " ".join(self.text[s0:s1].split())[:300]
 
-    def currency_of(
-        self, lo: _Amount, hi: _Amount, before: str, after: str, cue: str | None, zone: str | None
-    ) -> str | None:
+    def currency_of(self, lo: _Amount, hi: _Amount, before: str, after: str) -> str | None:
         curs = [x for x in (lo.cur, hi.cur) if x]
         specific = {x for x in curs if not currency.is_generic(x)}
         if len(specific) > 1:
@@ -466,7 +637,7 @@ class _Parser:
             return specific.pop()
         ctx = before + " " + after
         if curs:
-            return currency.resolve(curs[0], ctx, default_currency=self.default, zone=zone)
+            return currency.resolve(curs[0], ctx, default_currency=self.default)
         # No marker on the numbers: 万 with 円/元 around, a code nearby, or the default for labelled pay.
         mult = hi.mult or lo.mult
         if mult is not None and mult.cjk:
@@ -475,14 +646,7 @@ class _Parser:
             if _JAPANESE_RE.search(ctx):
                 return "JPY"
             return None
-        # Bare numbers must look like money: separators, a multiplier (also one shared
-        # with the other end, "60/90k"), or at least four digits that are not a year.
-        lo_money = lo.grouped or hi.mult is not None or len(str(int(lo.raw))) >= 4
-        if not lo_money or not (hi.grouped or len(str(int(hi.raw))) >= 4):
-            return None
-        if _YEARISH.match(str(int(lo.raw))) and not lo.grouped:
-            return None
-        if cue != "pay":  # a pay word must introduce unmarked numbers
+        if not _money_like(lo, hi):
             return None
         return currency.code_in(before) or currency.code_in(after) or self.default
 
@@ -494,11 +658,32 @@ class _Parser:
             return all(v * (self.fx.usd_per_unit.get(cur) or 1) < 8_000 for v in values)
         return False
 
-    def paragraph(self, start: int, end: int) -> str:
+    def paragraph(self, start: int, end: int) -> tuple[int, int]:
+        """Bounds of the paragraph around an amount (blank lines, at most 400 chars each side)."""
         work = self.work
         p0 = work.rfind("\n\n", max(0, start - 400), start)
         p1 = work.find("\n\n", end, end + 400)
-        return work[(p0 + 2 if p0 >= 0 else max(0, start - 400)) : (p1 if p1 >= 0 else end + 400)]
+        return (p0 + 2 if p0 >= 0 else max(0, start - 400)), (p1 if p1 >= 0 else min(len(work), end + 400))
+
+    def paragraph_kind(self, p0: int, p1: int) -> PayType | None:
+        # Cached: the bands of one paragraph share it ("US: $X; Canada: $Y" under one OTE blurb).
+        key = (p0, p1)
+        if key not in self._kinds:
+            self._kinds[key] = cues.pay_kind(self.lower(p0, p1))
+        return self._kinds[key]
+
+    def conditional_ote(self, p0: int, p1: int) -> bool:
+        return cues.CONDITIONAL_OTE_RE.search(self.lower(p0, p1)) is not None
+
+
+def _money_like(lo: _Amount, hi: _Amount) -> bool:
+    """Bare numbers look like money: separators, a multiplier (also one shared with the other
+    end, "60/90k"), or at least four digits that are not a year ("2024")."""
+    lo_ok = lo.grouped or hi.mult is not None or len(str(int(lo.raw))) >= 4
+    hi_ok = hi.grouped or len(str(int(hi.raw))) >= 4
+    if not (lo_ok and hi_ok):
+        return False
+    return lo.grouped or not _YEARISH.match(str(int(lo.raw)))
 
 
 def _round(v: float | None) -> float | None:
@@ -515,7 +700,7 @@ def parse_pay_text(text: str, *, default_currency: str = "USD", zone: str | None
     """
     if not text or not isinstance(text, str):
         return []
-    if _DIGIT_RE.search(text) is None or _HINT_RE.search(text) is None:
+    if _DIGIT_RE.search(text) is None or not _has_hint(text):
         return []
     bands: list[PayBand] = []
     seen: set[tuple] = set()
