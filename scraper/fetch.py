@@ -17,7 +17,7 @@ from typing import Any, Literal
 import httpx
 
 from .config import CrawlSettings
-from .politeness import Politeness, backoff_delay, parse_retry_after
+from .politeness import MAX_RETRY_AFTER_S, Politeness, backoff_delay, parse_retry_after
 
 FetchErrorKind = Literal[
     "not_found", "http", "timeout", "network", "too_large", "bad_json", "budget", "robots"
@@ -52,8 +52,12 @@ class Response:
 
     def json(self) -> Any:
         try:
-            return json.loads(self.body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            try:
+                return json.loads(self.body)
+            except UnicodeDecodeError:
+                # One bad byte in one description must not lose the whole board: keep the rest (U+FFFD).
+                return json.loads(self.body.decode("utf-8", errors="replace"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: absurdly deep JSON
             ctype = self.headers.get("content-type", "?")
             raise FetchError(
                 "bad_json", self.url, f"{self.url} did not return valid JSON ({ctype}): {exc}", self.status
@@ -137,9 +141,18 @@ class Fetcher:
                     if resp.status not in RETRY_STATUSES:
                         raise last
                     retry_after = parse_retry_after(resp.headers.get("retry-after"))
+                    if retry_after is not None and retry_after > MAX_RETRY_AFTER_S:
+                        # Retrying sooner than the server asked is impolite, and a crawl cannot wait hours.
+                        raise FetchError(
+                            "http",
+                            url,
+                            f"{last}; it asked us to wait {retry_after:.0f} s (Retry-After), more than "
+                            f"{MAX_RETRY_AFTER_S:.0f} s: not retried in this run",
+                            resp.status,
+                        )
                     if resp.status == 429 and retry_after is not None:
                         # the host asked everyone to wait, not only this request
-                        gate.blocked_until = time.monotonic() + min(retry_after, 60.0)
+                        gate.blocked_until = time.monotonic() + retry_after
             if attempt + 1 < attempts:
                 await asyncio.sleep(backoff_delay(attempt, retry_after))
         assert last is not None
@@ -154,9 +167,12 @@ class Fetcher:
         json_body: Any,
     ) -> Response:
         try:
-            async with self._client.stream(
-                method, url, params=params, headers=headers, json=json_body
-            ) as resp:
+            # httpx's timeout bounds each read; this bounds the whole response, so a body trickling in
+            # a few bytes at a time cannot hold the crawl forever.
+            async with (
+                asyncio.timeout(self.settings.timeout_s),
+                self._client.stream(method, url, params=params, headers=headers, json=json_body) as resp,
+            ):
                 declared = resp.headers.get("content-length")
                 if declared and declared.isdigit() and int(declared) > self._max_bytes:
                     raise self._too_large(str(resp.url))
@@ -168,7 +184,7 @@ class Fetcher:
                         raise self._too_large(str(resp.url))
                     chunks.append(chunk)
                 return Response(str(resp.url), resp.status_code, resp.headers, b"".join(chunks))
-        except httpx.TimeoutException:
+        except (httpx.TimeoutException, TimeoutError):
             raise FetchError("timeout", url, f"{url} timed out after {self.settings.timeout_s:g}s") from None
         except httpx.TooManyRedirects:
             raise FetchError("http", url, f"{url} redirects too many times") from None

@@ -9,7 +9,9 @@ one budget, as the host sees one crawler.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
+import re
 import time
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
@@ -49,7 +51,14 @@ class Politeness:
         return gate
 
 
-def backoff_delay(attempt: int, retry_after: float | None, base: float = 0.5, cap: float = 60.0) -> float:
+# The longest Retry-After a crawl waits for; a server asking for more is not retried this run.
+MAX_RETRY_AFTER_S = 60.0
+_SECONDS_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+def backoff_delay(
+    attempt: int, retry_after: float | None, base: float = 0.5, cap: float = MAX_RETRY_AFTER_S
+) -> float:
     """Full-jitter exponential backoff; a server's Retry-After wins (capped)."""
     if retry_after is not None:
         return min(max(retry_after, 0.0), cap)
@@ -57,13 +66,17 @@ def backoff_delay(attempt: int, retry_after: float | None, base: float = 0.5, ca
 
 
 def parse_retry_after(value: str | None) -> float | None:
+    """Seconds to wait, from delay-seconds or an HTTP date; None when absent or not valid.
+
+    Only digits count as seconds (RFC 9110): "nan", "inf", "-5" or "1_0" would otherwise
+    reach asyncio.sleep and the host gate as nonsense.
+    """
     if not value:
         return None
     value = value.strip()
-    try:
-        return float(value)
-    except ValueError:
-        pass
+    if _SECONDS_RE.fullmatch(value):
+        seconds = float(value)
+        return seconds if math.isfinite(seconds) else None
     from email.utils import parsedate_to_datetime
 
     try:

@@ -79,7 +79,7 @@ class Fault:
     """What to do instead of (or before) answering a path. `times` = how many requests it hits (None = all)."""
 
     status: int | None = None  # answer this status (e.g. 503, 429)
-    retry_after: str | None = None
+    retry_after: str | Callable[[], str] | None = None  # a callable is asked per answer (an HTTP date from now)
     delay_s: float = 0.0  # sleep before answering (slower than the client's timeout = timeout)
     body: bytes | None = None  # answer this body instead (truncated JSON, HTML)
     content_type: str = "application/json"
@@ -87,6 +87,10 @@ class Fault:
     redirect_loop: bool = False
     times: int | None = None
     hits: int = 0
+    # Delivery faults: they change how the real answer (or `body`) is sent, not what it says.
+    pad_to_bytes: int | None = None  # append JSON whitespace up to this size, streamed (never held in memory)
+    chunked: bool = False  # Transfer-Encoding: chunked, no Content-Length (a size cap must count bytes)
+    chunk_delay_s: float = 0.0  # pause between 64 KB chunks: a body that trickles in slower than the timeout
 
 
 def default_recordings() -> Path:
@@ -113,6 +117,9 @@ class ReplayServer:
         self.faults: dict[str, Fault] = {}  # path prefix -> fault
         self.delay_s = 0.0  # added to every response (latency simulation)
         self.log: list[tuple[str, str]] = []
+        # (time.monotonic(), method, path, query, headers) per request: tests check Retry-After spacing
+        # and request headers from here rather than from the client's wall clock.
+        self.history: list[tuple[float, str, str, dict[str, list[str]], dict[str, str]]] = []
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, port), self._handler_class())
         self._httpd.daemon_threads = True
@@ -148,6 +155,11 @@ class ReplayServer:
     def requests_to(self, prefix: str) -> int:
         with self._lock:
             return sum(1 for _, p in self.log if p.startswith(prefix))
+
+    def times_of(self, prefix: str) -> list[float]:
+        """Arrival times (time.monotonic()) of the requests whose path starts with `prefix`."""
+        with self._lock:
+            return [t for t, _, p, _, _ in self.history if p.startswith(prefix)]
 
     # -- dispatch -----------------------------------------------------------------
     def dispatch(self, req: ReplayRequest) -> ReplayResponse:
@@ -189,8 +201,11 @@ class ReplayServer:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
+                query = parse_qs(parts.query, keep_blank_values=True)
+                headers = {k.lower(): v for k, v in self.headers.items()}
                 with server._lock:
                     server.log.append((self.command, parts.path))
+                    server.history.append((time.monotonic(), self.command, parts.path, query, headers))
                 fault = server.fault_for(parts.path)
                 if server.delay_s:
                     time.sleep(server.delay_s)
@@ -199,8 +214,8 @@ class ReplayServer:
                 req = ReplayRequest(
                     self.command,
                     parts.path,
-                    parse_qs(parts.query, keep_blank_values=True),
-                    {k.lower(): v for k, v in self.headers.items()},
+                    query,
+                    headers,
                     body,
                     server.recordings,
                     server,
@@ -209,7 +224,7 @@ class ReplayServer:
                     resp = server.dispatch(req)
                 except Exception as exc:  # a broken handler is a 500, like a real server
                     resp = ReplayResponse.json({"error": f"replay handler failed: {exc}"}, 500)
-                self._send(resp.status, resp.body, resp.headers)
+                self._send(resp.status, resp.body, resp.headers, fault)
 
             def _apply_fault(self, fault: Fault) -> bool:
                 if fault.delay_s:
@@ -231,26 +246,60 @@ class ReplayServer:
                 if fault.status is not None or fault.body is not None:
                     headers = {"Content-Type": fault.content_type}
                     if fault.retry_after is not None:
-                        headers["Retry-After"] = fault.retry_after
-                    self._send(fault.status or 200, fault.body or b'{"error": "injected fault"}', headers)
+                        ra = fault.retry_after
+                        headers["Retry-After"] = ra() if callable(ra) else ra
+                    body = b'{"error": "injected fault"}' if fault.body is None else fault.body
+                    self._send(fault.status or 200, body, headers, fault)
                     return True
-                return False  # delay only: answer normally afterwards
+                return False  # delay or delivery faults only: answer normally, delivered as the fault says
 
-            def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+            def _send(
+                self, status: int, body: bytes, headers: dict[str, str], fault: Fault | None = None
+            ) -> None:
+                pad = max((fault.pad_to_bytes or 0) - len(body), 0) if fault else 0
+                chunked = bool(fault and fault.chunked)
+                pause = fault.chunk_delay_s if fault else 0.0
                 try:
                     self.send_response(status)
                     for k, v in headers.items():
                         self.send_header(k, v)
-                    self.send_header("Content-Length", str(len(body)))
+                    if chunked:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    else:
+                        self.send_header("Content-Length", str(len(body) + pad))
                     self.end_headers()
-                    if self.command != "HEAD":
+                    if self.command == "HEAD":
+                        return
+                    if not (pad or chunked or pause):
                         self.wfile.write(body)
+                        return
+                    for piece in _pieces(body, pad):
+                        if pause:
+                            time.sleep(pause)
+                        self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+                        self.wfile.flush()
+                    if chunked:
+                        self.wfile.write(b"0\r\n\r\n")
                 except (BrokenPipeError, ConnectionResetError):
+                    # The client hung up (a size cap, a timeout): what a real server sees too.
                     self.close_connection = True
 
             do_GET = do_POST = do_HEAD = _handle
 
         return Handler
+
+
+_PIECE = 64 * 1024
+
+
+def _pieces(body: bytes, pad: int) -> Any:
+    """`body` then `pad` bytes of whitespace, in 64 KB pieces, generated as sent (a 1 GB pad costs 64 KB)."""
+    for i in range(0, len(body), _PIECE):
+        yield body[i : i + _PIECE]
+    blank = b" " * _PIECE
+    while pad > 0:
+        yield blank[: min(pad, _PIECE)]
+        pad -= _PIECE
 
 
 def load_json(path: Path) -> Any:

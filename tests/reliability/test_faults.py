@@ -1,0 +1,380 @@
+"""Server and network faults against the replay server: bounded retries, a clear per-company error,
+the other companies stored, and nothing stored earlier lost or marked inactive.
+
+Every case crawls three boards (Ashby, Lever, Greenhouse) into a copy of a database that already
+holds a clean crawl of the same boards, with one fault on one board's path.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from scraper.replay import Fault, ReplayServer
+from tests.helpers import FIXTURES, crawl
+from tests.reliability.support import BOARD_PATHS, BOARDS, EXPECTED, last_run, losses, snapshot
+
+MB = 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def baseline(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with one clean crawl of BOARDS; each case starts from a copy."""
+    db = tmp_path_factory.mktemp("baseline") / "paybands.duckdb"
+    with ReplayServer(FIXTURES) as server:
+        result = crawl(db, server.url, *BOARDS)
+    assert result.status == "ok" and sum(o.counts.postings for o in result.outcomes) == sum(EXPECTED.values())
+    return db
+
+
+@dataclass(slots=True, frozen=True)
+class Case:
+    id: str
+    what: str  # the table's "fault" column
+    target: str  # the company whose board path gets the fault
+    fault: Callable[[], Fault]
+    expect: str  # "ok" (recovered) or the FetchError kind of a clear failure
+    requests: tuple[int, int]  # min, max requests to the target's path (bounded retries)
+    settings: dict[str, Any] = field(default_factory=dict)
+    message: str = ""  # a phrase the per-company error must contain
+    min_gap_s: float = 0.0  # the server must see retries at least this far apart (Retry-After)
+
+
+def _http_date(seconds_ahead: float) -> str:
+    return email.utils.formatdate(time.time() + seconds_ahead, usegmt=True)
+
+
+FAST = {"max_retries": 2, "timeout_s": 1.0}
+CASES = [
+    # -- 5xx bursts ------------------------------------------------------------------------
+    *(
+        Case(
+            f"{code}-burst-recovers",
+            f"HTTP {code} twice, then normal (max_retries=2)",
+            "Browserbase",
+            lambda code=code: Fault(status=code, times=2),
+            "ok",
+            (3, 3),
+            FAST,
+        )
+        for code in (500, 502, 503)
+    ),
+    *(
+        Case(
+            f"{code}-beyond-retries",
+            f"HTTP {code} on every attempt (max_retries=2)",
+            "GitLab",
+            lambda code=code: Fault(status=code),
+            "http",
+            (3, 3),
+            FAST,
+            f"HTTP {code} (after 3 attempts)",
+        )
+        for code in (500, 502, 503, 504)
+    ),
+    Case(
+        "503-temporarily-down-lever",
+        "board temporarily down: 503 on every attempt",
+        "Match Group",
+        lambda: Fault(status=503),
+        "http",
+        (3, 3),
+        FAST,
+        "HTTP 503",
+    ),
+    Case(
+        "404-board-gone",
+        "board gone: HTTP 404 (not retried)",
+        "Match Group",
+        lambda: Fault(status=404, body=b'{"ok": false, "error": "Document not found"}'),
+        "not_found",
+        (1, 1),
+        FAST,
+        "board not found",
+    ),
+    Case(
+        "410-board-gone",
+        "board gone: HTTP 410",
+        "Browserbase",
+        lambda: Fault(status=410),
+        "not_found",
+        (1, 1),
+        FAST,
+        "board not found",
+    ),
+    Case(
+        "403-forbidden",
+        "HTTP 403 (not retried)",
+        "GitLab",
+        lambda: Fault(status=403),
+        "http",
+        (1, 1),
+        FAST,
+        "HTTP 403",
+    ),
+    # -- 429 -------------------------------------------------------------------------------
+    Case(
+        "429-retry-after-1s",
+        "429 with Retry-After: 1, once",
+        "Browserbase",
+        lambda: Fault(status=429, retry_after="1", times=1),
+        "ok",
+        (2, 2),
+        FAST,
+        min_gap_s=0.9,
+    ),
+    Case(
+        "429-retry-after-date",
+        "429 with Retry-After as an HTTP date (+2 s), once",
+        "GitLab",
+        lambda: Fault(status=429, retry_after=lambda: _http_date(3), times=1),
+        "ok",
+        (2, 2),
+        FAST,
+        min_gap_s=1.9,
+    ),  # whole seconds: +3 s from the answer is 2..3 s away
+    Case(
+        "429-no-retry-after",
+        "429 without Retry-After, twice (jittered backoff)",
+        "Match Group",
+        lambda: Fault(status=429, times=2),
+        "ok",
+        (3, 3),
+        FAST,
+    ),
+    Case(
+        "429-always",
+        "429 with Retry-After: 1 on every attempt",
+        "Browserbase",
+        lambda: Fault(status=429, retry_after="1"),
+        "http",
+        (3, 3),
+        FAST,
+        "HTTP 429",
+        min_gap_s=0.9,
+    ),
+    Case(
+        "429-retry-after-hour",
+        "429 with Retry-After: 3600 (longer than we may wait)",
+        "Browserbase",
+        lambda: Fault(status=429, retry_after="3600"),
+        "http",
+        (1, 1),
+        FAST,
+        "Retry-After",
+    ),
+    *(
+        Case(
+            f"429-retry-after-{slug}",
+            f"429 with a bad Retry-After ({value!r}), twice",
+            "GitLab",
+            lambda value=value: Fault(status=429, retry_after=value, times=2),
+            "ok",
+            (3, 3),
+            FAST,
+        )
+        for slug, value in (("garbage", "soon"), ("nan", "nan"), ("inf", "inf"), ("negative", "-5"))
+    ),
+    Case(
+        "503-retry-after",
+        "503 with Retry-After: 1, once",
+        "Match Group",
+        lambda: Fault(status=503, retry_after="1", times=1),
+        "ok",
+        (2, 2),
+        FAST,
+        min_gap_s=0.9,
+    ),
+    # -- slow, reset, truncated, wrong content ----------------------------------------------
+    Case(
+        "slow-once",
+        "answer 1.5 s late (timeout 1 s), once",
+        "Browserbase",
+        lambda: Fault(delay_s=1.5, times=1),
+        "ok",
+        (2, 2),
+        FAST,
+    ),
+    Case(
+        "slow-always",
+        "answer 1.5 s late (timeout 1 s) on every attempt",
+        "Match Group",
+        lambda: Fault(delay_s=1.5),
+        "timeout",
+        (3, 3),
+        FAST,
+        "timed out",
+    ),
+    Case(
+        "trickle",
+        "body trickles in 64 KB every 0.4 s for 16 s (timeout 1 s)",
+        "GitLab",
+        lambda: Fault(pad_to_bytes=40 * 64 * 1024, chunk_delay_s=0.4),
+        "timeout",
+        (3, 3),
+        FAST,
+        "timed out",
+    ),
+    Case(
+        "reset-once",
+        "connection reset mid-body, once",
+        "Browserbase",
+        lambda: Fault(reset=True, times=1),
+        "ok",
+        (2, 2),
+        FAST,
+    ),
+    Case(
+        "reset-always",
+        "connection reset mid-body on every attempt",
+        "GitLab",
+        lambda: Fault(reset=True),
+        "network",
+        (3, 3),
+        FAST,
+    ),
+    Case(
+        "truncated-json",
+        "200 with truncated JSON",
+        "Browserbase",
+        lambda: Fault(status=200, body=b'{"jobs": [{"id": "1", "title": "ML Eng'),
+        "bad_json",
+        (1, 1),
+        FAST,
+        "did not return valid JSON",
+    ),
+    Case(
+        "html-not-json",
+        "200 with an HTML page where JSON was expected (Lever)",
+        "Match Group",
+        lambda: Fault(
+            status=200,
+            body=b"<html><body><div class='posting'>ML</div></body></html>",
+            content_type="text/html; charset=utf-8",
+        ),
+        "bad_json",
+        (1, 1),
+        FAST,
+        "text/html",
+    ),
+    Case(
+        "nested-json",
+        "200 with JSON nested 100,000 levels deep",
+        "Browserbase",
+        lambda: Fault(status=200, body=b"[" * 100_000 + b"]" * 100_000),
+        "bad_json",
+        (1, 1),
+        FAST,
+        "did not return valid JSON",
+    ),
+    Case(
+        "wrong-shape",
+        "200 with valid JSON of the wrong shape",
+        "GitLab",
+        lambda: Fault(status=200, body=b'{"error": "maintenance"}'),
+        "source",
+        (1, 1),
+        FAST,
+        "did not return a Greenhouse job list",
+    ),
+    Case(
+        "empty-board",
+        "200 with a board that suddenly lists no jobs",
+        "Browserbase",
+        lambda: Fault(status=200, body=b'{"jobs": [], "apiVersion": "1"}'),
+        "empty",
+        (1, 1),
+        FAST,
+    ),
+    # -- size --------------------------------------------------------------------------------
+    Case(
+        "20mb-declared",
+        "20 MB body with Content-Length (max_response_mb=5)",
+        "Browserbase",
+        lambda: Fault(pad_to_bytes=20 * MB),
+        "too_large",
+        (1, 1),
+        {**FAST, "max_response_mb": 5},
+        "more than 5 MB",
+    ),
+    Case(
+        "20mb-chunked",
+        "20 MB chunked body, no Content-Length (max_response_mb=5)",
+        "GitLab",
+        lambda: Fault(pad_to_bytes=20 * MB, chunked=True),
+        "too_large",
+        (1, 1),
+        {**FAST, "max_response_mb": 5},
+        "more than 5 MB",
+    ),
+    Case(
+        "20mb-under-cap",
+        "20 MB valid board (default max_response_mb=32)",
+        "Browserbase",
+        lambda: Fault(pad_to_bytes=20 * MB, chunked=True),
+        "ok",
+        (1, 1),
+        {"max_retries": 2, "timeout_s": 10},
+    ),
+    # -- redirects ---------------------------------------------------------------------------
+    Case(
+        "redirect-loop",
+        "302 to itself forever",
+        "Match Group",
+        lambda: Fault(redirect_loop=True),
+        "http",
+        (1, 6),
+        FAST,
+        "redirects too many times",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fault(case: Case, baseline: Path, replay: ReplayServer, tmp_db: Path, rel) -> None:
+    shutil.copy(baseline, tmp_db)
+    before = snapshot(tmp_db)
+    path = BOARD_PATHS[case.target]
+    replay.faults[path] = case.fault()
+    started = time.monotonic()
+    result = crawl(tmp_db, replay.url, *BOARDS, **case.settings)
+    took = time.monotonic() - started
+    run = last_run(tmp_db)
+    target = run["companies"][case.target]
+    hits = replay.requests_to(path)
+    gaps = [b - a for a, b in zip(replay.times_of(path), replay.times_of(path)[1:], strict=False)]
+    others_ok = all(run["companies"][c]["status"] == "ok" for c in EXPECTED if c != case.target)
+    lost = losses(before, tmp_db)
+    outcome = (
+        f"{target['status']}"
+        + (
+            f" ({target['error_kind']}: {target['error']})"
+            if target["error"]
+            else f", {target['postings']} postings"
+        )
+        + f"; {hits} requests to the board; others {'stored' if others_ok else 'NOT stored'}; {took:.1f} s"
+    )
+    rel.record("Faults", case.what, tries=1, outcome=outcome, lost=lost)
+
+    lo, hi = case.requests
+    assert lo <= hits <= hi, f"{hits} requests to {path}, expected {lo}..{hi}"
+    assert others_ok, run["companies"]
+    if case.expect in ("ok", "empty"):
+        assert target["status"] == case.expect, target
+        assert result.status == "ok" and run["errors"] == []
+    else:
+        assert target["status"] == "failed" and target["error_kind"] == case.expect, target
+        assert case.message in target["error"], target["error"]
+        assert result.status == "partial" and result.exit_code == 3
+        # crawl_runs.errors names the company and the kind, as the summary does
+        assert run["errors"] == [{"company": case.target, "kind": case.expect, "error": target["error"]}]
+    if case.min_gap_s:
+        assert gaps and min(gaps) >= case.min_gap_s, gaps
+    assert lost == "nothing"
