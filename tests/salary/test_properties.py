@@ -12,6 +12,7 @@ from scraper.pay import ANNUAL_FACTOR, fx_table
 from scraper.salary import parse_pay_text, schema_org_bands, structured_band
 
 # Pieces of pay text, so that random texts often contain (broken) pay statements.
+# fmt: off
 FRAGMENTS = [
     "$", "US$", "CA$", "€", "£", "¥", "₹", "R$", "CHF ", "zł", " kr", "USD ", " EUR", "RMB", "円", "元", "万", "Â£", "â‚¬",
     "120,000", "1.234,56", "1 234,56", "120'000", "25,00,000", "150K", "1.2M", "25 LPA", "99", "0", "007",
@@ -21,6 +22,7 @@ FRAGMENTS = [
     " per week", "月給", "年収", "時給", "Salary: ", "Base pay ", "OTE ", "total compensation ", "bonus", "stipend",
     "401(k)", "Series B", "raised ", "\n", "\n\n", ". ", "; ", " • ", "(", ")", ":", "\u00a0", "\u202f", " ",
 ]
+# fmt: on
 pay_like = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=8), max_size=40).map("".join)
 any_text = st.text(max_size=400) | pay_like
 
@@ -81,7 +83,13 @@ def test_huge_numbers(a: int, b: int) -> None:
 )
 def test_written_range_round_trips(a: float, b: float, period: str) -> None:
     lo, hi = sorted((round(a, 2), round(b, 2)))
-    words = {"year": "per year", "month": "per month", "week": "per week", "day": "per day", "hour": "per hour"}
+    words = {
+        "year": "per year",
+        "month": "per month",
+        "week": "per week",
+        "day": "per day",
+        "hour": "per hour",
+    }
     text = f"Base salary: ${lo:,.2f} - ${hi:,.2f} {words[period]}"
     bands = parse_pay_text(text)
     annual_usd = hi * ANNUAL_FACTOR[period]
