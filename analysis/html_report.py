@@ -300,7 +300,7 @@ def _trend_section(trend: pl.DataFrame, scope_text: str) -> tuple[str, Chart]:
   <h2>{esc(title)}</h2>
   <p class="caption">The median midpoint of the base-salary bands open on each crawl date ({esc(scope_text)}), with
   the middle half (25th to 75th percentile) shaded. A move can mean companies changed their bands or that different
-  jobs were open; the band count for each date is in the tooltip. Percentiles here are exact to within about $500.</p>
+  jobs were open; the band count for each date is in the tooltip. Percentiles here are within about $1,000 of exact.</p>
   <figure>{svg}</figure>
 </section>"""
     return html_, Chart("trend", svg)

@@ -42,7 +42,8 @@ WITH bands AS (
            OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
       AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
       AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
-      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all') OR b.pay_type = lower(trim(getvariable('pay_type'))))
+      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
+           OR b.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
       AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
       AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
       AND b.min_amount > 0 AND b.max_amount > 0

@@ -11,7 +11,7 @@
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
 -- param: limit int 1000 At most this many rows.
 -- note: each date is a snapshot at that day's last successful crawl: the bands then current, of postings then open.
--- note: percentiles come from a $1,000 histogram (exact to within about $500): one pass over the history.
+-- note: percentiles come from a $1,000 histogram (within about $1,000 of exact): one pass over the history.
 -- note: a move in the median can mean pay changed or that the mix of postings changed; look at the band counts.
 --
 -- In any DuckDB client: SET VARIABLE role_family = 'ml_engineer'; then run this file (unset variables take the defaults above;
@@ -47,7 +47,8 @@ bands AS (
            OR lower(p.country) = lower(trim(getvariable('country')))
            OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
       AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all') OR b.pay_type = lower(trim(getvariable('pay_type'))))
+      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
+           OR b.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
       AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
       AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
       AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
