@@ -1,0 +1,104 @@
+"""`paybands salary`: the pay bands the salary normalizer reads from text (no database needed)."""
+
+from __future__ import annotations
+
+import json
+
+import click
+import polars as pl
+
+from analysis.output import render
+from paybands.cli import cli
+from paybands.options import json_option, read_inputs
+from scraper.models import PayBand
+from scraper.pay import fx_table
+from scraper.salary import parse_pay_text
+
+
+def band_json(band: PayBand) -> dict[str, object]:
+    return {
+        "min": band.min_amount,
+        "max": band.max_amount,
+        "currency": band.currency,
+        "period": band.period,
+        "annual_min": band.annual_min,
+        "annual_max": band.annual_max,
+        "annual_min_usd": band.annual_min_usd,
+        "annual_max_usd": band.annual_max_usd,
+        "pay_type": band.pay_type,
+        "zone": band.zone,
+        "span": list(band.span) if band.span else None,
+    }
+
+
+_SCHEMA = {
+    "#": pl.Int64,
+    "text": pl.String,
+    "min": pl.Float64,
+    "max": pl.Float64,
+    "currency": pl.String,
+    "period": pl.String,
+    "pay_type": pl.String,
+    "zone": pl.String,
+    "usd_min_year": pl.Float64,
+    "usd_max_year": pl.Float64,
+}
+
+
+@cli.command("salary")
+@click.argument("texts", nargs=-1)
+@click.option(
+    "--currency",
+    "default_currency",
+    default="USD",
+    show_default=True,
+    help='Currency of a bare "$" (and of numbers stated without one), e.g. CAD for Canadian postings.',
+)
+@click.option("--zone", default=None, help="Zone for bands whose text names none.")
+@json_option
+def salary_cmd(texts: tuple[str, ...], default_currency: str, zone: str | None, as_json: bool) -> None:
+    """Show the pay bands found in each TEXT (min, max, currency, period, pay type, zone).
+
+    Texts come from the arguments, or one per line on stdin with '-' or none.
+    Amounts are normalized to yearly USD with the dated FX table (docs/FX.md).
+
+    \b
+    Example:
+      paybands salary "Base salary: \\$180,000 - \\$240,000 per year" "Salaire : 45 000 € - 55 000 € brut annuel"
+      printf 'Pay: $25/hr\\n401(k) with 4%% match\\n' | paybands salary --json
+      paybands salary --currency CAD "Toronto: \\$120,000 - \\$150,000"
+    """
+    inputs = read_inputs(texts)
+    results = [(text, parse_pay_text(text, default_currency=default_currency, zone=zone)) for text in inputs]
+    if as_json:
+        # Exactly one object per input line, in input order (blank lines too), for piping.
+        for text, bands in results:
+            click.echo(json.dumps({"text": text, "bands": [band_json(b) for b in bands]}, ensure_ascii=False))
+        return
+    rows: list[dict[str, object]] = []
+    for i, (text, bands) in enumerate(results, 1):
+        short = " ".join(text.split())
+        short = short if len(short) <= 48 else short[:47] + "…"
+        if not bands:
+            rows.append({"#": i, "text": short, "pay_type": "no pay"})
+        for b in bands:
+            rows.append(
+                {
+                    "#": i,
+                    "text": short,
+                    "min": b.min_amount,
+                    "max": b.max_amount,
+                    "currency": b.currency,
+                    "period": b.period,
+                    "pay_type": b.pay_type,
+                    "zone": b.zone,
+                    "usd_min_year": b.annual_min_usd,
+                    "usd_max_year": b.annual_max_usd,
+                }
+            )
+    if not rows:
+        click.echo("(no input)")
+        return
+    df = pl.DataFrame(rows, schema=_SCHEMA).with_columns(pl.col(pl.String).fill_null(""))
+    click.echo(render(df, "table", max_width=48), nl=False)
+    click.echo(f"USD at FX rates of {fx_table().as_of}")
