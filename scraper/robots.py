@@ -1,4 +1,10 @@
-"""robots.txt per host, fetched once per crawl through the same polite fetcher."""
+"""robots.txt per host, fetched once per crawl through the same polite fetcher.
+
+What an unfetchable robots.txt means follows RFC 9309 2.3.1: a 4xx (or a redirect
+chain that never ends) means there is none, so nothing is disallowed; a 5xx, 429,
+timeout or network failure (after the fetcher's retries) means the host cannot say
+what it allows, so nothing on it is fetched in this run.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ if TYPE_CHECKING:
 class RobotsCache:
     def __init__(self, fetcher: Fetcher) -> None:
         self._fetcher = fetcher
-        self._parsers: dict[str, RobotFileParser | None] = {}
+        self._parsers: dict[str, RobotFileParser | str | None] = {}  # str: why robots.txt was unreachable
         self._locks: dict[str, asyncio.Lock] = {}
 
     async def check(self, url: str) -> None:
@@ -27,16 +33,28 @@ class RobotsCache:
             if origin not in self._parsers:
                 self._parsers[origin] = await self._load(origin)
         parser = self._parsers[origin]
+        if isinstance(parser, str):
+            raise FetchError(
+                "robots",
+                url,
+                f"robots.txt of {parts.netloc} could not be fetched ({parser}); "
+                "nothing on that host is crawled in this run (RFC 9309)",
+            )
         if parser is not None and not parser.can_fetch(self._fetcher.settings.user_agent, url):
             raise FetchError("robots", url, f"robots.txt of {parts.netloc} disallows {parts.path or '/'}")
 
-    async def _load(self, origin: str) -> RobotFileParser | None:
+    async def _load(self, origin: str) -> RobotFileParser | str | None:
         from .fetch import FetchError
 
         try:
             resp = await self._fetcher.request("GET", origin + "/robots.txt", check_robots=False)
-        except FetchError:
-            return None  # no robots.txt (or unreachable): nothing is disallowed
+        except FetchError as exc:
+            if exc.kind == "budget":
+                raise  # the run's request cap, not the host's answer
+            status = exc.status or 0
+            if exc.kind in ("timeout", "network") or status >= 500 or status == 429:
+                return str(exc)  # unreachable: assume complete disallow
+            return None  # 4xx, too many redirects, too large: no usable robots.txt, nothing is disallowed
         if "text/html" in resp.headers.get("content-type", ""):
             return None  # an HTML error page served as robots.txt says nothing
         parser = RobotFileParser()

@@ -378,3 +378,118 @@ def test_fault(case: Case, baseline: Path, replay: ReplayServer, tmp_db: Path, r
     if case.min_gap_s:
         assert gaps and min(gaps) >= case.min_gap_s, gaps
     assert lost == "nothing"
+
+
+# -- robots.txt -----------------------------------------------------------------------------------
+ROBOTS_CASES = [
+    # id, what, robots.txt fault, expect, robots.txt requests (min, max), message
+    ("disallow", "robots.txt disallows the board", lambda: Fault(status=200, body=b"User-agent: *\nDisallow: /v1/\n",
+     content_type="text/plain"), "robots", (1, 1), "disallows"),
+    ("503-always", "robots.txt answers 503 on every attempt", lambda: Fault(status=503), "robots", (3, 3),
+     "could not be fetched"),
+    ("timeout", "robots.txt slower than the timeout", lambda: Fault(delay_s=1.5), "robots", (3, 3),
+     "could not be fetched"),
+    ("503-once", "robots.txt answers 503 once, then 404", lambda: Fault(status=503, times=1), "ok", (2, 2), ""),
+    ("403", "robots.txt answers 403 (RFC 9309: allow)", lambda: Fault(status=403), "ok", (1, 1), ""),
+    ("html", "robots.txt is an HTML page", lambda: Fault(status=200, body=b"<html>hi</html>", content_type="text/html"),
+     "ok", (1, 1), ""),
+    ("20mb", "robots.txt of 20 MB (max_response_mb=5)", lambda: Fault(pad_to_bytes=20 * MB, chunked=True,
+     content_type="text/plain"), "ok", (1, 1), ""),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "what", "fault", "expect", "robots_requests", "message"),
+    ROBOTS_CASES,
+    ids=[c[0] for c in ROBOTS_CASES],
+)
+def test_robots_txt_fault(case, what, fault, expect, robots_requests, message, baseline, replay, tmp_db, rel):
+    """GitLab's board lives on its own host (a second replay server) whose robots.txt misbehaves."""
+    shutil.copy(baseline, tmp_db)
+    before = snapshot(tmp_db)
+    with ReplayServer(FIXTURES) as other:
+        other.faults["/robots.txt"] = fault()
+        boards = [b if b["name"] != "GitLab" else {**b, "base_url": other.url} for b in BOARDS]
+        crawl(tmp_db, replay.url, *boards, max_retries=2, timeout_s=1.0, max_response_mb=5)
+        robots_hits, board_hits = other.requests_to("/robots.txt"), other.requests_to(BOARD_PATHS["GitLab"])
+    run = last_run(tmp_db)
+    target = run["companies"]["GitLab"]
+    others_ok = all(run["companies"][c]["status"] == "ok" for c in EXPECTED if c != "GitLab")
+    lost = losses(before, tmp_db)
+    rel.record(
+        "Faults",
+        what,
+        outcome=f"{target['status']}"
+        + (f" ({target['error_kind']}: {target['error']})" if target["error"] else "")
+        + f"; {robots_hits} robots.txt and {board_hits} board requests; others {'stored' if others_ok else 'NOT stored'}",
+        lost=lost,
+    )
+    assert robots_requests[0] <= robots_hits <= robots_requests[1]
+    assert others_ok
+    if expect == "ok":
+        assert target["status"] == "ok" and board_hits == 1
+    else:
+        assert (
+            target["status"] == "failed" and target["error_kind"] == "robots" and message in target["error"]
+        )
+        assert board_hits == 0  # nothing fetched from a host that disallows it or cannot say
+    assert lost == "nothing"
+
+
+def test_lever_asks_for_json_and_forced_html_is_a_clear_error(replay, tmp_db, rel):
+    """Lever answers its HTML board without mode=json/Accept; the source must ask for JSON both ways."""
+    result = crawl(tmp_db, replay.url, BOARDS[1])
+    before = snapshot(tmp_db)
+    (req,) = [h for h in replay.history if h[2] == BOARD_PATHS["Match Group"]]
+    _, _, _, query, headers = req
+    asked_json = query.get("mode") == ["json"] and "application/json" in headers.get("accept", "")
+    # A server that ignores both and still sends HTML: a clear bad_json error naming the content type.
+    replay.faults[BOARD_PATHS["Match Group"]] = Fault(
+        status=200, body=b"<html><h5>ML</h5></html>", content_type="text/html"
+    )
+    forced = crawl(tmp_db, replay.url, BOARDS[1])
+    (o,) = forced.outcomes
+    lost = losses(before, tmp_db)
+    rel.record(
+        "Faults",
+        "Lever board: mode=json and Accept: application/json sent; then HTML forced",
+        tries=2,
+        outcome=f"request asked for JSON both ways: {asked_json}; forced HTML -> {o.status} "
+        f"({o.error_kind}: {o.error})",
+        lost=lost,
+    )
+    assert result.status == "ok" and asked_json
+    assert o.status == "failed" and o.error_kind == "bad_json" and "text/html" in (o.error or "")
+    assert lost == "nothing"
+
+
+def test_oversized_response_memory_is_bounded(replay, rel):
+    """A 20 MB chunked answer with a 5 MB cap: the fetcher stops reading at the cap."""
+    import asyncio
+    import tracemalloc
+
+    from scraper.config import CrawlSettings
+    from scraper.fetch import Fetcher, FetchError
+
+    replay.faults["/big"] = Fault(pad_to_bytes=20 * MB, chunked=True)
+    settings = CrawlSettings(per_host_delay_s=0, timeout_s=10, max_retries=0, max_response_mb=5)
+
+    async def fetch() -> FetchError:
+        async with Fetcher(settings) as fetcher:
+            with pytest.raises(FetchError) as err:
+                await fetcher.get_json(f"{replay.url}/big")
+            return err.value
+
+    tracemalloc.start()
+    try:
+        error = asyncio.run(fetch())
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    rel.record(
+        "Faults",
+        "20 MB chunked response, max_response_mb=5: memory while reading",
+        outcome=f"{error.kind}: cut at the cap; peak Python memory {peak / MB:.1f} MB",
+    )
+    assert error.kind == "too_large"
+    assert peak < 12 * MB  # the cap plus buffers, never the whole 20 MB
