@@ -123,12 +123,12 @@ def interval_chart(
     """
     if not rows:
         return _empty(chart_id, title, "No pay bands to show for this selection.", width)
-    label_w = min(260, 16 + 7 * max(len(_clip(r.label, label_chars)) for r in rows))
+    label_w = min(280, 24 + round(7.6 * max(len(_clip(r.label, label_chars)) for r in rows)))
     right_w = 84
     top, bottom = 12, 46
     plot_l, plot_r = label_w, width - right_w
     height = top + row_height * len(rows) + bottom
-    ticks = nice_ticks(min(r.lo for r in rows), max(r.hi for r in rows))
+    ticks = nice_ticks(min(r.lo for r in rows), max(r.hi for r in rows), 8)
     x0, x1 = ticks[0], ticks[-1]
 
     def x(v: float) -> float:

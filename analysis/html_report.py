@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from string import capwords
 from urllib.parse import urlsplit
 
 import duckdb
@@ -51,9 +53,12 @@ p.caption { color: var(--muted); margin: 4px 0 14px; max-width: 80ch; }
 figure { margin: 0; overflow-x: auto; }
 svg.chart { max-width: 100%; height: auto; display:block; }
 table { border-collapse: collapse; width: 100%; margin-top: 12px; font-size: 14px; }
-th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top;
+  overflow-wrap: anywhere; }
 th { font-size: 12px; text-transform: uppercase; letter-spacing: .03em; color: var(--muted); }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap;
+  overflow-wrap: normal; }
+td small { color: var(--muted); }
 tr.small td { background: var(--warnbg); }
 .badge { display:inline-block; font-size: 11px; padding: 1px 6px; border-radius: 9px; background:#fde68a;
   color:#78350f; margin-left: 6px; white-space: nowrap; }
@@ -101,6 +106,26 @@ def _pretty(label: str) -> str:
     return words
 
 
+@cache
+def _country_names() -> dict[str, str]:
+    """ISO code -> English name, from the location normalizer's table (codes only if it changes shape)."""
+    try:
+        from . import locations
+
+        return {
+            code: capwords(names[0]).replace(" And ", " and ").replace(" Of ", " of ")
+            for code, names in locations._parse_table(locations._COUNTRIES_TEXT)
+            if names
+        }
+    except (ImportError, AttributeError, ValueError, TypeError):
+        return {}
+
+
+def _country_label(code: str) -> str:
+    name = _country_names().get(code)
+    return f"{name} ({code})" if name else code
+
+
 def _table(headers: list[tuple[str, bool]], rows: list[list[str]], small: list[bool] | None = None) -> str:
     """headers: (label, numeric); cells are already-escaped HTML."""
     head = "".join(f'<th class="num">{esc(h)}</th>' if num else f"<th>{esc(h)}</th>" for h, num in headers)
@@ -113,6 +138,14 @@ def _table(headers: list[tuple[str, bool]], rows: list[list[str]], small: list[b
         )
         body.append(f"<tr{cls}>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _label(by: str, value: object) -> str:
+    if by == "seniority":
+        return _pretty(str(value))
+    if by == "country":
+        return _country_label(str(value))
+    return str(value)
 
 
 def _few(small: bool) -> str:
@@ -226,7 +259,7 @@ def _distribution_section(
         dist = dist.head(limit)
     rows = [
         IntervalRow(
-            label=_pretty(r[by]) if by == "seniority" else str(r[by]),
+            label=_label(by, r[by]),
             lo=r["p10"],
             q1=r["p25"],
             mid=r["p50"],
@@ -235,7 +268,7 @@ def _distribution_section(
             n=r["postings"],
             small=r["small_group"],
             tooltip=(
-                f"{r[by]}: median {money(r['p50'])}, middle half {money(r['p25'])}–{money(r['p75'])}, "
+                f"{_label(by, r[by])}: median {money(r['p50'])}, middle half {money(r['p25'])}–{money(r['p75'])}, "
                 f"{r['postings']} postings, {r['n']} bands"
             ),
         )
@@ -260,7 +293,7 @@ def _distribution_section(
         ],
         [
             [
-                esc(_pretty(r[by]) if by == "seniority" else r[by]) + _few(r["small_group"]),
+                esc(_label(by, r[by])) + _few(r["small_group"]),
                 _int(r["postings"]),
                 _int(r["n"]),
                 *(esc(money(r[p], short=False)) for p in ("p10", "p25", "p50", "p75", "p90")),
@@ -363,14 +396,16 @@ def _top_postings_section(bands: pl.DataFrame) -> str:
         name = esc(r["title"])
         if url:
             name = f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{name}</a>'
-        posted = f"{r['currency']} {r['min_amount'] or 0:,.0f} – {r['max_amount'] or 0:,.0f} / {r['period']}"
+        lo = f"{r['min_amount']:,.0f}" if r["min_amount"] is not None else "…"
+        hi = f"{r['max_amount']:,.0f}" if r["max_amount"] is not None else "…"
+        posted = f"{esc(r['currency'])} {lo} – {hi}<br><small>per {esc(r['period'])}</small>"
         rows.append(
             [
                 esc(r["company"]),
                 name,
                 esc(r["location"] or "")
                 + (f"<br><small>band for: {esc(r['zone'])}</small>" if r["zone"] else ""),
-                esc(posted),
+                posted,
                 esc(f"{money(r['annual_min_usd'])} – {money(r['annual_max_usd'])}"),
             ]
         )
@@ -479,8 +514,10 @@ def render_report(
     with_pay = int(cov["with_pay"].sum()) if len(cov) else 0
     crawl_text = "no crawl yet"
     if run:
-        run_id, started, status, companies, failed = run
-        crawl_text = f"{started:%B %d, %Y} ({status}, {companies} companies, {failed} failed)"
+        _, started, status, _, failed = run
+        crawl_text = f"{started:%B %d, %Y}"
+        if failed:
+            crawl_text += f" ({failed} {'company' if failed == 1 else 'companies'} could not be crawled)"
     in_report = int(bands.select(pl.col("posting_id").n_unique()).item()) if len(bands) else 0
     taxonomy_note = (
         ""
