@@ -19,7 +19,7 @@ from ..models import PayType
 _PAY_WORDS = (
     r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|paid|compensation|comp|wages?|earnings|earn"
     r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
-    r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka"
+    r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka|gaji|fizetés|bér"
     r"|pensja|loon|ral|stipendio|tjm|fix|fixe|fixum"
 )
 _PAY_IN = r"gehalt|lohn|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
@@ -35,7 +35,8 @@ _NOT_PAY_WORDS = (
     r"|wellness|wellbeing|well-being|fitness|gym|home[- ]office|co-?working|internet|phone|mobile|meals?|lunch|food"
     r"|commut\w*|transit|childcare|fertility|adoption|donations?|charit\w*|prizes?|awards?|fees?|price[sd]?|pricing"
     r"|cost[s]?|once|one[- ]time|per\s+(?:interview|project|task|article|word|session|referral|hire|seat|user)"
-    r"|housing|travel|expenses?|per\s+diem|worth|market\s+cap|savings|saved|backed|capital|ventures|lifetime"
+    r"|housing|travel|expenses?|per\s+diem|worth|market\s+cap|savings|saved|saves?|saving|backed|capital|ventures"
+    r"|lifetime|differentials?|shift\s+premiums?"
     r"|stipends?|perks?|benefits?|pto|vacation|retirement|pension|contributions?|wfh|setup|equipment|laptop"
     r"|conference|conferences|books?|subscriptions?|gift|vouchers?|cash\s+back|refund|deposit|payout"
     r"|tax\s+credit|in\s+value|gross\s+margin|profit|ebitda|sales\s+targets?|book\s+of\s+business|portfolio"
@@ -73,7 +74,7 @@ TOTAL_RE = re.compile(
     r")(?![a-z])|gesamtverg[üu]tung"
 )
 BASE_RE = re.compile(
-    r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial)|sal[aá]rio|salaire|wages?|sueldo"
+    r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial|iu|iul)|sal[aá]rio|salaire|wages?|sueldo|gaji|fizetés"
     r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio)(?![a-z])"
     r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급"
 )

@@ -220,10 +220,12 @@ def is_generic(code: str | None) -> bool:
     return code in (DOLLAR, YEN, KRONA)
 
 
-_CODE_NEAR = re.compile(r"(?<![A-Za-z])(?P<code>" + _CODES_RE + r")(?![A-Za-z])")
+_CODE_NEAR = re.compile(r"(?<![A-Za-z])(?P<code>" + _CODES_RE + r"|RMB)(?![A-Za-z])")
 
 
 def code_in(context: str) -> str | None:
-    """An ISO code stated near numbers that carry no marker ("Salary (EUR): 50.000-60.000")."""
+    """An ISO code stated near numbers that carry no marker ("Salary (EUR): 50.000-60.000", "(RMB)")."""
     m = _CODE_NEAR.search(context)
-    return m.group("code") if m else None
+    if m is None:
+        return None
+    return _ALIASES.get(m.group("code"), m.group("code"))

@@ -43,7 +43,8 @@ _HINT_WORDS = (
     "salar", "pay", "compens", "wage", " earn", "gehalt", "lohn", "vergüt", "vergut", "salaire", "rémun", "remun",
     "sueldo", "retribu", "wynagr", "wideł", "stawk", "pensj", "lön", "løn", "salaris", " loon", "stipend", "ctc",
     "lpa", "lakh", " lac", "crore", " euro", "dollar", " pound", "peso", "rupee", "zł", "zlot", "kč", " kr",
-    " rs.", " rs ", " rm ", " rp ", " tjm", " ral", "年収", "月給", "給", "薪", "연봉", "月薪", "时薪", "報酬",
+    " rs.", " rs ", " rm ", " rp ", " tjm", " ral", " ft", " lei", "gaji", "fizet", "年収", "月給", "給", "薪", "연봉",
+    "月薪", "时薪", "報酬",
 )  # fmt: skip
 _HINT_AT_START = ("rs.", "rs ", "rm ", "rp ")  # "Rs. 25,000" opening the text
 _CODE_WORD_RE = re.compile(r"(?<![A-Za-z])[A-Z]{3}(?![A-Za-z])")
@@ -88,7 +89,7 @@ _BETWEEN_RE = re.compile(
 )
 _AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en"})
 # A separator alone on its line joins amounts split over lines ("$222,800\n—\n$290,000 USD" from HTML).
-_LINE_SEP_RE = re.compile(r"[ ]*\n[ ]*[-–—−‒~][ ]*\n[ ]*")
+_LINE_SEP_RE = re.compile(r"[ ]*\n[\n ]*[-–—−‒~][ ]*\n[\n ]*")
 # Chinese boards: "15k-25k·14薪" = monthly pay (in CNY), 14 months a year.
 _CN_MONTHS_RE = re.compile(r"\s*[·・*x×]\s*1\d\s*薪")
 _MIN_LABEL = re.compile(r"^[ ]*\((?:min|minimum)\)", re.IGNORECASE)
@@ -299,9 +300,35 @@ def _clause_start(work: str, lo: int, hi: int) -> int:
 
 def _alone_on_line(work: str, start: int) -> bool:
     """Only bullets before the amount on its line ("$96K", "- $2,400 per week"): a pay field."""
+    return _line_start_if_alone(work, start) is not None
+
+
+def _line_start_if_alone(work: str, start: int) -> int | None:
     nl = work.rfind("\n", max(0, start - 12), start)
     line_start = nl + 1 if nl >= 0 else (0 if start <= 12 else -1)
-    return line_start >= 0 and not work[line_start:start].strip(" -–•*\t>")
+    if line_start < 0 or work[line_start:start].strip(" -–•*\t>"):
+        return None
+    return line_start
+
+
+_HEADING_JUNK_RE = re.compile(r"[$£€¥₹]|\d{3}")
+
+
+def _heading_before(work: str, line_start: int) -> str:
+    """The line above an amount that opens its line, when it reads like a label:
+    "Salary range:\n\n$25k – $45k", "United States Salary Range\n$108,400 — $129,600 USD"."""
+    seg = work[max(0, line_start - 200) : line_start].rstrip()
+    if not seg:
+        return ""
+    line = seg[seg.rfind("\n") + 1 :].strip(" \t-–•*")
+    if (
+        not line
+        or len(line) > 80
+        or line.endswith((".", "!", "?", "。", ","))
+        or _HEADING_JUNK_RE.search(line)
+    ):
+        return ""
+    return line
 
 
 def _compatible(a: _Amount, b: _Amount) -> bool:
@@ -508,7 +535,12 @@ class _Parser:
         # --- is it pay? ------------------------------------------------------------------
         if tail_low.strip() and cues.attached_not_pay(tail_low):
             return None
+        line_start = _line_start_if_alone(work, lo.start)
+        heading = _heading_before(work, line_start) if line_start is not None else ""
+        heading_low = heading.lower()
         cue = cues.closest_cue(before) if before.strip() else None
+        if cue is None and heading_low:
+            cue = cues.closest_cue(heading_low)
         if cue == "not" and not lpa:  # "Budget: 30-40 LPA" is still a salary: LPA only names pay
             return None
         if not marked and cue != "pay":
@@ -532,7 +564,13 @@ class _Parser:
             lo_v *= ANNUAL_FACTOR[lo_period]
             hi_v *= ANNUAL_FACTOR[period]
             period = "year"
-        period = period or lo_period or implied or periods.period_before(before)  # type: ignore[assignment]
+        period = (  # type: ignore[assignment]
+            period
+            or lo_period
+            or implied
+            or periods.period_before(before)
+            or periods.period_before(heading_low)
+        )
 
         # --- zone: found lazily, only for amounts that pass the cheaper checks ------------
         after = work[after_end : after_end + 80]
@@ -542,7 +580,7 @@ class _Parser:
             if not found:
                 clause_start = max(_clause_start(work, w0, lo.start), prev_money_end)
                 z = zones.zone_before(work[sentence_start : lo.start], work[clause_start : lo.start])
-                found.append(z or zones.zone_after(after))
+                found.append(z or zones.zone_after(after) or (zones.zone_label(heading) if heading else None))
             return found[0]
 
         # --- currency --------------------------------------------------------------------
@@ -573,7 +611,7 @@ class _Parser:
 
         # --- a single amount without a period word must be named as pay -------------------
         if single and c.open is None and period is None:
-            named = cue == "pay" or cues.PAY_RE.search(tail_low) is not None or _alone_on_line(work, lo.start)
+            named = cue == "pay" or cues.PAY_RE.search(tail_low) is not None or line_start is not None
             if not named and zone_of() is None:
                 return None
         period = sized
@@ -583,13 +621,13 @@ class _Parser:
                 cur = "CAD"  # "Toronto: $120,000 - $150,000"
 
         # --- kind of pay ----------------------------------------------------------------
-        kind = cues.pay_kind(before + " " + tail_low)
+        kind = cues.pay_kind(before + " " + tail_low) or (cues.pay_kind(heading_low) if heading_low else None)
         if kind is None and cues.PLUS_VARIABLE_RE.match(after.lower()):
             kind = "base"
         p0, p1 = self.paragraph(lo.start, hi.end)
         if kind is None:
             kind = self.paragraph_kind(p0, p1)
-        if self.conditional_ote(p0, p1):
+        if self.conditional_ote(lo.start):
             # "For sales roles, the range provided is OTE": which one depends on the role.
             kind = "ote" if self.sales_role() else "unknown"
         pay_type: PayType = kind or "unknown"
@@ -672,8 +710,9 @@ class _Parser:
             self._kinds[key] = cues.pay_kind(self.lower(p0, p1))
         return self._kinds[key]
 
-    def conditional_ote(self, p0: int, p1: int) -> bool:
-        return cues.CONDITIONAL_OTE_RE.search(self.lower(p0, p1)) is not None
+    def conditional_ote(self, start: int) -> bool:
+        # Not bounded by blank lines: HTML turned to text puts the blurb a few paragraphs above.
+        return cues.CONDITIONAL_OTE_RE.search(self.lower(max(0, start - 700), start)) is not None
 
 
 def _money_like(lo: _Amount, hi: _Amount) -> bool:

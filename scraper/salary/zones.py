@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from .cues import PAY_RE
+from .currency import ISO_CODES
 
 _LOCATED = re.compile(
     r"(?:located|based|living|working|hired|residing|reside)\s+(?:in|within|outside(?:\s+of)?)\s+(?:the\s+)?"
@@ -122,7 +123,9 @@ _STOP = frozenset(
 )
 _CONNECTORS = frozenset({"or", "and", "&", "/", "-", "–", "of", "de", "du", "del"})
 _PROSE = re.compile(r"[$€£¥₹!?=]|\.\s|\d{3}")
-_CURRENCY_WORDS = re.compile(r"^(?:[A-Z]{3}|dollars?|euros?|pounds?)$", re.IGNORECASE)
+_CURRENCY_WORDS = re.compile(
+    r"^(?:" + "|".join(sorted(ISO_CODES)) + r"|RMB|dollars?|euros?|pounds?)$", re.IGNORECASE
+)
 
 
 def _keep(word: str) -> bool:
@@ -140,16 +143,19 @@ def _clean_label(label: str) -> str | None:
     words = [w for w in label.split() if _keep(w.strip(":,()"))]
     if not words or len(words) > 8:
         return None
+    depth = 0  # words inside parentheses may be lowercase: "Zone C (all other US locations)"
     for w in words:
         core = w.strip(":,()")
-        if core.lower() in _CONNECTORS:
+        inside = depth > 0 or w.startswith("(")
+        depth += w.count("(") - w.count(")")
+        if core.lower() in _CONNECTORS or inside:
             continue
-        if not (core[:1].isupper() or core[:1].isdigit() or core[:1] in "("):
+        if not (core[:1].isupper() or core[:1].isdigit()):
             return None
     if all(w.strip(":,()").lower() in _CONNECTORS for w in words):
         return None
     zone = " ".join(words).strip(" :,-–—/")
-    if not zone or _CURRENCY_WORDS.match(zone):
+    if not any(ch.isalpha() for ch in zone) or _CURRENCY_WORDS.match(zone):
         return None
     return zone
 
@@ -167,9 +173,14 @@ def zone_before(sentence_before: str, label: str) -> str | None:
     return _clean_label(label)
 
 
+def zone_label(heading: str) -> str | None:
+    """Zone named by the label line above an amount ("United States Salary Range")."""
+    return _clean_label(heading.rstrip(":"))
+
+
 def zone_after(tail: str) -> str | None:
     m = _AFTER_IN.match(tail)
     if m is None:
         return None
-    z = m.group("z")
+    z = m.group("z").rstrip(".")
     return None if _CURRENCY_WORDS.match(z) else z
