@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..models import PayBand, PayType, Period
@@ -195,7 +196,7 @@ _RUNS_BEFORE_ANCHORS = 200
 _PREFIX_START = frozenset("$£€¥￥₹₩₱₪฿₺zABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _token_matches(work: str, low: str):
+def _token_matches(work: str, low: str) -> Iterator[re.Match[str]]:
     """Token matches. The token regex is costly at every position, so it is tried only where
     a token can start: at a digit run, or at a prefix character just before one."""
     end = 0
