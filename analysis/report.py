@@ -38,6 +38,31 @@ def last_run(con: duckdb.DuckDBPyConnection) -> tuple | None:
     return rows[0] if rows else None
 
 
+def _compact(df: pl.DataFrame) -> pl.DataFrame:
+    """Terminal-width view of pay-ranges rows: one 'range' column instead of six."""
+    if df.is_empty():
+        return df
+
+    def money(col: str) -> pl.Expr:
+        return pl.col(col).round(0).cast(pl.Int64).map_elements(lambda v: f"{v:,}", return_dtype=pl.String)
+
+    stated = pl.concat_str(
+        [money("min_amount").fill_null("?"), pl.lit("-"), money("max_amount").fill_null("?"), pl.lit(" "),
+         pl.col("currency"), pl.lit("/"), pl.col("period")]
+    )  # fmt: skip
+    usd = pl.concat_str(
+        [money("annual_min_usd").fill_null("?"), pl.lit("-"), money("annual_max_usd").fill_null("?")]
+    )
+    return df.select(
+        "company",
+        pl.col("title").str.slice(0, 56),
+        pl.col("zone").fill_null("").str.slice(0, 24),
+        stated.alias("stated range"),
+        usd.alias("annual USD"),
+        "pay_type",
+    )
+
+
 def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int = 40) -> str:
     out: list[str] = []
     run = last_run(con)
@@ -50,9 +75,15 @@ def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int =
     out.append(f"USD equivalents at FX rates of {fx_table().as_of}\n")
     out.append("Coverage (open postings)")
     out.append(render(coverage(con)))
-    heading = f"Pay ranges{' for ' + repr(title) if title else ''} (top {limit} by annual USD max)"
-    out.append(heading)
-    out.append(render(run_query(con, "pay-ranges", {"title": title, "limit": limit})))
+    scope = f" matching {title!r}" if title else ""
+    out.append(f"Pay ranges for ML/AI roles{scope} (top {limit} by annual USD max)")
+    out.append(
+        render(_compact(run_query(con, "pay-ranges", {"title": title, "limit": limit, "ai_only": True})))
+    )
+    totals = run_query(con, "pay-ranges", {"title": title, "limit": limit, "pay_type": "total"})
+    if not totals.is_empty():
+        out.append("Total-compensation ranges (not comparable with base salary; e.g. Netflix market ranges)")
+        out.append(render(_compact(totals)))
     out.append(
         "pay_type: base = base salary; total = total compensation (e.g. Netflix market ranges, not comparable "
         "to base); ote = on-target earnings (base + commission); unknown = not stated."
