@@ -227,7 +227,7 @@ class BrowserPool:
                 if step is None:
                     continue
                 with contextlib.suppress(Exception):
-                    await asyncio.wait_for(asyncio.shield(step()), timeout=10)
+                    await asyncio.wait_for(asyncio.shield(step()), timeout=5)
             self._context = self._browser = self._pw = None
 
     async def __aenter__(self) -> BrowserPool:
@@ -277,7 +277,7 @@ class BrowserPool:
                     pending.append(asyncio.ensure_future(self._capture(response, captured)))
 
             page.on("response", on_response)
-            healthy = False
+            healthy = cancelled = False
             try:
                 try:
                     response = await page.goto(url, wait_until="domcontentloaded")
@@ -304,12 +304,19 @@ class BrowserPool:
                 healthy = True
                 self.renders += 1
                 return Rendered(html, list(captured))
+            except asyncio.CancelledError:
+                cancelled = True
+                raise
             finally:
                 page.remove_listener("response", on_response)
                 for task in pending:
                     task.cancel()
                 self.active -= 1
-                await self._give_back(page, healthy)
+                if not cancelled:
+                    await self._give_back(page, healthy)
+                # Cancelled (Ctrl-C, a cancelled crawl): the page is dropped, not closed here. Awaiting
+                # Playwright now can hang (page.close() during a navigation may never be answered);
+                # close() follows and the context takes its pages with it.
 
     async def _wait(
         self,
@@ -399,7 +406,7 @@ class BrowserPool:
             self._idle.append(page)
         else:
             with contextlib.suppress(Exception):
-                await page.close()
+                await asyncio.wait_for(page.close(), timeout=5)
 
     def _on_new_page(self, page: Page) -> None:
         # Pages we open ourselves are registered after new_page() returns; popups have an opener.

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -297,3 +301,73 @@ def test_config():
         company()
     with pytest.raises(ConfigError, match="unknown key 'selector'"):
         company(url="https://example.com/", selector="a.job")
+
+
+CRAWL_CTRL_C_CHILD = """
+import sys
+from scraper import browser
+from scraper.config import parse_config
+from scraper.crawl import run_crawl
+
+real_start = browser.BrowserPool.start.__func__
+
+async def start(cls, settings, **kw):
+    pool = await real_start(cls, settings, **kw)
+    print(pool.token, flush=True)
+    return pool
+
+browser.BrowserPool.start = classmethod(start)
+config = parse_config({
+    "crawl": {"per_host_delay_s": 0.0, "timeout_s": 60},
+    "company": [{"name": "Stalled", "source": "jsonld", "url": sys.argv[1] + "/careers-never/"}],
+})
+try:
+    run_crawl(config, sys.argv[2])
+except KeyboardInterrupt:
+    print("interrupted", flush=True)
+    sys.exit(130)
+"""
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_ctrl_c_during_a_crawl_closes_the_browser(replay, tmp_db):
+    child = subprocess.Popen(
+        [sys.executable, "-c", CRAWL_CTRL_C_CHILD, replay.url, str(tmp_db)],
+        cwd=Path(__file__).resolve().parents[2],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        token = child.stdout.readline().strip()
+        assert token, child.stderr.read()
+        deadline = time.monotonic() + 10
+        while replay.requests_to("/careers-never/") < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the plain fetch, then the browser's navigation
+        time.sleep(0.3)
+        os.killpg(child.pid, signal.SIGINT)
+        out, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130, err
+    assert "interrupted" in out
+    deadline = time.monotonic() + 10
+    while (left := _processes_with(f"--paybands-pool={token}")) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == []  # no Chromium process of that crawl survives
+    assert query(tmp_db, "SELECT status FROM crawl_runs") == [("incomplete",)]
+
+
+def _processes_with(marker: str) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        try:
+            ours = entry.name.isdigit() and marker.encode() in (entry / "cmdline").read_bytes()
+            if ours and (entry / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":  # not a zombie
+                pids.append(int(entry.name))
+        except OSError:
+            continue
+    return pids
