@@ -20,8 +20,10 @@ WITH since AS (
                                     (SELECT max(started_at) FROM crawl_runs)::DATE - 7,
                                     current_date - 7)::TIMESTAMP) AS t
 ),
+-- pick the postings (and apply the limit) first: pay is then gathered for those rows only
 np AS (
-    SELECT p.*
+    SELECT p.posting_id, p.first_seen, p.company, p.title, p.location, p.role_family, p.seniority,
+           p.is_active, p.url
     FROM postings p
     WHERE (
             coalesce(getvariable('title'), '') = ''
@@ -43,12 +45,16 @@ np AS (
       AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
       AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
       AND p.first_seen >= (SELECT t FROM since)
+      AND (NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false)
+           OR p.posting_id IN (SELECT b.posting_id FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
+    ORDER BY p.first_seen DESC, p.company, p.title, p.posting_id
+    LIMIT coalesce(getvariable('limit')::BIGINT, 500)
 ),
 pay AS (
     SELECT b.posting_id, count(*) AS bands,
            min(coalesce(b.annual_min_usd, b.annual_max_usd)) AS min_annual_usd,
            max(coalesce(b.annual_max_usd, b.annual_min_usd)) AS max_annual_usd,
-           string_agg(DISTINCT b.pay_type, ', ' ORDER BY b.pay_type) AS pay_types
+           array_to_string(list_sort(list_distinct(list(b.pay_type))), ', ') AS pay_types
     FROM pay_bands b
     JOIN np USING (posting_id)
     WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
@@ -59,6 +65,4 @@ SELECT np.first_seen, np.company, np.title, np.location, np.role_family, np.seni
        round(pay.max_annual_usd) AS max_annual_usd, pay.pay_types, np.is_active, np.url
 FROM np
 LEFT JOIN pay USING (posting_id)
-WHERE NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false) OR pay.bands > 0
-ORDER BY np.first_seen DESC, np.company, np.title
-LIMIT coalesce(getvariable('limit')::BIGINT, 500);
+ORDER BY np.first_seen DESC, np.company, np.title, np.posting_id;

@@ -19,8 +19,10 @@ WITH since AS (
                                     (SELECT max(started_at) FROM crawl_runs)::DATE - 7,
                                     current_date - 7)::TIMESTAMP) AS t
 ),
+-- pick the postings (and apply the limit) first: pay is then gathered for those rows only
 rp AS (
-    SELECT p.*
+    SELECT p.posting_id, p.removed_at, p.first_seen, p.company, p.title, p.location, p.role_family,
+           p.seniority, p.url
     FROM postings p
     WHERE (
             coalesce(getvariable('title'), '') = ''
@@ -42,12 +44,16 @@ rp AS (
       AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
       AND NOT p.is_active
       AND p.removed_at >= (SELECT t FROM since)
+      AND (NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false)
+           OR p.posting_id IN (SELECT b.posting_id FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
+    ORDER BY p.removed_at DESC, p.company, p.title, p.posting_id
+    LIMIT coalesce(getvariable('limit')::BIGINT, 500)
 ),
 pay AS (
     SELECT b.posting_id, count(*) AS bands,
            min(coalesce(b.annual_min_usd, b.annual_max_usd)) AS min_annual_usd,
            max(coalesce(b.annual_max_usd, b.annual_min_usd)) AS max_annual_usd,
-           string_agg(DISTINCT b.pay_type, ', ' ORDER BY b.pay_type) AS pay_types
+           array_to_string(list_sort(list_distinct(list(b.pay_type))), ', ') AS pay_types
     FROM pay_bands b
     JOIN rp USING (posting_id)
     WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
@@ -59,6 +65,4 @@ SELECT rp.removed_at, rp.company, rp.title, rp.location, rp.role_family, rp.seni
        round(pay.max_annual_usd) AS max_annual_usd, pay.pay_types, rp.url
 FROM rp
 LEFT JOIN pay USING (posting_id)
-WHERE NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false) OR pay.bands > 0
-ORDER BY rp.removed_at DESC, rp.company, rp.title
-LIMIT coalesce(getvariable('limit')::BIGINT, 500);
+ORDER BY rp.removed_at DESC, rp.company, rp.title, rp.posting_id;
