@@ -52,9 +52,7 @@ NOT_PAY_RE = re.compile(rf"(?<![a-z0-9])(?:{_NOT_PAY_WORDS})(?![a-z])|{_NOT_PAY_
 _LABEL_PREFIX = re.compile(r"[\s\-•*]*(?:paid\s+)?(?:internship|intern)?\s*")
 _JOINED = re.compile(r"(?:\+|\bplus|\band|&|\bincl\.?|\bincluding)\s*$")
 # Perk words that head whole sections ("Compensation & Benefits: $X") say nothing before an amount.
-_BEFORE_NEUTRAL = re.compile(
-    r"benefits?|perks?|pto|vacation|retirement|pension|equipment|laptop|setup|wfh|equity|stock|options?\s+grant"
-)
+_BEFORE_NEUTRAL = re.compile(r"benefits?|perks?|pto|vacation|retirement|pension|equipment|laptop|setup|wfh")
 
 # Cue words for the kind of pay. OTE before total before base: "total OTE with a
 # 80/20 base to commission split" is OTE; "total compensation (vs. only base salary)" is total.

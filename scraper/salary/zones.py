@@ -119,6 +119,8 @@ _STOP = frozenset(
         "bonus",
         "equity",
         "offers",
+        "benefits",
+        "perks",
     ]
 )
 _CONNECTORS = frozenset({"or", "and", "&", "/", "-", "–", "of", "de", "du", "del"})
@@ -154,7 +156,10 @@ def _clean_label(label: str) -> str | None:
             return None
     if all(w.strip(":,()").lower() in _CONNECTORS for w in words):
         return None
-    zone = " ".join(words).strip(" :,-–—/")
+    zone = " ".join(words).strip(" :,-–—/&")
+    for c in ("or ", "and ", "& ", "of "):  # a connector left at the start by a removed pay word
+        if zone.lower().startswith(c):
+            zone = zone[len(c) :]
     if not any(ch.isalpha() for ch in zone) or _CURRENCY_WORDS.match(zone):
         return None
     return zone
