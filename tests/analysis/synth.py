@@ -35,6 +35,7 @@ COUNTRIES = ["US", "US", "US", "US", "GB", "DE", "CA", "FR", "IN", "SG"]
 def make_big_db(path: Path, postings: int = 1_000_000, runs: int = 30) -> Path:
     con = duckdb.connect(str(path))
     try:
+        con.execute("SET enable_progress_bar = false")  # no bars on the test output
         ensure_schema(con)
         con.execute("SELECT setseed(0.42)")
         con.execute(
