@@ -135,7 +135,7 @@ Auckland||NZ|Wellington||NZ|Mexico City||MX ciudad de méxico,cdmx|Guadalajara||
 São Paulo||BR sao paulo|Rio de Janeiro||BR|Belo Horizonte||BR|Curitiba||BR|Florianópolis||BR florianopolis|
 Campinas||BR|Porto Alegre||BR|Recife||BR|São José dos Campos||BR sao jose dos campos|Buenos Aires||AR|
 Córdoba||AR cordoba|Santiago||CL|Bogotá||CO bogota|Medellín||CO medellin|Lima||PE|Montevideo||UY|
-San José||CR|Guatemala City||GT
+Guatemala City||GT
 """
 # Metro-area names -> (region, country), no city.
 _AREAS = {

@@ -42,7 +42,7 @@ __all__ = [
 
 # Bump on ANY rule change: analysis/enrich.py reclassifies every stored posting
 # whose taxonomy_version differs.
-TAXONOMY_VERSION = "2026.11.2"
+TAXONOMY_VERSION = "2026.11.3"
 
 RoleFamily = Literal[
     "ml_engineer",

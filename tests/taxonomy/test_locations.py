@@ -65,6 +65,8 @@ from analysis.taxonomy import Location, classify_remote, normalize_location
         ("Bengaluru, IN", "Bengaluru", "Karnataka", "IN"),  # India
         ("Perth, WA", "Perth", "WA", "AU"),  # Western Australia, not Washington
         ("Seattle, WA", "Seattle", "WA", "US"),
+        ("San Jose Office", "San Jose", "CA", "US"),  # not San José, Costa Rica
+        ("San José, Costa Rica", "San José", None, "CR"),
         ("Glasgow, Kentucky", "Glasgow", "KY", "US"),
         ("Portland, Tennessee", "Portland", "TN", "US"),
         ("Ontario, Ohio", "Ontario", "OH", "US"),
