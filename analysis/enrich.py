@@ -47,7 +47,7 @@ def refresh_taxonomy(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> 
                     role.is_ai_ml,
                     role.role_family,
                     role.seniority,
-                    remote or classify_remote(location, title, description),
+                    classify_remote(location, title, description, hint=remote),
                     loc.city,
                     loc.region,
                     loc.country,

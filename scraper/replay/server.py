@@ -98,9 +98,15 @@ def default_recordings() -> Path:
     return Path(__file__).resolve().parents[2] / "tests" / "fixtures"
 
 
+_routes_loaded = False
+
+
 def _load_routes() -> None:
-    if _ROUTES:
+    # A flag, not `if _ROUTES`: tests may register extra routes before the first server starts.
+    global _routes_loaded
+    if _routes_loaded:
         return
+    _routes_loaded = True
     pkg = importlib.import_module(__package__)
     for info in pkgutil.iter_modules(pkg.__path__):
         if info.name != "server":
