@@ -213,6 +213,11 @@ class Store:
             if opened and not keep_open:
                 self.close()
 
+    def open(self) -> None:
+        """Open the connection now and keep it until close() (the crawl's writer thread batches this way)."""
+        if self._con is None:
+            self._con = connect(self.path, wait_s=30.0)
+
     def close(self) -> None:
         if self._con is not None:
             self._con.close()

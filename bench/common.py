@@ -1,0 +1,151 @@
+"""Shared bench plumbing: replay servers in their own processes, child crawls, timing, tables."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "bench" / "out"
+PY = sys.executable
+
+
+# -- replay servers --------------------------------------------------------------------------
+def _serve(recordings: str, host: str, delay_s: str, cache: str) -> None:
+    """Server process body: a real ReplayServer over `recordings` (a generated farm)."""
+    from scraper.replay import ReplayServer
+    from scraper.replay import server as core
+
+    recordings_path = Path(recordings)
+    if (recordings_path / "manifest.json").exists():
+        from bench.farm import register_workday
+
+        register_workday(recordings_path)
+    if cache:
+        # Parse each recording once: the server process then spends its CPU on json.dumps and HTTP only.
+        # Handlers only reassign top-level keys of what they load (Workday slices jobPostings), so a
+        # shallow copy per request keeps the cache intact.
+        import importlib
+
+        parsed: dict[Path, Any] = {}
+        original = core.load_json
+
+        def cached_load(path: Path) -> Any:
+            data = parsed.get(path)
+            if data is None:
+                data = parsed[path] = original(path)
+            return dict(data) if isinstance(data, dict) else data
+
+        for mod in ("greenhouse", "lever", "ashby", "workday"):
+            importlib.import_module(f"scraper.replay.{mod}").load_json = cached_load
+    srv = ReplayServer(recordings_path, port=0, host=host)
+    srv.delay_s = float(delay_s)
+    srv._httpd.request_queue_size = 256  # many concurrent connects from the crawler
+    print(srv.url, flush=True)
+    srv.serve_forever()
+
+
+@contextmanager
+def replay_servers(
+    recordings: Path, n: int = 1, delay_s: float = 0.0, cache: bool = True, distinct_ips: bool = False
+) -> Iterator[list[str]]:
+    """`n` replay servers, each in its own process; yields their base URLs. 127.0.0.2.. with distinct_ips."""
+    procs: list[subprocess.Popen[str]] = []
+    urls: list[str] = []
+    try:
+        for i in range(n):
+            host = f"127.0.0.{i + 2}" if distinct_ips else "127.0.0.1"
+            p = subprocess.Popen(
+                [PY, "-c", "import sys, bench.common as c; c._serve(*sys.argv[1:])",
+                 str(recordings), host, str(delay_s), "1" if cache else ""],
+                stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+            )  # fmt: skip
+            procs.append(p)
+            assert p.stdout is not None
+            urls.append(p.stdout.readline().strip())
+        yield urls
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(10)
+
+
+# -- child processes -----------------------------------------------------------------------
+def run_child(module: str, args: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
+    """Run `python -m module` with JSON args on stdin; returns its JSON result (last stdout line)."""
+    proc = subprocess.run(
+        [PY, "-m", module],
+        input=json.dumps(args),
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"{module} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- timing --------------------------------------------------------------------------------
+def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
+    t = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t, out
+
+
+def median_time(fn: Callable[[], Any], repeat: int = 5, warmup: int = 1) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def machine() -> dict[str, Any]:
+    import duckdb
+    import polars
+
+    try:
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        model = platform.processor()
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {
+        "cpu": model,
+        "cores": os.cpu_count(),
+        "mem_gib": round(mem, 1),
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "polars": polars.__version__,
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+    }
+
+
+def table(rows: list[list[Any]], header: list[str]) -> str:
+    cells = [header, *[[str(c) for c in r] for r in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
+    return "\n".join([line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells[1:])])

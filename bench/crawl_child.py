@@ -1,0 +1,67 @@
+"""One crawl in a fresh process (so its peak RSS is its own): JSON args on stdin, JSON result on stdout.
+
+args: {"config": {...parse_config dict...}, "db": path, "profile": optional path for a pyinstrument HTML}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+
+import psutil
+
+from scraper.config import parse_config
+from scraper.crawl import run_crawl
+
+
+def main() -> None:
+    args = json.loads(sys.stdin.read())
+    config = parse_config(args["config"])
+    proc = psutil.Process()
+    peak = [proc.memory_info().rss]
+    stop = threading.Event()
+
+    def sample() -> None:  # ru_maxrss also counts; this adds a time series' peak for cross-checking
+        while not stop.wait(0.05):
+            peak[0] = max(peak[0], proc.memory_info().rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    profiler = None
+    if args.get("profile"):
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.002, async_mode="disabled")
+        profiler.start()
+    t0 = time.perf_counter()
+    result = run_crawl(config, args["db"])
+    elapsed = time.perf_counter() - t0
+    if profiler is not None:
+        profiler.stop()
+        with open(args["profile"], "w") as f:
+            f.write(profiler.output_text(unicode=False, color=False, show_all=False))
+    stop.set()
+    import resource
+
+    postings = sum(o.counts.postings for o in result.outcomes)
+    failed = [(o.company, o.error) for o in result.outcomes if o.status == "failed"]
+    print(
+        json.dumps(
+            {
+                "elapsed_s": elapsed,
+                "postings": postings,
+                "bands": sum(o.counts.bands for o in result.outcomes),
+                "requests": result.requests,
+                "status": result.status,
+                "failed": failed[:5],
+                "n_failed": len(failed),
+                "peak_rss_mb": max(peak[0] / 2**20, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
