@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -42,6 +43,5 @@ json_option = click.option(
 def read_inputs(args: tuple[str, ...]) -> list[str]:
     """Command arguments, or one item per stdin line for '-' / no arguments."""
     if not args or args == ("-",):
-        stream = click.get_text_stream("stdin")
-        return [line.rstrip("\r\n") for line in stream]
+        return [line.rstrip("\r\n") for line in sys.stdin]
     return list(args)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -144,9 +146,23 @@ async def _crawl_company(
     return outcome
 
 
+def _cancel_on_sigterm() -> None:
+    """cron/systemd stop with SIGTERM: cancel the crawl like Ctrl-C (the write in progress finishes).
+
+    Through the loop, not a Python signal handler that raises: an exception raised inside whatever
+    task happens to run would be lost as "Task exception was never retrieved".
+    """
+    task = asyncio.current_task()
+    if task is None or threading.current_thread() is not threading.main_thread():
+        return
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # platforms without loop signals
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
+
+
 async def run_crawl_async(
     config: Config, store: Store, progress: Progress | None = None, started: list[int] | None = None
 ) -> RunResult:
+    _cancel_on_sigterm()
     run_id = await asyncio.to_thread(store.begin_run, "crawl", str(config.path) if config.path else None)
     if started is not None:
         started.append(run_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import signal
 import sys
 from pathlib import Path
 
@@ -67,10 +66,6 @@ def summary_lines(result: RunResult) -> list[str]:
     return lines
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 @cli.command("crawl")
 @click.option(
     "--config",
@@ -103,7 +98,6 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
     progress = _Progress(len(config.companies), quiet)
     if not quiet:
         click.echo(f"crawling {len(config.companies)} companies into {db_path}", err=True)
-    signal.signal(signal.SIGTERM, _interrupt)  # cron/systemd stop: finish the write in progress, mark the run
     try:
         result = run_crawl(config, str(db_path), progress)
     except KeyboardInterrupt:
