@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import queue
 import signal
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from .config import CompanyConfig, Config
 from .fetch import Fetcher, FetchError
+from .models import Posting
 from .sources import CrawlContext, SourceError, get_source
 from .store import CompanyOutcome, CrawlLock, Store, now_utc
 
@@ -43,40 +45,88 @@ class StoreWriter:
     """The store's one thread. Keeps the database open while writes are queued, closes it when idle.
 
     Opening and closing a DuckDB file costs ~0.1-0.4 s (open, WAL replay, checkpoint on close): once
-    per company that was most of a crawl's time. Each company is still its own transaction; only the
-    connection is shared by writes that queue up behind each other. It is closed as soon as the
-    queue is empty, and after `max_hold_s` of back-to-back writes it is closed for `reader_gap_s`
-    (readers such as `paybands query` retry every 0.1 s for 3 s), so readers still get in during a
-    long crawl.
+    per company that was most of a crawl's time. The connection is now shared by writes that queue
+    up behind each other, closed as soon as the queue is empty, and after `max_hold_s` of
+    back-to-back writes closed for `reader_gap_s` (readers such as `paybands query` retry every
+    0.1 s for 3 s), so readers still get in during a long crawl.
+
+    Each company is its own transaction, except under a backlog: when `batch_after` or more
+    company writes are queued, they go to `Store.write_companies` together (one transaction, one
+    join of the postings table for all of them, up to `batch_postings` postings). If such a batch
+    fails it is rolled back and its companies are written one by one, so a bad company still fails
+    alone and the others are stored.
     """
 
-    def __init__(self, store: Store, max_hold_s: float = 2.0, reader_gap_s: float = 0.15) -> None:
+    def __init__(
+        self,
+        store: Store,
+        max_hold_s: float = 2.0,
+        reader_gap_s: float = 0.15,
+        batch_after: int = 4,
+        batch_postings: int = 50_000,
+    ) -> None:
         self.store = store
         self.max_hold_s = max_hold_s
         self.reader_gap_s = reader_gap_s
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="paybands-store")
-        self._lock = threading.Lock()
-        self._queued = 0
+        self.batch_after = batch_after
+        self.batch_postings = batch_postings
+        self.batches = 0  # batched writes done (for the bench and tests)
+        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._opened_at: float | None = None
+        self._thread = threading.Thread(target=self._loop, name="paybands-store", daemon=True)
+        self._thread.start()
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future[Any]:
-        with self._lock:
-            self._queued += 1
-        return self._pool.submit(self._run, fn, *args)
+        job = _Job(fn, args)
+        self._queue.put(job)
+        return job.future
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         return await asyncio.wrap_future(self.submit(fn, *args))
 
-    def _run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        try:
-            if self._opened_at is None:
-                self.store.open()
-                self._opened_at = time.monotonic()
-            return fn(*args)
-        finally:
-            with self._lock:
-                self._queued -= 1
-                idle = self._queued == 0
+    async def write(self, run_id: int, outcome: CompanyOutcome, postings: list[Posting]) -> Any:
+        job = _Job(self.store.write_company, (run_id, outcome, postings), write=True)
+        self._queue.put(job)
+        return await asyncio.wrap_future(job.future)
+
+    def shutdown(self) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        self.store.close()
+
+    # -- the thread ---------------------------------------------------------------------------
+    def _loop(self) -> None:
+        carry: list[_Job | None] = []
+        while True:
+            job = carry.pop(0) if carry else self._queue.get()
+            if job is None:
+                return
+            jobs = [job]
+            if job.write and self._queue.qsize() + 1 >= self.batch_after:
+                size = len(job.args[2])
+                while size < self.batch_postings:
+                    try:
+                        nxt = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if nxt is None or not nxt.write:
+                        carry.append(nxt)
+                        break
+                    jobs.append(nxt)
+                    size += len(nxt.args[2])
+            try:
+                if self._opened_at is None:
+                    self.store.open()
+                    self._opened_at = time.monotonic()
+                if len(jobs) > 1:
+                    self._write_batch(jobs)
+                else:
+                    job.run()
+            except BaseException as exc:  # opening failed: every job of this round fails the same way
+                for j in jobs:
+                    if not j.future.done():
+                        j.future.set_exception(exc)
+            idle = self._queue.empty() and not carry
             held_too_long = time.monotonic() - (self._opened_at or 0.0) >= self.max_hold_s
             if idle or held_too_long:
                 self.store.close()
@@ -84,9 +134,31 @@ class StoreWriter:
                 if held_too_long and not idle:
                     time.sleep(self.reader_gap_s)
 
-    def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
-        self.store.close()
+    def _write_batch(self, jobs: list[_Job]) -> None:
+        run_id = jobs[0].args[0]
+        try:
+            counts = self.store.write_companies(run_id, [(j.args[1], j.args[2]) for j in jobs])
+        except Exception:
+            for j in jobs:  # rolled back: each company alone, so only a bad one fails
+                j.run()
+            return
+        self.batches += 1
+        for j, c in zip(jobs, counts, strict=True):
+            j.future.set_result(c)
+
+
+class _Job:
+    __slots__ = ("fn", "args", "write", "future")
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], write: bool = False) -> None:
+        self.fn, self.args, self.write = fn, args, write
+        self.future: Future[Any] = Future()
+
+    def run(self) -> None:
+        try:
+            self.future.set_result(self.fn(*self.args))
+        except BaseException as exc:
+            self.future.set_exception(exc)
 
 
 def _host(company: CompanyConfig) -> str:
@@ -142,7 +214,7 @@ async def _crawl_company(
     if not postings:
         outcome.status = "empty"
     # The store runs on its own thread so fetching continues while a company is written.
-    await writer.run(store.write_company, run_id, outcome, postings)
+    await writer.write(run_id, outcome, postings)
     return outcome
 
 
