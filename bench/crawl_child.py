@@ -57,7 +57,9 @@ def main() -> None:
                 "status": result.status,
                 "failed": failed[:5],
                 "n_failed": len(failed),
-                "peak_rss_mb": max(peak[0] / 2**20, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+                "peak_rss_mb": max(
+                    peak[0] / 2**20, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+                ),
             }
         )
     )

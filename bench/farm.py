@@ -66,7 +66,13 @@ def _templates() -> dict[str, list[dict[str, Any]]]:
     for rel in ("workday/nvidia_details.json", "workday/synthlabs_details.json"):
         wd_details.extend(json.loads((SYNTH / rel).read_text("utf-8")).values())
     wd_list = load("workday/nvidia_jobs_search_golang.json")
-    return {"ashby": ashby, "greenhouse": greenhouse, "lever": lever, "workday": wd_details, "_wd_list": [wd_list]}
+    return {
+        "ashby": ashby,
+        "greenhouse": greenhouse,
+        "lever": lever,
+        "workday": wd_details,
+        "_wd_list": [wd_list],
+    }
 
 
 def _sizes(boards: int, postings: int, rng: random.Random) -> list[int]:
@@ -84,7 +90,9 @@ def _sizes(boards: int, postings: int, rng: random.Random) -> list[int]:
 
 
 def _scale(v: Any, f: float) -> Any:
-    return round(v * f, -2 if v > 1000 else 0) if isinstance(v, int | float) and not isinstance(v, bool) else v
+    return (
+        round(v * f, -2 if v > 1000 else 0) if isinstance(v, int | float) and not isinstance(v, bool) else v
+    )
 
 
 def _ashby_job(t: dict, n: int, board: str, rng: random.Random) -> dict:
@@ -166,7 +174,9 @@ def _workday_detail(t: dict, n: int, tenant: str, rng: random.Random) -> tuple[d
     return item, d
 
 
-def build_farm(out: Path, boards: int = 500, postings: int = 20_000, seed: int = 7) -> dict[str, Any]:
+def build_farm(
+    out: Path, boards: int = 500, postings: int = 20_000, seed: int = 7, mix: tuple = MIX
+) -> dict[str, Any]:
     """Write the farm under `out`; returns a manifest (also written to out/manifest.json)."""
     rng = random.Random(seed)
     tpl = _templates()
@@ -176,7 +186,7 @@ def build_farm(out: Path, boards: int = 500, postings: int = 20_000, seed: int =
         (out / "synth" / src).mkdir(parents=True, exist_ok=True)
     cut = []
     acc = 0.0
-    for name, share in MIX:
+    for name, share in mix:
         acc += share
         cut.append((name, acc))
     manifest: dict[str, Any] = {"boards": [], "postings": postings, "seed": seed}
@@ -203,7 +213,9 @@ def build_farm(out: Path, boards: int = 500, postings: int = 20_000, seed: int =
             listing["total"] = len(pairs)
             (out / "synth/workday" / f"{board}_jobs.json").write_text(json.dumps(listing, ensure_ascii=False))
             details = {item["externalPath"]: d for item, d in pairs}
-            (out / "synth/workday" / f"{board}_details.json").write_text(json.dumps(details, ensure_ascii=False))
+            (out / "synth/workday" / f"{board}_details.json").write_text(
+                json.dumps(details, ensure_ascii=False)
+            )
         manifest["boards"].append({"source": source, "board": board, "postings": size})
     (out / "manifest.json").write_text(json.dumps(manifest))
     return manifest

@@ -1,0 +1,104 @@
+"""API crawl benches, each crawl in a fresh child process (`bench.crawl_child`), replay servers in others.
+
+- throughput: the generated farm (500 boards, 20,000 postings; Greenhouse/Lever/Ashby/Workday shapes)
+  on one replay server process, politeness opened up in [crawl]; end-to-end postings/s;
+- hosts: the same small farm on 1 host vs 8 hosts (8 server processes on 127.0.0.2..9), 100 ms
+  response delay on every response, default per-host politeness except the delay (same on both);
+- memory: peak RSS of crawls of 2,000 / 20,000 / 200,000 postings (Ashby boards, replicated by name).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from bench.common import OUT, replay_servers, run_child
+from bench.farm import build_farm, companies
+
+OPEN = {"per_host_concurrency": 64, "per_host_delay_s": 0.0, "company_concurrency": 32}
+
+
+def _fresh_db(name: str) -> str:
+    db = OUT / name
+    for suffix in ("", ".wal", ".lock"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    return str(db)
+
+
+def throughput(boards: int = 500, postings: int = 20_000, profile: str | None = None) -> dict:
+    farm = OUT / "farm"
+    manifest = build_farm(farm, boards, postings)
+    with replay_servers(farm, 1) as urls:
+        cfg = {"crawl": OPEN, "company": companies(manifest, urls)}
+        r = run_child(
+            "bench.crawl_child", {"config": cfg, "db": _fresh_db("crawl.duckdb"), "profile": profile}
+        )
+    r["pps"] = r["postings"] / r["elapsed_s"]
+    return r
+
+
+def hosts(
+    delay_s: float = 0.1, per_host_delay_s: float = 0.25, boards: int = 160, postings: int = 800
+) -> dict:
+    farm = OUT / "farm_hosts"
+    # List APIs only (one request per board, Lever one per 100): every host gets the same load.
+    mix = (("ashby", 0.34), ("greenhouse", 0.33), ("lever", 0.33))
+    manifest = build_farm(farm, boards, postings, seed=11, mix=mix)
+    crawl = {"per_host_delay_s": per_host_delay_s}  # per_host_concurrency stays at its default, 2
+    out = {"response_delay_s": delay_s, "per_host_delay_s": per_host_delay_s, "boards": boards}
+    for n in (1, 8):
+        with replay_servers(farm, n, delay_s=delay_s, distinct_ips=True) as urls:
+            cfg = {"crawl": crawl, "company": companies(manifest, urls)}
+            r = run_child("bench.crawl_child", {"config": cfg, "db": _fresh_db(f"hosts{n}.duckdb")})
+        out[f"h{n}_s"], out[f"h{n}_postings"], out[f"h{n}_requests"] = (
+            r["elapsed_s"],
+            r["postings"],
+            r["requests"],
+        )
+    out["speedup"] = out["h1_s"] / out["h8_s"]
+    return out
+
+
+def _ashby_farm(postings: int) -> tuple[Path, dict]:
+    """Ashby boards of 40 postings, replicated under new names (symlinks): `postings` postings in all."""
+    base = OUT / "farm_mem_base"
+    m = build_farm(base, 50, 2000, seed=5)
+    src = [b for b in m["boards"] if b["source"] == "ashby"]
+    farm = OUT / f"farm_mem_{postings}"
+    (farm / "synth/ashby").mkdir(parents=True, exist_ok=True)
+    boards, total, i = [], 0, 0
+    while total < postings:
+        b = src[i % len(src)]
+        name = f"m{i:06d}"
+        link = farm / "synth/ashby" / f"{name}.json"
+        if not link.exists():
+            os.symlink(base / "synth/ashby" / f"{b['board']}.json", link)
+        take = min(b["postings"], postings - total)
+        boards.append({"source": "ashby", "board": name, "postings": b["postings"]})
+        total += take if take == b["postings"] else b["postings"]
+        i += 1
+    manifest = {"boards": boards, "postings": total}
+    (farm / "manifest.json").write_text(json.dumps(manifest))
+    return farm, manifest
+
+
+def memory(sizes: tuple[int, ...] = (2_000, 20_000, 200_000)) -> list[dict]:
+    out = []
+    for n in sizes:
+        farm, manifest = _ashby_farm(n)
+        with replay_servers(farm, 1) as urls:
+            cfg = {"crawl": OPEN, "company": companies(manifest, urls)}
+            r = run_child(
+                "bench.crawl_child", {"config": cfg, "db": _fresh_db(f"mem{n}.duckdb")}, timeout=1800
+            )
+        r["target"] = n
+        out.append(r)
+    return out
+
+
+if __name__ == "__main__":
+    import sys
+
+    what = sys.argv[1] if len(sys.argv) > 1 else "throughput"
+    print(json.dumps({"throughput": throughput, "hosts": hosts, "memory": memory}[what]()))

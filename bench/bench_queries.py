@@ -1,0 +1,43 @@
+"""Every queries/*.sql (found at run time) on the big store-bench database, default parameters.
+
+Each query runs once to warm up, then `repeat` times; the median is reported. Read-only connection,
+through `analysis.queries.run_query` (the same path as `paybands query`).
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.common import OUT
+
+
+def run(db: Path = OUT / "store.duckdb", repeat: int = 5) -> list[dict]:
+    import duckdb
+
+    from analysis.queries import list_queries, run_query
+
+    con = duckdb.connect(str(db), read_only=True)
+    out = []
+    try:
+        for q in list_queries():
+            try:
+                rows = len(run_query(con, q))
+                times = []
+                for _ in range(repeat):
+                    t = time.perf_counter()
+                    run_query(con, q)
+                    times.append(time.perf_counter() - t)
+                out.append({"query": q.name, "median_ms": 1000 * statistics.median(times), "rows": rows})
+            except Exception as exc:  # a query under construction must not stop the others
+                out.append({"query": q.name, "error": f"{type(exc).__name__}: {str(exc)[:120]}"})
+    finally:
+        con.close()
+    return out
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT / "store.duckdb")))

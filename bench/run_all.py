@@ -1,0 +1,147 @@
+"""Run every paybands bench and print one table (figures are ratios against same-run baselines).
+
+    .venv/bin/python -m bench.run_all            # everything, ~15 min on 2 cores
+    .venv/bin/python -m bench.run_all --only crawl,text --store-postings 100000
+
+Generated data goes to bench/out/ (gitignored); results to bench/out/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+from bench.common import OUT, machine, run_child, table
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", default="crawl,hosts,browser,text,store,queries,memory")
+    ap.add_argument("--store-postings", type=int, default=1_000_000)
+    ap.add_argument("--memory-sizes", default="2000,20000,200000")
+    ap.add_argument("--browser-pages", type=int, default=200)
+    a = ap.parse_args()
+    only = set(a.only.split(","))
+    OUT.mkdir(parents=True, exist_ok=True)
+    res: dict = {"machine": machine()}
+    rows: list[list] = []
+    t_all = time.perf_counter()
+
+    def step(name: str, fn):
+        t = time.perf_counter()
+        print(f"[bench] {name} ...", flush=True)
+        try:
+            res[name] = fn()
+        except Exception as exc:  # one broken bench must not hide the others
+            res[name] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+        print(f"[bench] {name} done in {time.perf_counter() - t:.0f}s", flush=True)
+        (OUT / "results.json").write_text(json.dumps(res, indent=1, default=str))
+
+    if "crawl" in only:
+        from bench import bench_crawl
+
+        step("crawl", bench_crawl.throughput)
+        r = res["crawl"]
+        if "pps" in r:
+            rows.append(["1 crawl throughput (500 boards, 20k postings, 1 replay process)",
+                         f"{r['pps']:.0f} postings/s ({r['postings']} in {r['elapsed_s']:.1f}s)", ">= 2000/s",
+                         "MET" if r["pps"] >= 2000 else "NOT MET"])  # fmt: skip
+    if "hosts" in only:
+        from bench import bench_crawl
+
+        step("hosts", bench_crawl.hosts)
+        r = res["hosts"]
+        if "speedup" in r:
+            rows.append([f"1 8 hosts vs 1 host ({r['h1_postings']} postings, 100 ms responses, delay {r['per_host_delay_s']}s, conc 2)",
+                         f"{r['speedup']:.1f}x ({r['h1_s']:.1f}s vs {r['h8_s']:.1f}s)", ">= 6x",
+                         "MET" if r["speedup"] >= 6 else "NOT MET"])  # fmt: skip
+    if "browser" in only:
+        from bench import bench_browser
+
+        step("browser", lambda: bench_browser.run(a.browser_pages))
+        r = res["browser"]
+        if "ours_pps" in r:
+            ratio = r["ours_pps"] / r["naive_pps"]
+            rows.append([f"2 browser: {r['pages']} JS JSON-LD pages, BrowserPool vs naive",
+                         f"{ratio:.1f}x ({r['ours_pps']:.1f} vs {r['naive_pps']:.1f} pages/s)", ">= 3x",
+                         "MET" if ratio >= 3 else "NOT MET"])  # fmt: skip
+    if "text" in only:
+        step("text", lambda: run_child("bench.bench_text", {}))
+        r = res["text"]
+        if "selectolax_dps" in r:
+            rows.append(["3 normalizer parse_pay_text, corpus / real descriptions",
+                         f"{r['corpus_parser_tps']:.0f} / {r['desc_parser_tps']:.0f} texts/s "
+                         f"(naive regex {r['corpus_naive_tps'] / r['corpus_parser_tps']:.0f}x / "
+                         f"{r['desc_naive_tps'] / r['desc_parser_tps']:.0f}x faster)", "report", "-"])  # fmt: skip
+            rows.append([f"3 HTML->text, {r['html_docs']} recorded descriptions",
+                         f"{r['selectolax_dps'] / r['bs4_dps']:.1f}x BeautifulSoup ({r['selectolax_dps']:.0f} vs "
+                         f"{r['bs4_dps']:.0f} docs/s)", "report", "-"])  # fmt: skip
+    if "store" in only:
+        step("store", lambda: run_child("bench.bench_store", {"db": str(OUT / "store.duckdb"),
+                                                             "postings": a.store_postings}, timeout=3000))  # fmt: skip
+        r = res["store"]
+        if "load_s" in r:
+            m = r["postings"] / 1e6
+            bulk_rate = r["postings"] / r["load_s"]
+            rbr_rate = r["rowbyrow_postings"] / r["rowbyrow_s"]
+            sample_rate = r["rowbyrow_postings"] / r["bulk_sample_s"]
+            rows.append(
+                [
+                    f"4 store load {r['postings']:,} postings / {r['bands']:,} bands",
+                    f"{r['load_s']:.1f}s ({bulk_rate:,.0f}/s)",
+                    "<= 20s",
+                    "MET" if r["load_s"] <= 20 * m else "NOT MET",
+                ]
+            )
+            rows.append(
+                [
+                    f"4 bulk vs row-by-row executemany ({r['rowbyrow_postings']:,}-posting sample)",
+                    f"{sample_rate / rbr_rate:.0f}x same sample; {bulk_rate / rbr_rate:.0f}x full load rate",
+                    ">= 50x",
+                    "MET" if sample_rate / rbr_rate >= 50 else "NOT MET",
+                ]
+            )
+            rows.append(
+                [
+                    f"4 re-crawl {r['recrawl_postings']:,} unchanged postings",
+                    f"{r['recrawl_s']:.1f}s",
+                    "<= 40s",
+                    "MET" if r["recrawl_s"] <= 40 * m else "NOT MET",
+                ]
+            )
+            rows.append(
+                ["4 database file size", f"{r['size_mb'] / m:,.0f} MB per million postings", "report", "-"]
+            )
+            if "taxonomy_s" in r:
+                rows.append(["4/5 taxonomy refresh (analysis.enrich)", f"{r['taxonomy_s']:.1f}s for {r['taxonomy_rows']:,}",
+                             "report", "-"])  # fmt: skip
+    if "queries" in only:
+        from bench import bench_queries
+
+        step("queries", lambda: bench_queries.run(OUT / "store.duckdb"))
+        for q in res["queries"] if isinstance(res["queries"], list) else []:
+            if "error" in q:
+                rows.append([f"5 query {q['query']}", q["error"], "<= 200 ms", "ERROR"])
+            else:
+                rows.append([f"5 query {q['query']}", f"{q['median_ms']:.0f} ms median ({q['rows']} rows)",
+                             "<= 200 ms", "MET" if q["median_ms"] <= 200 else "NOT MET"])  # fmt: skip
+    if "memory" in only:
+        from bench import bench_crawl
+
+        sizes = tuple(int(x) for x in a.memory_sizes.split(","))
+        step("memory", lambda: bench_crawl.memory(sizes))
+        for r in res["memory"] if isinstance(res["memory"], list) else []:
+            rows.append([f"6 crawl peak RSS at {r['postings']:,} postings",
+                         f"{r['peak_rss_mb']:.0f} MB ({r['postings'] / r['elapsed_s']:.0f} postings/s)",
+                         "<= 1024 MB at 200k, sub-linear", "MET" if r["peak_rss_mb"] <= 1024 else "NOT MET"])  # fmt: skip
+    res["total_s"] = time.perf_counter() - t_all
+    (OUT / "results.json").write_text(json.dumps(res, indent=1, default=str))
+    print()
+    print(f"machine: {res['machine']}")
+    print(table(rows, ["bench", "figure", "target", "status"]))
+    print(f"\ntotal {res['total_s']:.0f}s; details in {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
