@@ -18,7 +18,7 @@ from .config import CompanyConfig, Config
 from .fetch import Fetcher, FetchError
 from .models import Posting
 from .sources import CrawlContext, SourceError, get_source
-from .store import CompanyOutcome, CrawlLock, Store, now_utc
+from .store import CompanyOutcome, CrawlLock, Store, WriteCounts, now_utc
 
 RunStatus = Literal["ok", "partial", "failed"]
 
@@ -192,7 +192,9 @@ def _describe(exc: BaseException) -> tuple[str, str]:
         return "source", str(exc)
     if isinstance(exc, asyncio.TimeoutError):
         return "timeout", "timed out"
-    return "internal", f"unexpected {type(exc).__name__}: {exc}"
+    # First line only, bounded: some errors carry a whole browser log.
+    first = (str(exc).strip().splitlines() or [""])[0][:300]
+    return "internal", f"unexpected {type(exc).__name__}: {first}".rstrip(": ")
 
 
 async def _crawl_company(
@@ -214,7 +216,13 @@ async def _crawl_company(
     if not postings:
         outcome.status = "empty"
     # The store runs on its own thread so fetching continues while a company is written.
-    await writer.write(run_id, outcome, postings)
+    try:
+        await writer.write(run_id, outcome, postings)
+    except Exception as exc:  # rolled back: this company fails alone, the others are still written
+        outcome.status, outcome.counts, outcome.finished_at = "failed", WriteCounts(), now_utc()
+        outcome.error_kind = "store"
+        outcome.error = f"could not be stored: {_describe(exc)[1].removeprefix('unexpected ')}"
+        await writer.run(store.record_failure, run_id, outcome)
     return outcome
 
 

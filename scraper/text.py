@@ -1,7 +1,9 @@
 """HTML -> clean text (selectolax/lexbor), and text hygiene for anything stored.
 
 Stored descriptions are plain text: no markup, no script/style content, no
-zero-width or bidi control characters, no C0 controls except newline/tab.
+zero-width or bidi control characters, no C0 controls except newline/tab, no
+lone surrogates (they cannot be stored as UTF-8). Every text field of every
+posting passes through here (`Source.posting`), whatever the source sent.
 """
 
 from __future__ import annotations
@@ -17,15 +19,30 @@ _BLOCK_RE = re.compile(
     r"<(?=/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|table|section|article|blockquote|pre|header|footer|dd|dt|hr)\b)",
     re.IGNORECASE,
 )
-# Zero-width, bidi embedding/override/isolate marks, BOM, soft hyphen, C0/C1 controls (not \t \n).
+# Zero-width, bidi embedding/override/isolate marks, BOM, soft hyphen, C0/C1 controls (not \t \n),
+# and lone surrogates ("\ud800" is valid JSON but not encodable: it would fail the company's write).
 _INVISIBLE_RE = re.compile(
-    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+    "\ud800-\udfff]"
 )
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Markup still present after one pass: raw-text elements (textarea, xmp, plaintext, noembed) keep
+# their content as text, and double-escaped sources (&amp;lt;script&amp;gt;) unescape to tags.
+_TAG_RE = re.compile(
+    r"<(?:!--|!\[CDATA\[|/?(?:a|applet|audio|b|base|blockquote|body|br|button|canvas|code|dd|details|dialog|"
+    r"div|dl|dt|em|embed|font|form|frame|frameset|h[1-6]|head|hr|html|i|iframe|img|input|li|link|marquee|"
+    r"math|meta|noembed|noframes|noscript|object|ol|option|p|plaintext|pre|script|section|select|source|"
+    r"span|strong|style|svg|table|td|template|textarea|th|title|tr|u|ul|video|xmp)\b[^<>]*>?)",
+    re.IGNORECASE,
+)
+_MAX_PASSES = 3
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 # Elements whose start tag is in the markup: only then is strip_tags (one tree walk per tag) needed.
 # <head> is left out: its content never reaches the body text we read.
-_DROP_TAG_RE = re.compile(r"<(?:script|style|noscript|template|iframe|svg|object|embed|canvas)", re.IGNORECASE)
+_DROP_TAG_RE = re.compile(
+    r"<(?:script|style|noscript|template|iframe|svg|object|embed|canvas)", re.IGNORECASE
+)
 
 
 def clean_text(text: str | None) -> str:
@@ -45,16 +62,44 @@ def _unescape(markup: str) -> str:
     return body.text(deep=True) if body is not None else htmllib.unescape(markup)
 
 
+def clean_line(text: str | None) -> str:
+    """clean_text on one line: titles, locations, departments."""
+    return " ".join(clean_text(text).split())
+
+
+def safe_text(text: str) -> str:
+    """`text` with lone surrogates replaced (U+FFFD); nothing else touched (ids, raw payloads)."""
+    return _SURROGATE_RE.sub("\ufffd", text)
+
+
+def has_surrogates(text: str) -> bool:
+    return _SURROGATE_RE.search(text) is not None
+
+
+def has_markup(text: str) -> bool:
+    return _TAG_RE.search(text) is not None
+
+
 def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
     """Visible text of an HTML fragment or page, one block per line.
 
     `unescape_first` is for sources that entity-escape their HTML (Greenhouse
-    `content` arrives as `&lt;p&gt;...`).
+    `content` arrives as `&lt;p&gt;...`). Markup that survives a pass as text
+    (see `_TAG_RE`) is parsed again, a bounded number of times.
     """
     if not markup:
         return ""
     if unescape_first:
         markup = _unescape(markup)
+    text = _visible_text(markup)
+    for _ in range(_MAX_PASSES):
+        if not has_markup(text):
+            break
+        text = _visible_text(text)
+    return text
+
+
+def _visible_text(markup: str) -> str:
     if "<" not in markup:
         return clean_text(htmllib.unescape(markup))
     tree = LexborHTMLParser(_BLOCK_RE.sub("\n<", markup))

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..models import PayBand, Posting
+from ..text import clean_line, clean_text, has_markup, has_surrogates, html_to_text, safe_text
 
 if TYPE_CHECKING:
     from ..config import CompanyConfig, CrawlSettings
@@ -66,15 +67,41 @@ class Source:
 
     # -- helpers shared by sources ------------------------------------------------
     def posting(self, external_id: Any, title: Any, raw: Any, **fields: Any) -> Posting:
+        # The one door every posting goes through: whatever a board sent (bidi marks, NULs, lone
+        # surrogates), stored text is clean and encodable, so one hostile posting cannot fail a write.
+        for key in ("url", "location", "department", "employment_type"):
+            if isinstance(fields.get(key), str):
+                fields[key] = clean_line(fields[key]) or None
+        if isinstance(fields.get("description"), str):
+            # Markup even in a "plain" field (Ashby/Lever descriptionPlain): descriptions are text.
+            fields["description"] = _text(fields["description"]) or None
+        if fields.get("bands"):
+            fields["bands"] = [_clean_band(b) for b in fields["bands"]]
+        if not isinstance(raw, str):
+            raw = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+            if has_surrogates(raw):  # escaped, the payload still round-trips for `paybands reparse`
+                raw = json.dumps(json.loads(raw), ensure_ascii=True, separators=(",", ":"))
         return Posting(
             source=self.name,
             board=self.company.board,
             company=self.company.name,
-            external_id=str(external_id),
-            title=" ".join(str(title or "").split()) or "(untitled)",
-            raw=raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, separators=(",", ":")),
+            external_id=safe_text(str(external_id)),
+            title=clean_line(str(title or "")) or "(untitled)",
+            raw=safe_text(raw),
             **fields,
         )
+
+
+def _text(text: str) -> str:
+    return html_to_text(text) if has_markup(text) else clean_text(text)
+
+
+def _clean_band(band: PayBand) -> PayBand:
+    zone = clean_line(band.zone) or None if band.zone else band.zone
+    source_text = _text(band.source_text)
+    if zone == band.zone and source_text == band.source_text:
+        return band
+    return replace(band, zone=zone, source_text=source_text)
 
 
 def parse_datetime(value: Any) -> datetime | None:

@@ -493,3 +493,34 @@ def test_oversized_response_memory_is_bounded(replay, rel):
     )
     assert error.kind == "too_large"
     assert peak < 12 * MB  # the cap plus buffers, never the whole 20 MB
+
+
+def test_store_failure_in_one_company(baseline, replay, tmp_db, monkeypatch, rel):
+    """The database refuses one company's write (injected): that company fails alone, the crawl goes on."""
+    from scraper.store import Store
+
+    shutil.copy(baseline, tmp_db)
+    before = snapshot(tmp_db)
+    original = Store._mark_removed
+
+    def boom(con, run_id, now, source, board):
+        if source == "lever":
+            raise RuntimeError("injected: disk full")
+        return original(con, run_id, now, source, board)
+
+    monkeypatch.setattr(Store, "_mark_removed", staticmethod(boom))
+    result = crawl(tmp_db, replay.url, *BOARDS)
+    run = last_run(tmp_db)
+    target = run["companies"]["Match Group"]
+    others_ok = all(run["companies"][c]["status"] == "ok" for c in EXPECTED if c != "Match Group")
+    lost = losses(before, tmp_db)
+    rel.record(
+        "Faults",
+        "the database fails one company's write (injected error mid-transaction)",
+        outcome=f"{target['status']} ({target['error_kind']}: {target['error']}); run {result.status}; "
+        f"others {'stored' if others_ok else 'NOT stored'}",
+        lost=lost,
+    )
+    assert target["status"] == "failed" and target["error_kind"] == "store" and "disk full" in target["error"]
+    assert others_ok and result.exit_code == 3
+    assert lost == "nothing"
