@@ -68,6 +68,7 @@ BLOCKED_RESOURCE_TYPES = frozenset({"image", "font", "media", "stylesheet"})
 JSON_CONTENT_TYPES = ("application/json", "application/ld+json", "+json")
 MAX_CAPTURED_RESPONSES = 50  # per render: a page polling an API must not fill memory
 CAPTURE_DRAIN_S = 2.0  # how long render() waits for bodies still downloading after the page is ready
+CRASHED = "the browser exited unexpectedly (crashed or killed); no more pages can be rendered in this crawl"
 POLL_INTERVAL_S = 0.1  # page.content() of a typical page costs ~5 ms
 
 
@@ -162,6 +163,7 @@ class BrowserPool:
         self._slots = asyncio.Semaphore(settings.browser_pages)
         self._idle: list[Page] = []
         self._close_lock = asyncio.Lock()
+        self._disconnected = asyncio.Event()  # Chromium went away (crash, kill, or our own close)
         self.closed = False
         # Counters, for tests and the crawl summary.
         self.pages_opened = 0
@@ -205,6 +207,7 @@ class BrowserPool:
             raise BrowserUnavailable(
                 f"could not start Chromium ({self.executable}): {_first_line(exc)}; {INSTALL_HINT}"
             ) from None
+        self._browser.on("disconnected", lambda _browser: self._disconnected.set())
         self._context.set_default_navigation_timeout(timeout_ms)
         self._context.set_default_timeout(timeout_ms)
         await self._context.route("**/*", self._route)
@@ -218,10 +221,12 @@ class BrowserPool:
                 return
             self.closed = True
             self._idle.clear()
-            # Each step guarded: a browser already killed by Ctrl-C must not stop the driver's shutdown.
+            # Each step guarded and bounded: a browser already killed (Ctrl-C, a crash) must not stop the
+            # driver's shutdown. A dead browser is not asked to close anything.
+            alive = self.is_connected()
             for step in (
-                self._context.close if self._context else None,
-                self._browser.close if self._browser else None,
+                self._context.close if self._context and alive else None,
+                self._browser.close if self._browser and alive else None,
                 self._pw.stop if self._pw else None,
             ):
                 if step is None:
@@ -255,68 +260,101 @@ class BrowserPool:
         """Load `url`, run its scripts, return (html, JSON responses the page fetched).
 
         `wait_for_selector` (CSS, matched when attached, e.g. a <script>) or `ready` (a predicate on
-        the page's HTML and the JSON captured so far, polled) say when the page is done; either must hold within `wait_s` (default
-        `timeout_s`) or RenderTimeout is raised. With neither, the page is read once the network is
-        quiet (or `wait_s` passed).
+        the page's HTML and the JSON captured so far, polled) say when the page is done; either must
+        hold within `wait_s` (default `timeout_s`) or RenderTimeout is raised. With neither, the page
+        is read once the network is quiet (or `wait_s` passed).
         """
+        if self.closed or self._context is None:
+            raise BrowserUnavailable("the browser was already closed")
+        if not self.is_connected():
+            raise BrowserUnavailable(CRASHED)
+        wait_s = self.settings.timeout_s if wait_s is None else wait_s
+        async with self._slots:
+            # Playwright's own timeouts run in its driver; when Chromium dies (OOM killer, SIGKILL) a
+            # pending call may never be answered. So the render races the browser's "disconnected"
+            # event and a deadline kept here, in Python.
+            work = asyncio.ensure_future(self._render_page(url, wait_for_selector, ready, wait_s))
+            crashed = asyncio.ensure_future(self._disconnected.wait())
+            deadline = self.settings.timeout_s + wait_s + CAPTURE_DRAIN_S + 10
+            try:
+                done, _ = await asyncio.wait(
+                    {work, crashed}, timeout=deadline, return_when=asyncio.FIRST_COMPLETED
+                )
+            except asyncio.CancelledError:
+                work.cancel()
+                raise
+            finally:
+                crashed.cancel()
+            if work in done:
+                return work.result()
+            work.cancel()  # its cancel path drops the page without awaiting Playwright
+            with contextlib.suppress(BaseException):
+                await asyncio.wait({work}, timeout=1)
+            if crashed in done or not self.is_connected():
+                raise BrowserUnavailable(f"{url}: {CRASHED}")
+            raise RenderTimeout(f"{url}: the browser did not answer within {deadline:g}s")
+
+    async def _render_page(
+        self,
+        url: str,
+        wait_for_selector: str | None,
+        ready: Callable[[str, list[CapturedResponse]], bool] | None,
+        wait_s: float,
+    ) -> Rendered:
         from playwright.async_api import Error as PlaywrightError
         from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-        if self.closed or self._context is None:
-            raise BrowserUnavailable("the browser was already closed")
-        wait_s = self.settings.timeout_s if wait_s is None else wait_s
-        async with self._slots:
-            page = await self._take_page()
-            self.active += 1
-            self.max_active = max(self.max_active, self.active)
-            captured: list[CapturedResponse] = []
-            pending: list[asyncio.Task[None]] = []
+        page = await self._take_page()
+        self.active += 1
+        self.max_active = max(self.max_active, self.active)
+        captured: list[CapturedResponse] = []
+        pending: list[asyncio.Task[None]] = []
 
-            def on_response(response: Response) -> None:
-                if len(pending) < MAX_CAPTURED_RESPONSES and _is_json(response):
-                    pending.append(asyncio.ensure_future(self._capture(response, captured)))
+        def on_response(response: Response) -> None:
+            if len(pending) < MAX_CAPTURED_RESPONSES and _is_json(response):
+                pending.append(asyncio.ensure_future(self._capture(response, captured)))
 
-            page.on("response", on_response)
-            healthy = cancelled = False
+        page.on("response", on_response)
+        healthy = cancelled = False
+        try:
             try:
-                try:
-                    response = await page.goto(url, wait_until="domcontentloaded")
-                except PlaywrightTimeout:
-                    raise RenderTimeout(
-                        f"{url} did not load within {self.settings.timeout_s:g}s in the browser"
-                    ) from None
-                except PlaywrightError as exc:
-                    raise BrowserError(f"{url} failed in the browser: {_first_line(exc)}") from None
-                if response is not None and response.status >= 400:
-                    from .fetch import FetchError
+                response = await page.goto(url, wait_until="domcontentloaded")
+            except PlaywrightTimeout:
+                raise RenderTimeout(
+                    f"{url} did not load within {self.settings.timeout_s:g}s in the browser"
+                ) from None
+            except PlaywrightError as exc:
+                raise self._page_error(url, exc) from None
+            if response is not None and response.status >= 400:
+                from .fetch import FetchError
 
-                    kind = "not_found" if response.status in (404, 410) else "http"
-                    raise FetchError(
-                        kind, url, f"{url} answered HTTP {response.status} in the browser", response.status
-                    )
-                try:
-                    await self._wait(page, url, wait_for_selector, ready, wait_s, captured)
-                    html = await page.content()
-                except PlaywrightError as exc:
-                    raise BrowserError(f"{url} failed in the browser: {_first_line(exc)}") from None
-                if pending:
-                    await asyncio.wait(pending, timeout=CAPTURE_DRAIN_S)
-                healthy = True
-                self.renders += 1
-                return Rendered(html, list(captured))
-            except asyncio.CancelledError:
-                cancelled = True
-                raise
-            finally:
-                page.remove_listener("response", on_response)
-                for task in pending:
-                    task.cancel()
-                self.active -= 1
-                if not cancelled:
-                    await self._give_back(page, healthy)
-                # Cancelled (Ctrl-C, a cancelled crawl): the page is dropped, not closed here. Awaiting
-                # Playwright now can hang (page.close() during a navigation may never be answered);
-                # close() follows and the context takes its pages with it.
+                kind = "not_found" if response.status in (404, 410) else "http"
+                raise FetchError(
+                    kind, url, f"{url} answered HTTP {response.status} in the browser", response.status
+                )
+            try:
+                await self._wait(page, url, wait_for_selector, ready, wait_s, captured)
+                html = await page.content()
+            except PlaywrightError as exc:
+                raise self._page_error(url, exc) from None
+            if pending:
+                await asyncio.wait(pending, timeout=CAPTURE_DRAIN_S)
+            healthy = True
+            self.renders += 1
+            return Rendered(html, list(captured))
+        except asyncio.CancelledError:
+            cancelled = True
+            raise
+        finally:
+            page.remove_listener("response", on_response)
+            for task in pending:
+                task.cancel()
+            self.active -= 1
+            if not cancelled:
+                await self._give_back(page, healthy)
+            # Cancelled (Ctrl-C, a cancelled crawl): the page is dropped, not closed here. Awaiting
+            # Playwright now can hang (page.close() during a navigation may never be answered);
+            # close() follows and the context takes its pages with it.
 
     async def _wait(
         self,
@@ -381,6 +419,11 @@ class BrowserPool:
             CapturedResponse(response.url, response.status, response.headers.get("content-type", ""), data)
         )
 
+    def _page_error(self, url: str, exc: Exception) -> BrowserError:
+        if not self.is_connected():
+            return BrowserUnavailable(f"{url}: {CRASHED}")
+        return BrowserError(f"{url} failed in the browser: {_first_line(exc)}")
+
     # -- pages ------------------------------------------------------------------------------
     async def _take_page(self) -> Page:
         while self._idle:
@@ -399,7 +442,7 @@ class BrowserPool:
         if healthy:
             try:
                 # Park on a blank page: stops the last page's timers and requests before reuse.
-                await page.goto("about:blank", timeout=5_000)
+                await asyncio.wait_for(page.goto("about:blank", timeout=5_000), timeout=6)
             except Exception:
                 healthy = False
         if healthy:

@@ -17,7 +17,7 @@ import pytest
 from scraper.browser import BrowserPool, BrowserUnavailable, RenderTimeout, find_chromium
 from scraper.config import CrawlSettings
 from scraper.fetch import FetchError
-from scraper.replay import ReplayResponse
+from scraper.replay import Fault, ReplayResponse
 
 pytestmark = pytest.mark.browser
 needs_chromium = pytest.mark.skipif(
@@ -293,4 +293,33 @@ def test_ctrl_c_closes_the_browser(replay, whole_group):
             child.kill()
     assert child.returncode == 130, err
     assert "interrupted" in out
+    assert wait_gone(token) == []
+
+
+@needs_chromium
+def test_killed_browser_fails_renders_fast_instead_of_hanging(replay):
+    replay.faults["/careers/job/"] = Fault(delay_s=2.0)  # the kill lands while the page loads
+
+    async def go():
+        pool = await BrowserPool.start(SETTINGS)
+        try:
+            render = asyncio.ensure_future(
+                pool.render(f"{replay.url}/careers/job/ml-research-engineer", "h1")
+            )
+            while replay.requests_to("/careers/job/") == 0:
+                await asyncio.sleep(0.02)
+            for pid in browser_processes(pool.token, main_only=True):
+                os.kill(pid, signal.SIGKILL)
+            start = time.monotonic()
+            with pytest.raises(BrowserUnavailable, match="exited unexpectedly"):
+                await render
+            took = time.monotonic() - start
+            with pytest.raises(BrowserUnavailable, match="exited unexpectedly"):
+                await pool.render(f"{replay.url}/careers/")
+        finally:
+            await pool.close()
+        return took, pool.token
+
+    took, token = run(go())
+    assert took < 5  # not the 10 s navigation timeout, and never a hang
     assert wait_gone(token) == []

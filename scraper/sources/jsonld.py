@@ -20,8 +20,10 @@ How a site is read, cheapest first:
 
 Quirks kept here: pages are decoded by their declared charset (Japanese
 boards use Shift_JIS); external_id is the JobPosting `identifier`, else its
-`url`, else the page URL; a job page that fails (404, timeout) is skipped
-unless every job page failed. Field reading lives in `scraper/jsonld.py`.
+`url`, else the page URL. A job page answering 404/410 is a posting that
+ended (skipped); any other job page failure (timeout, 5xx, a browser crash)
+fails the company, because storing only the pages that loaded would mark the
+others removed. Field reading lives in `scraper/jsonld.py`.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ..browser import BrowserPool, BrowserUnavailable, CapturedResponse, Rendered, RenderTimeout
+from ..browser import BrowserPool, CapturedResponse, Rendered, RenderTimeout
 from ..config import ConfigError
 from ..fetch import FetchError, Response
 from ..jsonld import (
@@ -191,23 +193,18 @@ class JsonLd(Source):
             *(self._job_page(ctx, link, js_site) for link in links), return_exceptions=True
         )
         found: list[JobPostingLD] = []
-        errors: list[BaseException] = []
+        gone: list[FetchError] = []
         for outcome in outcomes:
-            if isinstance(outcome, asyncio.CancelledError):
+            if isinstance(outcome, FetchError) and outcome.kind == "not_found":
+                gone.append(outcome)  # the listing still links a job that ended: that posting is gone
+            elif isinstance(outcome, BaseException):
+                # Any other failure (timeout, 5xx, browser crash) fails the company: storing the pages
+                # that did load would mark every unread posting as removed.
                 raise outcome
-            if isinstance(outcome, BaseException):
-                # No browser at all, or the run's request budget: every other page fails the same way.
-                if (
-                    not isinstance(outcome, FetchError | SourceError)
-                    or isinstance(outcome, BrowserUnavailable)
-                    or (isinstance(outcome, FetchError) and outcome.kind == "budget")
-                ):
-                    raise outcome
-                errors.append(outcome)
             else:
                 found.extend(outcome)
-        if errors and len(errors) == len(links):
-            raise SourceError(f"all {len(links)} job pages failed; first: {errors[0]}")
+        if gone and len(gone) == len(links):
+            raise SourceError(f"all {len(links)} job pages failed; first: {gone[0]}")
         return found
 
     async def _job_page(self, ctx: CrawlContext, url: str, js_site: bool) -> list[JobPostingLD]:

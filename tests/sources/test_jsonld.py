@@ -20,7 +20,7 @@ from scraper.config import ConfigError, parse_config
 from scraper.crawl import RunResult, run_crawl
 from scraper.jsonld import PAGE_URL_KEY
 from scraper.reparse import reparse
-from scraper.replay import ReplayResponse
+from scraper.replay import Fault, ReplayResponse
 from tests.helpers import query
 
 needs_chromium = pytest.mark.skipif(
@@ -266,6 +266,17 @@ def test_broken_job_links_are_skipped(replay, tmp_db, no_browser):
     result = jsonld_crawl(tmp_db, {"name": "Gone", "url": f"{replay.url}/all-gone/"})
     assert result.status == "failed"
     assert result.outcomes[0].error.startswith("all 2 job pages failed; first: ")
+
+
+def test_failing_job_page_fails_the_company_and_keeps_history(replay, tmp_db, no_browser):
+    company = {"name": "Recorded", "url": f"{replay.url}/static-careers/", "link_pattern": "hrmos_"}
+    assert jsonld_crawl(tmp_db, company).status == "ok"
+    replay.faults["/static-careers/job/hrmos_visional"] = Fault(status=503)
+    result = jsonld_crawl(tmp_db, company)
+    assert result.status == "failed"
+    assert "hrmos_visional_0000381_jpy answered HTTP 503" in result.outcomes[0].error
+    # Storing only the page that loaded would have marked the other posting removed.
+    assert query(tmp_db, "SELECT count(*) FROM postings WHERE is_active") == [(2,)]
 
 
 def test_js_site_without_chromium_fails_clearly(replay, tmp_db, monkeypatch):
