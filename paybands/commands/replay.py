@@ -12,7 +12,9 @@ from ..cli import cli
 
 
 @cli.command("replay")
-@click.option("--port", type=int, default=8765, show_default=True, help="Port on 127.0.0.1.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port on 127.0.0.1."
+)
 @click.option(
     "--recordings",
     type=click.Path(file_okay=False, exists=True, path_type=Path),

@@ -17,7 +17,9 @@ from ..options import db_option
 @cli.command("report")
 @db_option
 @click.option("--title", default="", help="Only titles containing these words (e.g. 'machine learning').")
-@click.option("--limit", type=int, default=40, show_default=True, help="Rows in the pay-range table.")
+@click.option(
+    "--limit", type=click.IntRange(min=1), default=40, show_default=True, help="Rows in the pay-range table."
+)
 @click.option(
     "--out",
     "out_dir",

@@ -79,7 +79,9 @@ class Fault:
     """What to do instead of (or before) answering a path. `times` = how many requests it hits (None = all)."""
 
     status: int | None = None  # answer this status (e.g. 503, 429)
-    retry_after: str | Callable[[], str] | None = None  # a callable is asked per answer (an HTTP date from now)
+    retry_after: str | Callable[[], str] | None = (
+        None  # a callable is asked per answer (an HTTP date from now)
+    )
     delay_s: float = 0.0  # sleep before answering (slower than the client's timeout = timeout)
     body: bytes | None = None  # answer this body instead (truncated JSON, HTML)
     content_type: str = "application/json"
@@ -137,7 +139,10 @@ class ReplayServer:
         return f"http://{host}:{port}"
 
     def start(self) -> ReplayServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True, name="replay")
+        # A short poll interval: stop() waits up to one interval, once per test that uses a server.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True, name="replay"
+        )
         self._thread.start()
         return self
 
