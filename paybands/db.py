@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import duckdb
 
+from scraper.schema import SCHEMA_VERSION, current_version
 from scraper.store import StoreError, connect
 
 
@@ -17,6 +18,18 @@ def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
             f"database {str(path)!r} does not exist; run `paybands crawl --config companies.toml` first or pass --db"
         )
     try:
-        return connect(path, read_only=not write)
+        con = connect(path, read_only=not write)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
+    try:
+        version = current_version(con)
+    except (duckdb.Error, ValueError):
+        version = None  # not a paybands database, or a damaged meta: the query will say what is missing
+    if version is not None and version > SCHEMA_VERSION:
+        con.close()
+        # Readers refuse too: a newer paybands may have changed what columns mean.
+        raise click.ClickException(
+            f"database {str(path)!r} has schema version {version}, newer than this paybands "
+            f"({SCHEMA_VERSION}); upgrade paybands to read it"
+        )
+    return con

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 class SchemaError(RuntimeError):
@@ -40,7 +40,10 @@ TABLES = [
         changed_bands     INTEGER DEFAULT 0,     -- postings whose band set changed
         requests          INTEGER DEFAULT 0,
         errors            JSON,                  -- [{company, error}]
-        summary           JSON
+        summary           JSON,
+        pid               INTEGER,               -- v2: the process that ran it (which one died, for 'incomplete')
+        host              VARCHAR,               -- v2: the machine it ran on
+        paybands_version  VARCHAR                -- v2: the paybands that wrote it
     )""",
     """
     CREATE TABLE IF NOT EXISTS crawl_run_companies (
@@ -198,8 +201,16 @@ VIEWS = [
        OR pr.old_pay_type IS DISTINCT FROM pr.new_pay_type""",
 ]
 
-# version -> SQL that upgrades a database from version-1 to version.
-MIGRATIONS: dict[int, list[str]] = {}
+# version -> SQL that upgrades a database from version-1 to version. Run in one transaction with the
+# version bump: a failing step leaves the file at its old version, every row intact.
+MIGRATIONS: dict[int, list[str]] = {
+    # v2: who ran each crawl, so an 'incomplete' run names the process and machine that died.
+    2: [
+        "ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS pid INTEGER",
+        "ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS host VARCHAR",
+        "ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS paybands_version VARCHAR",
+    ],
+}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import importlib.metadata
 import json
 import os
+import socket
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -207,6 +209,13 @@ def _x(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> list[
     return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
 
 
+def _paybands_version() -> str | None:
+    try:
+        return importlib.metadata.version("paybands")
+    except importlib.metadata.PackageNotFoundError:  # running from a checkout that was never installed
+        return None
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
@@ -268,8 +277,17 @@ class Store:
             run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM crawl_runs").fetchall()[0][0]
             _x(
                 con,
-                "INSERT INTO crawl_runs (run_id, kind, started_at, status, config_path) VALUES (?, ?, ?, 'running', ?)",
-                [run_id, kind, now_utc(), config_path],
+                "INSERT INTO crawl_runs (run_id, kind, started_at, status, config_path, pid, host, paybands_version) "
+                "VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+                [
+                    run_id,
+                    kind,
+                    now_utc(),
+                    config_path,
+                    os.getpid(),
+                    socket.gethostname(),
+                    _paybands_version(),
+                ],
             )
             _x(con, "COMMIT")
         return int(run_id)

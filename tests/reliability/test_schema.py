@@ -1,0 +1,177 @@
+"""Schema versioning: a database file written by the previous schema migrates keeping every row; a
+failed migration changes nothing; a file from a newer paybands is refused with a clear message."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+import paybands.commands  # noqa: F401  (registers the commands)
+from paybands.cli import cli
+from scraper import schema
+from scraper.replay import ReplayServer
+from scraper.store import Store, StoreError
+from tests.helpers import crawl
+from tests.reliability.support import paybands, rows, write_config
+
+V1_FILE = Path(__file__).parent / "fixtures" / "paybands_v1.duckdb"  # made by fixtures/make_v1_db.py
+V1_BOARDS = [
+    {"name": "Browserbase", "source": "ashby", "board": "browserbase"},
+    {"name": "Match Group", "source": "lever", "board": "matchgroup"},
+    {"name": "GitLab", "source": "greenhouse", "board": "gitlab"},
+    {"name": "Anthropic", "source": "greenhouse", "board": "anthropic"},
+]
+
+
+def dump(db: Path) -> dict[str, list[tuple]]:
+    """Every row of every base table, over the columns the v1 file has (order-independent)."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        out = {}
+        tables = con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
+        ).fetchall()
+        for (table,) in tables:
+            if table == "meta":
+                continue
+            cols = [c for (c,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                [table],
+            ).fetchall() if c not in ("pid", "host", "paybands_version")]  # fmt: skip
+            out[table] = sorted(con.execute(f"SELECT {', '.join(cols)} FROM {table}").fetchall(), key=repr)
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def v1_copy(tmp_path: Path) -> Path:
+    db = tmp_path / "paybands.duckdb"
+    shutil.copy(V1_FILE, db)
+    return db
+
+
+def test_v1_file_migrates_keeping_every_row(v1_copy: Path, replay: ReplayServer, rel) -> None:
+    assert rows(v1_copy, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    before = dump(v1_copy)
+    Store(v1_copy).close()  # opening for writing migrates
+    after = dump(v1_copy)
+    version = rows(v1_copy, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+    new_cols = rows(v1_copy, "SELECT count(*) FROM crawl_runs WHERE pid IS NULL AND host IS NULL")[0][0]
+    kept = sum(len(v) for v in before.values())
+    # and it keeps working: a crawl on the migrated file records who ran it, adds no duplicates
+    result = crawl(v1_copy, replay.url, *V1_BOARDS)
+    who = rows(v1_copy, "SELECT pid, host, paybands_version FROM crawl_runs ORDER BY run_id DESC LIMIT 1")[0]
+    dupes = rows(v1_copy, "SELECT count(*) - count(DISTINCT posting_id) FROM postings")[0][0]
+    rel.record(
+        "Schema",
+        f"database file written by schema v1 opened by v{schema.SCHEMA_VERSION}",
+        outcome=f"migrated to v{version}; {kept} rows in {len(before)} tables compared, "
+        f"{'all identical' if after == before else 'DIFFERENT'}; old runs have NULL pid/host; "
+        f"next crawl {result.status}, recorded pid {who[0]} on {who[1]!r}, {dupes} duplicates",
+        lost="nothing" if after == before else "rows changed",
+    )
+    assert int(version) == schema.SCHEMA_VERSION and after == before and kept > 50
+    assert new_cols == 2
+    assert result.status == "ok" and who[0] and who[1] and dupes == 0
+
+
+def test_cli_crawl_migrates_and_readers_read_a_v1_file(
+    v1_copy: Path, replay: ReplayServer, tmp_path, rel
+) -> None:
+    before = dump(v1_copy)
+    # a reader (read-only, cannot migrate) still reads the old file
+    res = CliRunner().invoke(cli, ["query", "pay-ranges", "--format", "csv", "--db", str(v1_copy)])
+    read_ok = res.exit_code == 0 and res.stdout.count("\n") > 1
+    cfg = write_config(tmp_path / "c.toml", replay.url, V1_BOARDS)
+    done = paybands("crawl", "-q", "--config", str(cfg), "--db", str(v1_copy))
+    version = rows(v1_copy, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+    kept = all(set(before[t]) <= set(dump(v1_copy)[t]) for t in ("crawl_run_companies", "posting_raw"))
+    rel.record(
+        "Schema",
+        "`paybands query` then `paybands crawl` on a v1 file",
+        tries=2,
+        outcome=f"query on the v1 file: exit {res.exit_code}; crawl: exit {done.returncode}, file now v{version}",
+        lost="nothing" if kept else "history rows lost",
+    )
+    assert read_ok, res.output
+    assert done.returncode == 0, done.stderr
+    assert int(version) == schema.SCHEMA_VERSION and kept
+
+
+def test_failed_migration_changes_nothing(v1_copy: Path, monkeypatch, rel) -> None:
+    before = dump(v1_copy)
+    steps = [*schema.MIGRATIONS[2], "ALTER TABLE no_such_table ADD COLUMN x INT"]  # a step that fails midway
+    monkeypatch.setitem(schema.MIGRATIONS, 2, steps)
+    with pytest.raises((StoreError, duckdb.Error)) as err:
+        Store(v1_copy)
+    version = rows(v1_copy, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+    cols = {
+        c
+        for (c,) in rows(
+            v1_copy, "SELECT column_name FROM information_schema.columns WHERE table_name = 'crawl_runs'"
+        )
+    }
+    rel.record(
+        "Schema",
+        "a migration step that fails halfway",
+        outcome=f"{type(err.value).__name__}; file still v{version}, new columns present: {'pid' in cols}",
+        lost="nothing" if dump(v1_copy) == before else "rows changed",
+    )
+    assert version == "1" and "pid" not in cols and dump(v1_copy) == before
+
+
+def test_newer_database_is_refused(v1_copy: Path, replay: ReplayServer, tmp_path, rel) -> None:
+    Store(v1_copy).close()
+    newer = schema.SCHEMA_VERSION + 1
+    con = duckdb.connect(str(v1_copy))
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(newer)])
+    con.close()
+    before = dump(v1_copy)
+    with pytest.raises(StoreError, match=f"schema version {newer}, newer than this paybands"):
+        Store(v1_copy)
+    cfg = write_config(tmp_path / "c.toml", replay.url, V1_BOARDS[:1])
+    outcomes = []
+    for args in (
+        ["crawl", "-q", "--config", str(cfg)],
+        ["query", "pay-ranges"],
+        ["sql", "select count(*) from postings"],
+        ["report"],
+        ["reparse"],
+    ):
+        res = CliRunner().invoke(cli, [*args, "--db", str(v1_copy)])
+        no_traceback = res.exception is None or isinstance(res.exception, SystemExit)
+        outcomes.append((args[0], res.exit_code, "newer than this paybands" in res.stderr, no_traceback))
+    rel.record(
+        "Schema",
+        f"database from a newer paybands (schema v{newer}): crawl, query, sql, report, reparse",
+        tries=len(outcomes),
+        outcome="; ".join(
+            f"{c}: exit {e}, {'clear refusal' if m else 'NO MESSAGE'}" for c, e, m, _ in outcomes
+        )
+        + f"; {len(replay.log)} requests",
+        lost="nothing" if dump(v1_copy) == before else "rows changed",
+    )
+    assert all(e != 0 and m and ok for _, e, m, ok in outcomes), outcomes
+    assert replay.log == [] and dump(v1_copy) == before
+
+
+def test_fresh_database_has_the_current_version(tmp_db: Path, rel) -> None:
+    Store(tmp_db).close()
+    version = rows(tmp_db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+    cols = {
+        c
+        for (c,) in rows(
+            tmp_db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'crawl_runs'"
+        )
+    }
+    rel.record(
+        "Schema",
+        "a new database file",
+        outcome=f"created at v{version} with crawl_runs.pid/host/paybands_version",
+    )
+    assert int(version) == schema.SCHEMA_VERSION and {"pid", "host", "paybands_version"} <= cols
