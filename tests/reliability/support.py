@@ -62,9 +62,16 @@ def snapshot(db: Path) -> Snapshot:
     return Snapshot(postings, bands)
 
 
-def losses(before: Snapshot, db: Path) -> str:
-    """'nothing', or what of `before` is gone, changed or was marked inactive in `db`."""
+def losses(before: Snapshot, db: Path, ended: frozenset[str] = frozenset()) -> str:
+    """'nothing', or what of `before` is gone, changed or was marked inactive in `db`.
+
+    `ended`: postings the test made disappear from their board, whose removal is correct.
+    """
     after = snapshot(db)
+    after = Snapshot(
+        {p: (*v[:-1], True) if p in ended else v for p, v in after.postings.items()},
+        after.bands,
+    )
     missing = [p for p in before.postings if p not in after.postings]
     inactive = [
         p for p, v in before.postings.items() if v[-1] and p in after.postings and not after.postings[p][-1]

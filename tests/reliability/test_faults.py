@@ -19,7 +19,7 @@ import pytest
 
 from scraper.replay import Fault, ReplayServer
 from tests.helpers import FIXTURES, crawl
-from tests.reliability.support import BOARD_PATHS, BOARDS, EXPECTED, last_run, losses, snapshot
+from tests.reliability.support import BOARD_PATHS, BOARDS, EXPECTED, last_run, losses, rows, snapshot
 
 MB = 1024 * 1024
 
@@ -524,3 +524,51 @@ def test_store_failure_in_one_company(baseline, replay, tmp_db, monkeypatch, rel
     assert target["status"] == "failed" and target["error_kind"] == "store" and "disk full" in target["error"]
     assert others_ok and result.exit_code == 3
     assert lost == "nothing"
+
+
+# -- a career site's job pages (jsonld, plain HTML: no browser) ------------------------------------
+SITE = {"name": "Recorded Site", "source": "jsonld", "board": "recorded", "link_pattern": "hrmos_"}
+SITE_PAGES = "/static-careers/job/hrmos_visional_0000381_jpy"
+
+
+@pytest.mark.parametrize(
+    ("status", "expect"),
+    [(503, "failed"), (404, "ok")],
+    ids=["job-page-503", "job-page-404"],
+)
+def test_career_site_job_page_fault(status, expect, replay, tmp_db, rel):
+    """One of two job pages fails: 503 must fail the company (else its posting would be marked removed);
+    404 is a posting that ended (its listing link is stale), so only that posting goes inactive."""
+    site = {**SITE, "url": f"{replay.url}/static-careers/"}
+    first = crawl(tmp_db, replay.url, site, BOARDS[2], max_retries=1, timeout_s=2)
+    assert first.status == "ok" and first.outcomes[0].counts.postings == 2
+    before = snapshot(tmp_db)
+    replay.faults[SITE_PAGES] = Fault(status=status)
+    crawl(tmp_db, replay.url, site, BOARDS[2], max_retries=1, timeout_s=2)
+    run = last_run(tmp_db)
+    target = run["companies"]["Recorded Site"]
+    ended = frozenset(
+        pid
+        for (pid,) in rows(
+            tmp_db, "SELECT posting_id FROM postings WHERE NOT is_active AND removed_run_id = 2"
+        )
+    )
+    lost = losses(before, tmp_db, ended if status == 404 else frozenset())
+    rel.record(
+        "Faults",
+        f"career site (JSON-LD): one of its two job pages answers {status}",
+        outcome=f"{target['status']}"
+        + (
+            f" ({target['error_kind']}: {target['error']})"
+            if target["error"]
+            else f", {target['postings']} postings"
+        )
+        + f"; {len(ended)} posting marked removed; GitLab {run['companies']['GitLab']['status']}",
+        lost=lost,
+    )
+    assert run["companies"]["GitLab"]["status"] == "ok"
+    assert target["status"] == expect and lost == "nothing"
+    if status == 404:
+        assert len(ended) == 1  # the posting that ended: removed, correctly
+    else:
+        assert "503" in target["error"] and not ended
