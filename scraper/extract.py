@@ -20,6 +20,7 @@ def pay_type_from_context(context: str, title: str = "", department: str = "") -
     Greenhouse and Ashby blurbs often say "for sales roles, the range is OTE":
     that applies only when the posting is a sales role.
     """
+    context, title, department = (x if isinstance(x, str) else "" for x in (context, title, department))
     conditional = _CONDITIONAL_OTE_RE.search(context)
     if _OTE_RE.search(context) and (not conditional or _SALES_RE.search(f"{title} {department}")):
         return "ote"

@@ -47,7 +47,7 @@ _DROP_TAG_RE = re.compile(
 
 def clean_text(text: str | None) -> str:
     """Normalize whitespace and strip invisible/control characters from plain text."""
-    if not text:
+    if not text or not isinstance(text, str):  # a board may send a number or an object where text belongs
         return ""
     text = _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     lines = (_SPACES_RE.sub(" ", line).strip() for line in text.split("\n"))
@@ -87,7 +87,7 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
     `content` arrives as `&lt;p&gt;...`). Markup that survives a pass as text
     (see `_TAG_RE`) is parsed again, a bounded number of times.
     """
-    if not markup:
+    if not markup or not isinstance(markup, str):
         return ""
     if unescape_first:
         markup = _unescape(markup)

@@ -14,7 +14,7 @@ from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+from .base import CrawlContext, Source, SourceError, as_list, dedupe_bands, first_text, parse_datetime
 
 PAY_COMPONENTS = ("Salary",)
 
@@ -47,11 +47,11 @@ class Ashby(Source):
             description = html_to_text(job.get("descriptionHtml"))
         bands: list[PayBand] = []
         comp = job.get("compensation") if isinstance(job.get("compensation"), dict) else {}
-        for tier in comp.get("compensationTiers") or []:
+        for tier in as_list(comp.get("compensationTiers")):
             if not isinstance(tier, dict):
                 continue
             zone = first_text(tier.get("title"))
-            for part in tier.get("components") or []:
+            for part in as_list(tier.get("components")):
                 if not isinstance(part, dict) or part.get("compensationType") not in PAY_COMPONENTS:
                     continue
                 summary = first_text(part.get("summary"), tier.get("tierSummary")) or ""
@@ -68,12 +68,14 @@ class Ashby(Source):
                     bands.append(band)
         if not bands:
             bands.extend(text_bands(description))
-        workplace = (job.get("workplaceType") or "").lower()
+        workplace = (first_text(job.get("workplaceType")) or "").lower()
         remote = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite"}.get(workplace)
         if remote is None and job.get("isRemote") is True:
             remote = "remote"
         secondary = [
-            first_text(s.get("location")) for s in job.get("secondaryLocations") or [] if isinstance(s, dict)
+            first_text(s.get("location"))
+            for s in as_list(job.get("secondaryLocations"))
+            if isinstance(s, dict)
         ]
         location = "; ".join(x for x in [first_text(job.get("location")), *secondary] if x) or None
         return self.posting(

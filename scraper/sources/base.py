@@ -104,6 +104,11 @@ def _clean_band(band: PayBand) -> PayBand:
     return replace(band, zone=zone, source_text=source_text)
 
 
+def as_list(value: Any) -> list[Any]:
+    """A board's list field, or [] when it sent something else (null, a number, an object)."""
+    return value if isinstance(value, list) else []
+
+
 def parse_datetime(value: Any) -> datetime | None:
     """ISO 8601 strings, epoch seconds or milliseconds (numbers or digit strings) -> aware UTC datetime."""
     if value is None or value == "" or isinstance(value, bool):

@@ -13,7 +13,7 @@ from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+from .base import CrawlContext, Source, SourceError, as_list, dedupe_bands, first_text, parse_datetime
 
 # Range titles that name the pay kind, not a location zone.
 _GENERIC_ZONE_WORDS = ("salary", "compensation", "pay", "range", "base", "ote", "annual", "hourly")
@@ -37,12 +37,12 @@ class Greenhouse(Source):
 
     def parse_job(self, job: dict[str, Any]) -> Posting:
         title = first_text(job.get("title")) or ""
-        departments = job.get("departments") or []
+        departments = as_list(job.get("departments"))
         department = first_text(*(d.get("name") for d in departments if isinstance(d, dict)))
         location = job.get("location") if isinstance(job.get("location"), dict) else {}
         description = html_to_text(job.get("content"), unescape_first=True)
         bands: list[PayBand] = []
-        for rng in job.get("pay_input_ranges") or []:
+        for rng in as_list(job.get("pay_input_ranges")):
             if isinstance(rng, dict):
                 band = self._range_band(rng, title, department or "")
                 if band is not None:

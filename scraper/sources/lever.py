@@ -15,7 +15,7 @@ from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+from .base import CrawlContext, Source, SourceError, as_list, dedupe_bands, first_text, parse_datetime
 
 PAGE_SIZE = 100
 MAX_PAGES = 200  # 20,000 postings: a guard against a server that ignores `skip`
@@ -66,7 +66,10 @@ class Lever(Source):
             item.get("additionalPlain") or html_to_text(item.get("additional")),
         ]
         description = "\n\n".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-        salary_text = item.get("salaryDescriptionPlain") or html_to_text(item.get("salaryDescription"))
+        salary_text = (
+            first_text(item.get("salaryDescriptionPlain")) and item["salaryDescriptionPlain"].strip()
+        )
+        salary_text = salary_text or html_to_text(item.get("salaryDescription"))
         bands: list[PayBand] = []
         sr = item.get("salaryRange")
         if isinstance(sr, dict):
@@ -90,7 +93,10 @@ class Lever(Source):
             title,
             item,
             url=first_text(item.get("hostedUrl")),
-            location=first_text(categories.get("location"), ", ".join(categories.get("allLocations") or [])),
+            location=first_text(
+                categories.get("location"),
+                ", ".join(x for x in as_list(categories.get("allLocations")) if isinstance(x, str)),
+            ),
             department=first_text(categories.get("department"), categories.get("team")),
             employment_type=first_text(categories.get("commitment")),
             remote=workplace if workplace in ("remote", "hybrid", "onsite") else None,
