@@ -245,6 +245,12 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
         ).fetchall()
         con.execute("COMMIT").fetchall()
-    except Exception:
+    except Exception as exc:
         con.execute("ROLLBACK").fetchall()
+        if version is not None and version < SCHEMA_VERSION and isinstance(exc, duckdb.Error):
+            # Worded for the user (no traceback): the transaction left the file as it was.
+            raise SchemaError(
+                f"could not upgrade this database from schema version {version} to {SCHEMA_VERSION} "
+                f"({type(exc).__name__}: {str(exc).splitlines()[0]}); the file is unchanged"
+            ) from None
         raise

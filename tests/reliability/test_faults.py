@@ -359,7 +359,9 @@ def test_fault(case: Case, baseline: Path, replay: ReplayServer, tmp_db: Path, r
             if target["error"]
             else f", {target['postings']} postings"
         )
-        + f"; {hits} requests to the board; others {'stored' if others_ok else 'NOT stored'}; {took:.1f} s"
+        + f"; {hits} requests to the board"
+        + (f" ({min(gaps):.1f} s apart at the server)" if case.min_gap_s and gaps else "")
+        + f"; others {'stored' if others_ok else 'NOT stored'}; {took:.1f} s"
     )
     rel.record("Faults", case.what, tries=1, outcome=outcome, lost=lost)
 
