@@ -26,7 +26,6 @@ import json
 import random
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
