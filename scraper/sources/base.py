@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
-from dataclasses import dataclass, replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..fetch import FetchError
 from ..models import PayBand, Posting
 from ..text import clean_line, clean_text, has_markup, has_surrogates, html_to_text, safe_text
 
@@ -24,12 +27,15 @@ class CrawlContext:
     fetcher: Fetcher
     settings: CrawlSettings
     browser: Any = None  # scraper.browser.BrowserPool, created on first use by a source that needs one
+    # Two browser boards starting at once must share one browser, not launch two.
+    _browser_lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     async def get_browser(self) -> Any:
-        if self.browser is None:
-            from ..browser import BrowserPool
+        async with self._browser_lock:
+            if self.browser is None:
+                from ..browser import BrowserPool
 
-            self.browser = await BrowserPool.start(self.settings)
+                self.browser = await BrowserPool.start(self.settings)
         return self.browser
 
     async def close(self) -> None:
@@ -155,4 +161,33 @@ def dedupe_bands(bands: list[PayBand]) -> list[PayBand]:
         if b.origin == "structured":
             structured.add(numbers)
         out.append(b)
+    return out
+
+
+async def fetch_details(
+    items: list[dict[str, Any]], fetch: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
+) -> list[dict[str, Any] | None]:
+    """One detail per item, concurrently (the fetcher's per-host politeness bounds them).
+
+    None where a detail failed: the posting keeps its list data. When more than half fail the
+    board fails instead, so a blocked or changed detail API cannot blank stored descriptions
+    and bands. An exhausted request budget ends the board at once.
+    """
+    results = await asyncio.gather(*(fetch(item) for item in items), return_exceptions=True)
+    failed: list[BaseException] = []
+    out: list[dict[str, Any] | None] = []
+    for result in results:
+        if isinstance(result, FetchError) and result.kind == "budget":
+            raise result  # out of requests for the whole run: nothing more will work
+        if isinstance(result, FetchError | SourceError):
+            failed.append(result)
+            out.append(None)
+        elif isinstance(result, BaseException):
+            raise result  # a bug or a cancellation, not a detail failure
+        else:
+            out.append(result)
+    if failed and len(failed) * 2 > len(items):
+        raise SourceError(
+            f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}"
+        )
     return out

@@ -39,7 +39,6 @@ Quirks kept here:
 from __future__ import annotations
 
 import ast
-import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -50,7 +49,7 @@ from ..fetch import BROWSER_USER_AGENT, FetchError
 from ..models import PayBand, Posting, Remote
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+from .base import CrawlContext, Source, SourceError, dedupe_bands, fetch_details, first_text, parse_datetime
 
 PAGE_SIZE = 10  # Eightfold's own cap per page, whatever `num` says
 MAX_PAGES = 300  # 3,000 positions: a guard against a server whose paging never ends
@@ -131,6 +130,17 @@ class Eightfold(Source):
         except _NoV2:
             return await self._crawl_pcsx(ctx)
 
+    def parse_raw(self, raw: Any) -> Posting:
+        # Stored raw is the position merged with its detail. Which API sent it: the config's
+        # `api` when reparse has it, else the payload's own field names (v2 is snake_case).
+        if not isinstance(raw, dict) or _typed(raw.get("id")) in (None, ""):
+            raise ValueError("not a stored Eightfold position (no id)")
+        api = self.company.options.get("api")
+        if api is None:
+            v2_keys = ("job_description", "t_create", "t_update", "work_location_option", "posting_name")
+            api = "v2" if any(k in raw for k in v2_keys) else "pcsx"
+        return self.parse_v2(raw, None) if api == "v2" else self.parse_pcsx(raw, None)
+
     @property
     def _headers(self) -> dict[str, str]:
         # The careers site's own front end makes these calls; look like it.
@@ -167,7 +177,7 @@ class Eightfold(Source):
             return data
 
         positions = await self._list(page)
-        details = await _details(positions, detail)
+        details = await fetch_details(positions, detail)
         return [self.parse_v2(pos, det) for pos, det in zip(positions, details, strict=True)]
 
     def parse_v2(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
@@ -218,7 +228,7 @@ class Eightfold(Source):
             return unwrap(details_url, data)
 
         positions = await self._list(page)
-        details = await _details(positions, detail)
+        details = await fetch_details(positions, detail)
         return [self.parse_pcsx(pos, det) for pos, det in zip(positions, details, strict=True)]
 
     def parse_pcsx(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
@@ -281,27 +291,3 @@ def _bands(description: str) -> list[PayBand]:
         # Netflix: the range is total compensation whatever the word "salary" suggests.
         bands = [b if b.pay_type == "total" else replace(b, pay_type="total") for b in bands]
     return dedupe_bands(bands)
-
-
-async def _details(
-    items: list[dict[str, Any]], fetch: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
-) -> list[dict[str, Any] | None]:
-    """One detail per item, concurrently; None where it failed. Raises when most failed."""
-    results = await asyncio.gather(*(fetch(item) for item in items), return_exceptions=True)
-    failed: list[BaseException] = []
-    out: list[dict[str, Any] | None] = []
-    for result in results:
-        if isinstance(result, FetchError) and result.kind == "budget":
-            raise result  # out of requests for the whole run: nothing more will work
-        if isinstance(result, FetchError | SourceError):
-            failed.append(result)
-            out.append(None)
-        elif isinstance(result, BaseException):
-            raise result  # a bug or a cancellation, not a detail failure
-        else:
-            out.append(result)
-    if failed and len(failed) * 2 > len(items):
-        raise SourceError(
-            f"detail calls failed for {len(failed)} of {len(items)} positions; first: {failed[0]}"
-        )
-    return out

@@ -23,17 +23,23 @@ Quirks kept here:
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import quote
 
 from ..extract import pay_type_from_context, text_bands
-from ..fetch import FetchError
 from ..models import PayBand, Posting, Remote
 from ..salary import structured_band
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+from .base import (
+    CrawlContext,
+    Source,
+    SourceError,
+    dedupe_bands,
+    fetch_details,
+    first_text,
+    parse_datetime,
+)
 
 PAGE_SIZE = 100  # the server's own maximum
 MAX_PAGES = 100  # 10,000 postings: a guard against a server that ignores `offset`
@@ -56,23 +62,14 @@ class SmartRecruiters(Source):
                 raise SourceError(f"{url}/{item['id']} did not return a SmartRecruiters posting")
             return data
 
-        results = await asyncio.gather(*(detail(item) for item in items), return_exceptions=True)
-        failed: list[BaseException] = []
-        postings: list[Posting] = []
-        for item, result in zip(items, results, strict=True):
-            if isinstance(result, FetchError) and result.kind == "budget":
-                raise result  # the run is out of requests: nothing more will work
-            if isinstance(result, FetchError | SourceError):
-                failed.append(result)
-                result = None
-            elif isinstance(result, BaseException):
-                raise result  # a bug or a cancellation, not a detail failure
-            postings.append(self.parse_posting(item, result))
-        if failed and len(failed) * 2 > len(items):
-            raise SourceError(
-                f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}"
-            )
-        return postings
+        details = await fetch_details(items, detail)
+        return [self.parse_posting(item, det) for item, det in zip(items, details, strict=True)]
+
+    def parse_raw(self, raw: Any) -> Posting:
+        # Stored raw is the list item merged with the detail: parsing it alone gives the same posting.
+        if not isinstance(raw, dict) or not raw.get("id"):
+            raise ValueError("not a stored SmartRecruiters posting (no id)")
+        return self.parse_posting(raw, None)
 
     async def _list(self, ctx: CrawlContext, url: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []

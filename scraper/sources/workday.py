@@ -27,17 +27,23 @@ Quirks kept here:
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 from urllib.parse import quote
 
 from ..extract import pay_type_from_context, text_bands
-from ..fetch import FetchError
 from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, dedupe_bands, first_text, parse_datetime
+from .base import (
+    CrawlContext,
+    Source,
+    SourceError,
+    dedupe_bands,
+    fetch_details,
+    first_text,
+    parse_datetime,
+)
 
 PAGE_SIZE = 20  # Workday answers 400 above this
 TOTAL_CAP = 2000  # an unfiltered `total` of 2000 means "at least"
@@ -63,23 +69,16 @@ class Workday(Source):
                 raise SourceError(f"{api}{item['externalPath']} did not return a Workday job")
             return data
 
-        results = await asyncio.gather(*(detail(item) for item in items), return_exceptions=True)
-        failed: list[BaseException] = []
-        postings: list[Posting] = []
-        for item, result in zip(items, results, strict=True):
-            if isinstance(result, FetchError) and result.kind == "budget":
-                raise result  # the run is out of requests: nothing more will work
-            if isinstance(result, FetchError | SourceError):
-                failed.append(result)
-                result = None
-            elif isinstance(result, BaseException):
-                raise result  # a bug or a cancellation, not a detail failure
-            postings.append(self.parse_job(item, result, site))
-        if failed and len(failed) * 2 > len(items):
-            raise SourceError(
-                f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}"
-            )
-        return postings
+        details = await fetch_details(items, detail)
+        return [self.parse_job(item, det, site) for item, det in zip(items, details, strict=True)]
+
+    def parse_raw(self, raw: Any) -> Posting:
+        # Stored raw is the list item merged with the detail ({**item, **detail}); the detail's
+        # keys (jobPostingInfo, hiringOrganization, ...) never collide with the item's.
+        if not isinstance(raw, dict) or not isinstance(raw.get("externalPath"), str):
+            raise ValueError("not a stored Workday posting (no externalPath)")
+        site = self.company.board.strip("/").rsplit("/", 1)[-1]
+        return self.parse_job(raw, raw if "jobPostingInfo" in raw else None, site)
 
     def _tenant_site(self) -> tuple[str, str]:
         if not self.base_url:

@@ -196,35 +196,11 @@ SOURCES = [c["source"] for c in RECORDED]
 
 
 def parser(source: str, company: CompanyConfig) -> tuple[str, Any]:
-    """(what is fuzzed, a function payload -> Posting).
-
-    Sources without `parse_raw` (`paybands reparse` skips their boards) get their crawl-time parser,
-    fed the stored payload (the list item merged with its detail) as both item and detail.
-    """
+    """(what is fuzzed, a function payload -> Posting): every source's `parse_raw`, the function
+    `paybands reparse` feeds stored payloads (the list item merged with its detail)."""
     src = get_source(source)(company)
-    if type(src).parse_raw is not Source.parse_raw:
-        return "parse_raw", src.parse_raw
-    if source == "eightfold":
-        fn = src.parse_pcsx if company.options.get("api") == "pcsx" else src.parse_v2
-        return "parse_v2/parse_pcsx (no parse_raw)", lambda raw: fn(raw, None)
-    # The crawl hands these parsers only items it kept (the same filters as the source's crawl):
-    # an item without its identity field is dropped before parsing, so it is skipped here too.
-    if source == "workday":
-        site = company.board.split("/", 1)[-1]
-
-        def workday(raw: Any) -> Posting | None:
-            path = raw.get("externalPath") if isinstance(raw, dict) else None
-            return src.parse_job(raw, raw, site) if isinstance(path, str) and path.startswith("/") else None
-
-        return "parse_job (no parse_raw)", workday
-    if source == "smartrecruiters":
-
-        def smartrecruiters(raw: Any) -> Posting | None:
-            pid = str(raw.get("id") or "") if isinstance(raw, dict) else ""
-            return src.parse_posting({**raw, "id": pid}, raw) if pid else None
-
-        return "parse_posting (no parse_raw)", smartrecruiters
-    raise AssertionError(f"no parser to fuzz for {source}")
+    assert type(src).parse_raw is not Source.parse_raw, f"{source} has no parse_raw"
+    return "parse_raw", src.parse_raw
 
 
 @pytest.mark.parametrize("source", sorted(set(SOURCES)))

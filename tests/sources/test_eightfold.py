@@ -273,7 +273,7 @@ def test_most_details_failing_fails_the_board(replay, tmp_db):
     result = crawl(tmp_db, replay.url, NETFLIX)
     assert result.status == "failed"
     assert result.outcomes[0].error == (
-        "detail calls failed for 32 of 32 positions; first: "
+        "detail calls failed for 32 of 32 postings; first: "
         f"{replay.url}{V2_LIST}/790313345439 answered 404 (not found)"
     )
     assert query(tmp_db, "SELECT count(*) FROM postings") == [(0,)]
