@@ -60,7 +60,7 @@ def export_sql(*, all_postings: bool, include_removed: bool, include_estimates: 
     where = "TRUE" if include_removed else "p.is_active"
     return f"""SELECT {COLUMNS}
 FROM postings p
-{join} pay_bands b ON b.posting_id = p.posting_id{band_filter}
+{join} pay_bands b ON b.posting_key = p.posting_key{band_filter}
 WHERE {where}
 ORDER BY p.company, p.posting_id, b.band_no"""
 

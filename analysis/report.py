@@ -16,14 +16,14 @@ def coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(
         """
         SELECT p.company, any_value(p.source) AS source,
-               count(DISTINCT p.posting_id) AS postings,
-               count(DISTINCT b.posting_id) AS with_pay,
-               count(b.posting_id) AS bands,
+               count(DISTINCT p.posting_key) AS postings,
+               count(DISTINCT b.posting_key) AS with_pay,
+               count(b.posting_key) AS bands,
                count(*) FILTER (b.pay_type = 'base') AS base,
                count(*) FILTER (b.pay_type = 'total') AS total,
                count(*) FILTER (b.pay_type = 'ote') AS ote,
                count(*) FILTER (b.pay_type = 'unknown') AS unknown
-        FROM postings p LEFT JOIN pay_bands b USING (posting_id)
+        FROM postings p LEFT JOIN pay_bands b USING (posting_key)
         WHERE p.is_active
         GROUP BY p.company ORDER BY postings DESC, p.company
         """

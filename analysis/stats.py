@@ -221,7 +221,7 @@ def load_bands(
                    coalesce(p.country, 'unknown') AS country, p.city,
                    b.band_no, b.zone, b.min_amount, b.max_amount, b.currency, b.period, b.pay_type,
                    b.annual_min_usd, b.annual_max_usd, {_MID_SQL} AS annual_mid_usd, b.is_estimate
-            FROM postings p JOIN pay_bands b USING (posting_id)
+            FROM postings p JOIN pay_bands b USING (posting_key)
             WHERE {where}""",
         params=params,
     ).pl()
@@ -248,7 +248,7 @@ def load_history(
         f"""SELECT p.posting_id, p.company, coalesce(p.role_family, 'unclassified') AS role_family,
                    coalesce(p.seniority, 'unknown') AS seniority, coalesce(p.country, 'unknown') AS country,
                    b.pay_type, b.valid_from, b.valid_to, p.removed_at, {_MID_SQL} AS annual_mid_usd
-            FROM postings p JOIN pay_band_versions b USING (posting_id)
+            FROM postings p JOIN pay_band_versions b USING (posting_key)
             WHERE {where}""",
         params=params,
     ).pl()

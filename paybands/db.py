@@ -32,4 +32,16 @@ def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
             f"database {str(path)!r} has schema version {version}, newer than this paybands "
             f"({SCHEMA_VERSION}); upgrade paybands to read it"
         )
+    if version is not None and version < SCHEMA_VERSION:
+        # The named queries and views speak the current schema: upgrade the file once (every row kept,
+        # all or nothing), then read it as asked.
+        con.close()
+        from scraper.store import Store
+
+        try:
+            Store(path).close()
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"upgraded {str(path)!r} from schema version {version} to {SCHEMA_VERSION}", err=True)
+        return open_db(path, write=write)
     return con

@@ -25,19 +25,19 @@ WITH since AS (
                                     current_date - 7)::TIMESTAMP) AS t
 ),
 old AS (
-    SELECT *, row_number() OVER (PARTITION BY posting_id, valid_to, coalesce(zone, '') ORDER BY band_no) AS k
+    SELECT *, row_number() OVER (PARTITION BY posting_key, valid_to, coalesce(zone, '') ORDER BY band_no) AS k
     FROM pay_band_versions
     WHERE valid_to >= (SELECT t FROM since)
 ),
 new AS (
     -- a posting's first band set (valid_from = first_seen) is not a change: drop it before pairing
-    SELECT v.*, row_number() OVER (PARTITION BY v.posting_id, v.valid_from, coalesce(v.zone, '') ORDER BY v.band_no) AS k
+    SELECT v.*, row_number() OVER (PARTITION BY v.posting_key, v.valid_from, coalesce(v.zone, '') ORDER BY v.band_no) AS k
     FROM pay_band_versions v
-    JOIN postings fp ON fp.posting_id = v.posting_id AND v.valid_from > fp.first_seen
+    JOIN postings fp ON fp.posting_key = v.posting_key AND v.valid_from > fp.first_seen
     WHERE v.valid_from >= (SELECT t FROM since)
 ),
 pairs AS (
-    SELECT coalesce(o.posting_id, n.posting_id) AS posting_id,
+    SELECT coalesce(o.posting_key, n.posting_key) AS posting_key,
            coalesce(o.valid_to, n.valid_from) AS changed_at,
            coalesce(n.zone, o.zone) AS zone,
            o.min_amount AS old_min_amount, o.max_amount AS old_max_amount,
@@ -50,7 +50,7 @@ pairs AS (
            coalesce(o.is_estimate, false) OR coalesce(n.is_estimate, false) AS is_estimate
     FROM old o
     FULL JOIN new n
-      ON o.posting_id = n.posting_id AND o.valid_to = n.valid_from
+      ON o.posting_key = n.posting_key AND o.valid_to = n.valid_from
      AND coalesce(o.zone, '') = coalesce(n.zone, '') AND o.k = n.k
 ),
 c AS (
@@ -78,9 +78,9 @@ SELECT c.changed_at, p.company, p.title, coalesce(c.zone, '') AS zone,
        coalesce(c.new_pay_type, c.old_pay_type) AS pay_type,
        round(c.old_mid) AS old_mid_usd, round(c.new_mid) AS new_mid_usd,
        round(100.0 * (c.new_mid - c.old_mid) / c.old_mid, 1) AS change_pct,
-       c.posting_id
+       p.posting_id
 FROM c
-JOIN postings p USING (posting_id)
+JOIN postings p USING (posting_key)
 WHERE (
         coalesce(getvariable('title'), '') = ''
         OR list_bool_and(

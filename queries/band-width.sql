@@ -18,11 +18,11 @@
 -- In any DuckDB client: SET VARIABLE company = 'ramp'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
-    SELECT p.company, b.pay_type, p.posting_id,
+    SELECT p.company, b.pay_type, p.posting_key,
            b.max_amount / b.min_amount AS ratio,
            b.annual_max_usd - b.annual_min_usd AS width_usd
     FROM postings p
-    JOIN pay_bands b USING (posting_id)
+    JOIN pay_bands b USING (posting_key)
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
@@ -50,7 +50,7 @@ WITH bands AS (
 ),
 groups AS (
     SELECT company, pay_type,
-           count(DISTINCT posting_id) AS postings,
+           count(DISTINCT posting_key) AS postings,
            count(*) AS bands,
            quantile_cont(ratio, [0.5, 0.9]) AS r,
            max(ratio) AS ratio_max,

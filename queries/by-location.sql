@@ -22,10 +22,10 @@ WITH bands AS (
     SELECT coalesce(p.country, 'unknown') AS country,
            CASE WHEN lower(coalesce(getvariable('by'), 'country')) = 'city'
                 THEN coalesce(p.city, 'unknown') ELSE '' END AS city,
-           b.pay_type, p.posting_id,
+           b.pay_type, p.posting_key,
            (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
     FROM postings p
-    JOIN pay_bands b USING (posting_id)
+    JOIN pay_bands b USING (posting_key)
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
@@ -53,7 +53,7 @@ WITH bands AS (
 ),
 groups AS (
     SELECT country, city, pay_type,
-           count(DISTINCT posting_id) AS postings,
+           count(DISTINCT posting_key) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q
     FROM bands

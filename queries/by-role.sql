@@ -21,10 +21,10 @@
 WITH bands AS (
     SELECT coalesce(p.role_family, 'unclassified') AS role_family,
            coalesce(p.seniority, 'unknown') AS seniority,
-           b.pay_type, p.posting_id, b.annual_min_usd, b.annual_max_usd,
+           b.pay_type, p.posting_key, b.annual_min_usd, b.annual_max_usd,
            (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
     FROM postings p
-    JOIN pay_bands b USING (posting_id)
+    JOIN pay_bands b USING (posting_key)
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
@@ -52,7 +52,7 @@ WITH bands AS (
 ),
 groups AS (
     SELECT role_family, seniority, pay_type,
-           count(DISTINCT posting_id) AS postings,
+           count(DISTINCT posting_key) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q,
            quantile_cont(annual_min_usd, [0.1, 0.25, 0.5, 0.75, 0.9]) AS lo,

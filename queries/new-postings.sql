@@ -22,7 +22,7 @@ WITH since AS (
 ),
 -- pick the postings (and apply the limit) first: pay is then gathered for those rows only
 np AS (
-    SELECT p.posting_id, p.first_seen, p.company, p.title, p.location, p.role_family, p.seniority,
+    SELECT p.posting_id, p.posting_key, p.first_seen, p.company, p.title, p.location, p.role_family, p.seniority,
            p.is_active, p.url
     FROM postings p
     WHERE (
@@ -46,23 +46,23 @@ np AS (
       AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
       AND p.first_seen >= (SELECT t FROM since)
       AND (NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false)
-           OR p.posting_id IN (SELECT b.posting_id FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
+           OR p.posting_key IN (SELECT b.posting_key FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
     ORDER BY p.first_seen DESC, p.company, p.title, p.posting_id
     LIMIT coalesce(getvariable('limit')::BIGINT, 500)
 ),
 pay AS (
-    SELECT b.posting_id, count(*) AS bands,
+    SELECT b.posting_key, count(*) AS bands,
            min(coalesce(b.annual_min_usd, b.annual_max_usd)) AS min_annual_usd,
            max(coalesce(b.annual_max_usd, b.annual_min_usd)) AS max_annual_usd,
            array_to_string(list_sort(list_distinct(list(b.pay_type))), ', ') AS pay_types
     FROM pay_bands b
-    JOIN np USING (posting_id)
+    JOIN np USING (posting_key)
     WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-    GROUP BY b.posting_id
+    GROUP BY b.posting_key
 )
 SELECT np.first_seen, np.company, np.title, np.location, np.role_family, np.seniority,
        coalesce(pay.bands, 0) AS bands, round(pay.min_annual_usd) AS min_annual_usd,
        round(pay.max_annual_usd) AS max_annual_usd, pay.pay_types, np.is_active, np.url
 FROM np
-LEFT JOIN pay USING (posting_id)
+LEFT JOIN pay USING (posting_key)
 ORDER BY np.first_seen DESC, np.company, np.title, np.posting_id;

@@ -40,10 +40,10 @@ x AS (
     SELECT *, annual_amount * usd_per_unit AS annual_usd FROM target
 ),
 bands AS (
-    SELECT p.posting_id, b.annual_min_usd, b.annual_max_usd,
+    SELECT p.posting_key, b.annual_min_usd, b.annual_max_usd,
            (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
     FROM postings p
-    JOIN pay_bands b USING (posting_id)
+    JOIN pay_bands b USING (posting_key)
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
@@ -70,7 +70,7 @@ bands AS (
 ),
 stats AS (
     SELECT count(*) AS compared_bands,
-           count(DISTINCT b.posting_id) AS compared_postings,
+           count(DISTINCT b.posting_key) AS compared_postings,
            count(*) FILTER (b.mid < x.annual_usd) AS mids_below,
            count(*) FILTER (b.mid = x.annual_usd) AS mids_equal,
            count(*) FILTER (coalesce(b.annual_max_usd, b.annual_min_usd) < x.annual_usd) AS bands_below_offer,

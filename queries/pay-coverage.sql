@@ -13,7 +13,7 @@
 -- In any DuckDB client: SET VARIABLE ai_only = true; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH pp AS (
-    SELECT p.posting_id, p.company
+    SELECT p.posting_key, p.company
     FROM postings p
     WHERE (
             coalesce(getvariable('title'), '') = ''
@@ -36,18 +36,18 @@ WITH pp AS (
       AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
 )
 SELECT pp.company,
-       count(DISTINCT pp.posting_id) AS postings,
-       count(DISTINCT b.posting_id) FILTER (NOT b.is_estimate) AS with_pay,
-       round(100.0 * count(DISTINCT b.posting_id) FILTER (NOT b.is_estimate)
-             / count(DISTINCT pp.posting_id), 1) AS with_pay_pct,
-       count(b.posting_id) FILTER (NOT b.is_estimate) AS bands,
+       count(DISTINCT pp.posting_key) AS postings,
+       count(DISTINCT b.posting_key) FILTER (NOT b.is_estimate) AS with_pay,
+       round(100.0 * count(DISTINCT b.posting_key) FILTER (NOT b.is_estimate)
+             / count(DISTINCT pp.posting_key), 1) AS with_pay_pct,
+       count(b.posting_key) FILTER (NOT b.is_estimate) AS bands,
        count(*) FILTER (b.pay_type = 'base' AND NOT b.is_estimate) AS base,
        count(*) FILTER (b.pay_type = 'total' AND NOT b.is_estimate) AS total,
        count(*) FILTER (b.pay_type = 'ote' AND NOT b.is_estimate) AS ote,
        count(*) FILTER (b.pay_type = 'unknown' AND NOT b.is_estimate) AS unknown,
        count(*) FILTER (b.is_estimate) AS estimates
 FROM pp
-LEFT JOIN pay_bands b USING (posting_id)
+LEFT JOIN pay_bands b USING (posting_key)
 GROUP BY pp.company
 ORDER BY postings DESC, pp.company
 LIMIT coalesce(getvariable('limit')::BIGINT, 500);

@@ -28,7 +28,7 @@ SELECT
     b.pay_type,
     b.origin
 FROM postings p
-JOIN pay_bands b USING (posting_id)
+JOIN pay_bands b USING (posting_key)
 WHERE (
         coalesce(getvariable('title'), '') = ''
         OR list_bool_and(

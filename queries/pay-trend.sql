@@ -28,7 +28,7 @@ bands AS (
                  coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ)) AS valid_to,
            round((coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 / 1000) AS bucket
     FROM postings p
-    JOIN pay_band_versions b USING (posting_id)
+    JOIN pay_band_versions b USING (posting_key)
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(

@@ -21,7 +21,7 @@ WITH since AS (
 ),
 -- pick the postings (and apply the limit) first: pay is then gathered for those rows only
 rp AS (
-    SELECT p.posting_id, p.removed_at, p.first_seen, p.company, p.title, p.location, p.role_family,
+    SELECT p.posting_id, p.posting_key, p.removed_at, p.first_seen, p.company, p.title, p.location, p.role_family,
            p.seniority, p.url
     FROM postings p
     WHERE (
@@ -45,24 +45,24 @@ rp AS (
       AND NOT p.is_active
       AND p.removed_at >= (SELECT t FROM since)
       AND (NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false)
-           OR p.posting_id IN (SELECT b.posting_id FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
+           OR p.posting_key IN (SELECT b.posting_key FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
     ORDER BY p.removed_at DESC, p.company, p.title, p.posting_id
     LIMIT coalesce(getvariable('limit')::BIGINT, 500)
 ),
 pay AS (
-    SELECT b.posting_id, count(*) AS bands,
+    SELECT b.posting_key, count(*) AS bands,
            min(coalesce(b.annual_min_usd, b.annual_max_usd)) AS min_annual_usd,
            max(coalesce(b.annual_max_usd, b.annual_min_usd)) AS max_annual_usd,
            array_to_string(list_sort(list_distinct(list(b.pay_type))), ', ') AS pay_types
     FROM pay_bands b
-    JOIN rp USING (posting_id)
+    JOIN rp USING (posting_key)
     WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-    GROUP BY b.posting_id
+    GROUP BY b.posting_key
 )
 SELECT rp.removed_at, rp.company, rp.title, rp.location, rp.role_family, rp.seniority,
        rp.first_seen, date_diff('day', rp.first_seen, rp.removed_at) AS days_listed,
        coalesce(pay.bands, 0) AS bands, round(pay.min_annual_usd) AS min_annual_usd,
        round(pay.max_annual_usd) AS max_annual_usd, pay.pay_types, rp.url
 FROM rp
-LEFT JOIN pay USING (posting_id)
+LEFT JOIN pay USING (posting_key)
 ORDER BY rp.removed_at DESC, rp.company, rp.title, rp.posting_id;

@@ -18,10 +18,10 @@
 -- In any DuckDB client: SET VARIABLE title = 'machine learning'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
-    SELECT p.company, p.title, b.pay_type, p.posting_id, b.annual_max_usd,
+    SELECT p.company, p.title, b.pay_type, p.posting_key, b.annual_max_usd,
            (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
     FROM postings p
-    JOIN pay_bands b USING (posting_id)
+    JOIN pay_bands b USING (posting_key)
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
@@ -49,7 +49,7 @@ WITH bands AS (
 ),
 groups AS (
     SELECT company, pay_type,
-           count(DISTINCT posting_id) AS postings,
+           count(DISTINCT posting_key) AS postings,
            count(*) AS bands,
            quantile_cont(mid, 0.5) AS mid_p50,
            quantile_cont(mid, 0.75) AS mid_p75,

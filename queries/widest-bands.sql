@@ -29,7 +29,7 @@ SELECT
     round(b.annual_max_usd - b.annual_min_usd) AS width_usd,
     p.url
 FROM postings p
-JOIN pay_bands b USING (posting_id)
+JOIN pay_bands b USING (posting_key)
 WHERE (
         coalesce(getvariable('title'), '') = ''
         OR list_bool_and(

@@ -7,9 +7,11 @@ Table and column meanings are documented in docs/SCHEMA.md.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class SchemaError(RuntimeError):
@@ -17,6 +19,7 @@ class SchemaError(RuntimeError):
 
 
 TABLES = [
+    "CREATE SEQUENCE IF NOT EXISTS posting_key_seq START 1",
     """
     CREATE TABLE IF NOT EXISTS meta (
         key   VARCHAR PRIMARY KEY,
@@ -66,6 +69,7 @@ TABLES = [
     """
     CREATE TABLE IF NOT EXISTS postings (
         posting_id      VARCHAR NOT NULL,        -- '{source}:{board}:{external_id}', stable
+        posting_key     BIGINT NOT NULL DEFAULT nextval('posting_key_seq'),  -- v3: integer key; bands join on it
         company         VARCHAR NOT NULL,
         source          VARCHAR NOT NULL,
         board           VARCHAR NOT NULL,
@@ -78,7 +82,8 @@ TABLES = [
         remote          VARCHAR,                 -- remote | hybrid | onsite | NULL (unknown)
         posted_at       TIMESTAMPTZ,
         updated_at      TIMESTAMPTZ,
-        description     VARCHAR,                 -- clean text
+        -- Long text is zstd-compressed: 4x smaller than the default and much cheaper to write.
+        description     VARCHAR USING COMPRESSION zstd,   -- clean text
         content_hash    VARCHAR,                 -- of title, location, description
         raw_hash        VARCHAR,
         band_hash       VARCHAR,
@@ -95,29 +100,35 @@ TABLES = [
         city            VARCHAR,
         region          VARCHAR,
         country         VARCHAR,
-        taxonomy_version VARCHAR
+        taxonomy_version VARCHAR,
+        content_since   TIMESTAMPTZ,             -- v3: when the current title/location/description began
+        content_run_id  BIGINT                   -- v3: the run that saw them first
     )""",
     """
     CREATE TABLE IF NOT EXISTS posting_raw (
         posting_id VARCHAR NOT NULL,
         fetched_at TIMESTAMPTZ NOT NULL,
         run_id     BIGINT,
-        payload    VARCHAR NOT NULL              -- the source's JSON (or JSON-LD) for the posting, verbatim
+        payload    VARCHAR USING COMPRESSION zstd NOT NULL  -- the source's JSON (or JSON-LD), verbatim
     )""",
+    # v3: superseded versions only; the current one is the postings row (view posting_versions joins them),
+    # so a new posting's description is written once, not twice.
     """
-    CREATE TABLE IF NOT EXISTS posting_versions (
+    CREATE TABLE IF NOT EXISTS posting_history (
         posting_id   VARCHAR NOT NULL,
+        posting_key  BIGINT NOT NULL,
         title        VARCHAR,
         location     VARCHAR,
-        description  VARCHAR,
+        description  VARCHAR USING COMPRESSION zstd,
         content_hash VARCHAR,
         valid_from   TIMESTAMPTZ NOT NULL,
-        valid_to     TIMESTAMPTZ,                -- NULL = current
-        run_id       BIGINT
+        valid_to     TIMESTAMPTZ NOT NULL,
+        run_id       BIGINT                      -- the run that saw this version first
     )""",
     """
     CREATE TABLE IF NOT EXISTS pay_band_versions (
         posting_id     VARCHAR NOT NULL,
+        posting_key    BIGINT NOT NULL,          -- v3: postings.posting_key
         band_no        INTEGER NOT NULL,
         min_amount     DOUBLE,
         max_amount     DOUBLE,
@@ -142,7 +153,7 @@ VIEWS = [
     # Current bands: what recruiters query. History stays in pay_band_versions.
     """
     CREATE OR REPLACE VIEW pay_bands AS
-    SELECT posting_id, band_no, min_amount, max_amount, currency, period,
+    SELECT posting_id, posting_key, band_no, min_amount, max_amount, currency, period,
            annual_min, annual_max, annual_min_usd, annual_max_usd,
            pay_type, zone, origin, is_estimate, source_text, valid_from AS seen_since
     FROM pay_band_versions WHERE valid_to IS NULL""",
@@ -155,27 +166,48 @@ VIEWS = [
            (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2
                AS annual_mid_usd,
            b.pay_type, b.zone, b.origin, b.is_estimate, b.source_text
-    FROM postings p JOIN pay_bands b USING (posting_id)""",
+    FROM postings p JOIN pay_bands b USING (posting_key)""",
+    # Every version of every posting's title/location/description: superseded ones from
+    # posting_history, the current one from postings (valid_to NULL).
+    """
+    CREATE OR REPLACE VIEW posting_versions AS
+    SELECT posting_id, title, location, description, content_hash, valid_from, valid_to, run_id
+    FROM posting_history
+    UNION ALL
+    SELECT posting_id, title, location, description, content_hash,
+           content_since AS valid_from, NULL::TIMESTAMPTZ AS valid_to, content_run_id AS run_id
+    FROM postings""",
     # One row per band that changed between crawls. A band set is re-versioned as a whole
     # when any band of a posting changes; old and new bands pair up by zone and order.
+    # Only postings with a closed band version or bands newer than the posting can have changed:
+    # everything is restricted to those first, so the view costs little when few bands moved.
     """
     CREATE OR REPLACE VIEW pay_band_changes AS
-    WITH events AS (
-        SELECT DISTINCT posting_id, valid_to AS changed_at FROM pay_band_versions WHERE valid_to IS NOT NULL
+    WITH moved AS (
+        SELECT posting_key FROM pay_band_versions WHERE valid_to IS NOT NULL
         UNION
-        SELECT DISTINCT v.posting_id, v.valid_from FROM pay_band_versions v
-        JOIN postings p USING (posting_id) WHERE v.valid_from > p.first_seen
+        SELECT v.posting_key FROM pay_band_versions v JOIN postings p USING (posting_key)
+        WHERE v.valid_from > p.first_seen
+    ),
+    versions AS (
+        SELECT v.* FROM pay_band_versions v SEMI JOIN moved USING (posting_key)
+    ),
+    events AS (
+        SELECT DISTINCT posting_key, valid_to AS changed_at FROM versions WHERE valid_to IS NOT NULL
+        UNION
+        SELECT DISTINCT v.posting_key, v.valid_from FROM versions v
+        JOIN postings p USING (posting_key) WHERE v.valid_from > p.first_seen
     ),
     old AS (
-        SELECT *, row_number() OVER (PARTITION BY posting_id, valid_to, coalesce(zone, '') ORDER BY band_no) AS k
-        FROM pay_band_versions WHERE valid_to IS NOT NULL
+        SELECT *, row_number() OVER (PARTITION BY posting_key, valid_to, coalesce(zone, '') ORDER BY band_no) AS k
+        FROM versions WHERE valid_to IS NOT NULL
     ),
     new AS (
-        SELECT *, row_number() OVER (PARTITION BY posting_id, valid_from, coalesce(zone, '') ORDER BY band_no) AS k
-        FROM pay_band_versions
+        SELECT *, row_number() OVER (PARTITION BY posting_key, valid_from, coalesce(zone, '') ORDER BY band_no) AS k
+        FROM versions
     ),
     pairs AS (
-        SELECT coalesce(o.posting_id, n.posting_id) AS posting_id,
+        SELECT coalesce(o.posting_key, n.posting_key) AS posting_key,
                coalesce(o.valid_to, n.valid_from) AS changed_at,
                coalesce(n.zone, o.zone) AS zone,
                o.min_amount AS old_min_amount, n.min_amount AS new_min_amount,
@@ -186,14 +218,14 @@ VIEWS = [
                o.annual_max_usd AS old_annual_max_usd, n.annual_max_usd AS new_annual_max_usd,
                o.pay_type AS old_pay_type, n.pay_type AS new_pay_type
         FROM old o FULL JOIN new n
-          ON o.posting_id = n.posting_id AND o.valid_to = n.valid_from
+          ON o.posting_key = n.posting_key AND o.valid_to = n.valid_from
          AND coalesce(o.zone, '') = coalesce(n.zone, '') AND o.k = n.k
     )
-    SELECT pr.posting_id, p.company, p.title, pr.zone, pr.changed_at,
-           pr.* EXCLUDE (posting_id, changed_at, zone)
+    SELECT p.posting_id, p.company, p.title, pr.zone, pr.changed_at,
+           pr.* EXCLUDE (posting_key, changed_at, zone)
     FROM pairs pr
-    JOIN events e USING (posting_id, changed_at)
-    JOIN postings p USING (posting_id)
+    JOIN events e USING (posting_key, changed_at)
+    JOIN postings p USING (posting_key)
     WHERE pr.old_min_amount IS DISTINCT FROM pr.new_min_amount
        OR pr.old_max_amount IS DISTINCT FROM pr.new_max_amount
        OR pr.old_currency IS DISTINCT FROM pr.new_currency
@@ -201,15 +233,50 @@ VIEWS = [
        OR pr.old_pay_type IS DISTINCT FROM pr.new_pay_type""",
 ]
 
-# version -> SQL that upgrades a database from version-1 to version. Run in one transaction with the
-# version bump: a failing step leaves the file at its old version, every row intact.
-MIGRATIONS: dict[int, list[str]] = {
+def _migrate_v3(con: duckdb.DuckDBPyConnection) -> None:
+    """v3: integer posting_key on postings and bands, superseded versions in posting_history (the
+    current one is the postings row), zstd for long text. Column compression is fixed at creation,
+    so the four tables are rebuilt: renamed aside, created anew, copied by name, dropped."""
+
+    def x(sql: str) -> None:
+        con.execute(sql).fetchall()
+
+    for view in ("pay_band_changes", "posting_bands", "pay_bands"):
+        x(f"DROP VIEW IF EXISTS {view}")
+    for table in ("postings", "posting_raw", "posting_versions", "pay_band_versions"):
+        x(f"ALTER TABLE {table} RENAME TO {table}_v2")
+    (n,) = con.execute("SELECT count(*) FROM postings_v2").fetchall()[0]
+    x(f"CREATE SEQUENCE posting_key_seq START {int(n) + 1}")  # keys 1..n are assigned below
+    for stmt in TABLES:
+        x(stmt)
+    x("""INSERT INTO postings BY NAME
+         SELECT p.*, row_number() OVER (ORDER BY p.first_seen, p.posting_id) AS posting_key,
+                coalesce(v.valid_from, p.first_seen) AS content_since,
+                coalesce(v.run_id, p.first_run_id) AS content_run_id
+         FROM postings_v2 p
+         LEFT JOIN (SELECT posting_id, max(valid_from) AS valid_from, arg_max(run_id, valid_from) AS run_id
+                    FROM posting_versions_v2 WHERE valid_to IS NULL GROUP BY posting_id) v USING (posting_id)""")
+    x("INSERT INTO posting_raw BY NAME SELECT * FROM posting_raw_v2")
+    x("""INSERT INTO posting_history BY NAME
+         SELECT v.*, p.posting_key FROM posting_versions_v2 v JOIN postings p USING (posting_id)
+         WHERE v.valid_to IS NOT NULL""")
+    x("""INSERT INTO pay_band_versions BY NAME
+         SELECT b.*, p.posting_key FROM pay_band_versions_v2 b JOIN postings p USING (posting_id)""")
+    for table in ("postings", "posting_raw", "posting_versions", "pay_band_versions"):
+        x(f"DROP TABLE {table}_v2")
+
+
+# version -> what upgrades a database from version-1 to version: SQL statements, or a function of
+# the connection. Run in one transaction with the version bump: a failing step leaves the file at
+# its old version, every row intact.
+MIGRATIONS: dict[int, list[str] | Callable[[duckdb.DuckDBPyConnection], None]] = {
     # v2: who ran each crawl, so an 'incomplete' run names the process and machine that died.
     2: [
         "ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS pid INTEGER",
         "ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS host VARCHAR",
         "ALTER TABLE crawl_runs ADD COLUMN IF NOT EXISTS paybands_version VARCHAR",
     ],
+    3: _migrate_v3,
 }
 
 
@@ -235,7 +302,11 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     try:
         if version is not None:
             for v in range(version + 1, SCHEMA_VERSION + 1):
-                for stmt in MIGRATIONS.get(v, []):
+                step = MIGRATIONS.get(v, [])
+                if callable(step):
+                    step(con)
+                    continue
+                for stmt in step:
                     con.execute(stmt).fetchall()
         for stmt in TABLES:
             con.execute(stmt).fetchall()

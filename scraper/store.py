@@ -198,6 +198,7 @@ _POSTING_COLS = (
     "company, source, board, external_id, title, url, location, department, employment_type, remote, "
     "posted_at, updated_at, description, content_hash, raw_hash, band_hash"
 )
+_POSTING_COLS_I = ", ".join(f"i.{c}" for c in _POSTING_COLS.split(", "))
 _BAND_COLS = (
     "band_no, min_amount, max_amount, currency, period, annual_min, annual_max, annual_min_usd, annual_max_usd, "
     "pay_type, zone, origin, is_estimate, source_text"
@@ -431,17 +432,25 @@ class Store:
     def _merge(
         self, con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, pdf: pl.DataFrame, bdf: pl.DataFrame
     ) -> dict[tuple[str, str], WriteCounts]:
-        con.register("incoming", pdf)
+        # The stage holds keys and flags only; long text is read once, from the registered frame,
+        # by the statements that write it (joined back on the frame's row number).
+        con.register("incoming", pdf.with_row_index("row_no"))
         con.register("incoming_bands", bdf)
         try:
             _x(
                 con,
                 """CREATE OR REPLACE TEMP TABLE stage AS
-                SELECT i.*, e.posting_id IS NULL AS is_new,
-                       e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
-                       e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
-                       e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed
-                FROM incoming i LEFT JOIN postings e USING (posting_id)""",
+                WITH j AS (
+                    SELECT i.row_no, i.posting_id, i.source, i.board, e.posting_key AS old_key,
+                           e.posting_key IS NULL AS is_new,
+                           e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
+                           e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
+                           e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed
+                    FROM incoming i LEFT JOIN postings e USING (posting_id)
+                )
+                SELECT * EXCLUDE (old_key),
+                       CASE WHEN is_new THEN nextval('posting_key_seq') ELSE old_key END AS posting_key
+                FROM j""",
             )
             counts = {
                 (src, board): WriteCounts(
@@ -455,9 +464,10 @@ class Store:
             }
             _x(
                 con,
-                f"""INSERT INTO postings (posting_id, {_POSTING_COLS}, first_seen, last_seen, first_run_id,
-                        last_run_id, is_active)
-                    SELECT posting_id, {_POSTING_COLS}, $now, $now, $run, $run, TRUE FROM stage WHERE is_new""",
+                f"""INSERT INTO postings (posting_id, posting_key, {_POSTING_COLS}, first_seen, last_seen,
+                        first_run_id, last_run_id, is_active, content_since, content_run_id)
+                    SELECT i.posting_id, s.posting_key, {_POSTING_COLS_I}, $now, $now, $run, $run, TRUE, $now, $run
+                    FROM incoming i JOIN stage s USING (row_no) WHERE s.is_new""",
                 {"now": now, "run": run_id},
             )
             # Every seen posting: only these columns move for an unchanged one.
@@ -465,37 +475,41 @@ class Store:
                 con,
                 """UPDATE postings SET last_seen = $now, last_run_id = $run, is_active = TRUE,
                        removed_at = NULL, removed_run_id = NULL
-                   FROM stage s WHERE postings.posting_id = s.posting_id AND NOT s.is_new""",
+                   FROM stage s WHERE postings.posting_key = s.posting_key AND NOT s.is_new""",
                 {"now": now, "run": run_id},
+            )
+            # The version being replaced goes to history before the row changes.
+            _x(
+                con,
+                """INSERT INTO posting_history
+                   SELECT p.posting_id, p.posting_key, p.title, p.location, p.description, p.content_hash,
+                          coalesce(p.content_since, p.first_seen), $now, p.content_run_id
+                   FROM postings p JOIN stage s USING (posting_key) WHERE s.content_changed AND NOT s.is_new""",
+                {"now": now},
             )
             sets = ", ".join(
                 f"{c} = s.{c}" for c in _POSTING_COLS.split(", ") if c not in ("source", "board")
             )
             _x(
                 con,
-                f"""UPDATE postings SET {sets}, taxonomy_version = NULL
-                    FROM stage s WHERE postings.posting_id = s.posting_id AND NOT s.is_new
-                    AND (s.raw_changed OR s.bands_changed OR s.content_changed)""",
-            )
-            _x(
-                con,
-                """UPDATE posting_versions SET valid_to = $now FROM stage s
-                   WHERE posting_versions.posting_id = s.posting_id AND s.content_changed AND NOT s.is_new
-                   AND posting_versions.valid_to IS NULL""",
-                {"now": now},
-            )
-            _x(
-                con,
-                """INSERT INTO posting_versions SELECT posting_id, title, location, description, content_hash,
-                       $now, NULL, $run FROM stage WHERE content_changed""",
+                f"""UPDATE postings SET {sets}, taxonomy_version = NULL,
+                       content_since = CASE WHEN s.content_changed THEN $now ELSE postings.content_since END,
+                       content_run_id = CASE WHEN s.content_changed THEN $run ELSE postings.content_run_id END
+                    FROM (SELECT i.* EXCLUDE (source, board), s.posting_key, s.content_changed
+                          FROM incoming i JOIN stage s USING (row_no)
+                          WHERE NOT s.is_new AND (s.raw_changed OR s.bands_changed OR s.content_changed)) s
+                    WHERE postings.posting_key = s.posting_key""",
                 {"now": now, "run": run_id},
             )
             _x(
                 con,
-                "INSERT INTO posting_raw SELECT posting_id, $now, $run, payload FROM stage WHERE raw_changed",
+                """INSERT INTO posting_raw SELECT i.posting_id, $now, $run, i.payload
+                   FROM incoming i JOIN stage s USING (row_no) WHERE s.raw_changed""",
                 {"now": now, "run": run_id},
             )
-            self._replace_bands(con, run_id, now, "SELECT posting_id FROM stage WHERE bands_changed")
+            self._replace_bands(
+                con, run_id, now, "SELECT posting_id, posting_key FROM stage WHERE bands_changed"
+            )
             for src, board, n in con.execute(
                 "SELECT i.source, i.board, count(*) FROM incoming_bands b JOIN incoming i USING (posting_id) "
                 "GROUP BY i.source, i.board"
@@ -520,15 +534,16 @@ class Store:
                 con.register("incoming_bands", bdf)
                 _x(
                     con,
-                    """CREATE OR REPLACE TEMP TABLE stage AS SELECT i.posting_id, i.band_hash FROM incoming i
-                       JOIN postings e USING (posting_id) WHERE e.band_hash IS DISTINCT FROM i.band_hash""",
+                    """CREATE OR REPLACE TEMP TABLE stage AS SELECT i.posting_id, e.posting_key, i.band_hash
+                       FROM incoming i JOIN postings e USING (posting_id)
+                       WHERE e.band_hash IS DISTINCT FROM i.band_hash""",
                 )
                 changed = con.execute("SELECT count(*) FROM stage").fetchall()[0][0]
-                self._replace_bands(con, run_id, now, "SELECT posting_id FROM stage")
+                self._replace_bands(con, run_id, now, "SELECT posting_id, posting_key FROM stage")
                 _x(
                     con,
                     """UPDATE postings SET band_hash = s.band_hash FROM stage s
-                       WHERE postings.posting_id = s.posting_id""",
+                       WHERE postings.posting_key = s.posting_key""",
                 )
                 _x(con, "COMMIT")
             except BaseException:
@@ -548,19 +563,20 @@ class Store:
             )
 
     @staticmethod
-    def _replace_bands(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, ids_sql: str) -> None:
-        """Close the current band versions of `ids_sql` postings and insert their new bands."""
+    def _replace_bands(con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, keys_sql: str) -> None:
+        """Close the current band versions of the postings `keys_sql` selects (posting_id, posting_key)
+        and insert their new bands from `incoming_bands`."""
         _x(
             con,
             f"""UPDATE pay_band_versions SET valid_to = $now
-                WHERE valid_to IS NULL AND posting_id IN ({ids_sql})""",
+                WHERE valid_to IS NULL AND posting_key IN (SELECT posting_key FROM ({keys_sql}))""",
             {"now": now},
         )
         _x(
             con,
             f"""INSERT INTO pay_band_versions
-                SELECT posting_id, {_BAND_COLS}, $now, NULL, $run FROM incoming_bands
-                WHERE posting_id IN ({ids_sql})""",
+                SELECT posting_id, k.posting_key, {_BAND_COLS}, $now, NULL, $run
+                FROM incoming_bands JOIN ({keys_sql}) k USING (posting_id)""",
             {"now": now, "run": run_id},
         )
 

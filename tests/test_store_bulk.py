@@ -24,7 +24,7 @@ def _snapshot(db) -> tuple:
     return (
         query(db, "SELECT posting_id, content_hash, band_hash, is_active, last_run_id, removed_run_id "
                   "FROM postings ORDER BY 1"),
-        query(db, "SELECT * EXCLUDE (valid_from, valid_to) FROM pay_band_versions ORDER BY posting_id, band_no, run_id"),
+        query(db, "SELECT * EXCLUDE (posting_key, valid_from, valid_to) FROM pay_band_versions ORDER BY posting_id, band_no, run_id"),
         query(db, "SELECT count(*) FROM posting_raw"),
         query(db, "SELECT company, status, postings, bands, new_postings, removed_postings FROM crawl_run_companies "
                   "ORDER BY run_id, company"),

@@ -113,11 +113,12 @@ def _insert_posting(
     for no, (lo, hi, cur, pay_type, estimate) in enumerate(bands, 1):
         rate = {"USD": 1.0, "EUR": 1.172}[cur]
         con.execute(
-            """INSERT INTO pay_band_versions (posting_id, band_no, min_amount, max_amount, currency, period,
-                   annual_min, annual_max, annual_min_usd, annual_max_usd, pay_type, zone, origin, is_estimate,
-                   source_text, valid_from, valid_to, run_id)
-               VALUES (?, ?, ?, ?, ?, 'year', ?, ?, ?, ?, ?, ?, 'structured', ?, ?, ?, NULL, NULL)""",
-            [pid, no, lo, hi, cur, lo, hi, lo * rate, hi * rate, pay_type, zone, estimate, title, seen],
+            """INSERT INTO pay_band_versions (posting_id, posting_key, band_no, min_amount, max_amount, currency,
+                   period, annual_min, annual_max, annual_min_usd, annual_max_usd, pay_type, zone, origin,
+                   is_estimate, source_text, valid_from, valid_to, run_id)
+               SELECT $1, posting_key, $2, $3, $4, $5, 'year', $3, $4, $6, $7, $8, $9, 'structured', $10, $11, $12,
+                      NULL, NULL FROM postings WHERE posting_id = $1""",
+            [pid, no, lo, hi, cur, lo * rate, hi * rate, pay_type, zone, estimate, title, seen],
         )
 
 
