@@ -23,8 +23,9 @@ def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
     """Run ad-hoc SQL and print the result. Read-only unless --write.
 
     Tables and views: postings, pay_bands, posting_bands, pay_band_changes,
-    crawl_runs, crawl_run_companies, posting_versions, pay_band_versions,
-    posting_raw (see docs/SCHEMA.md).
+    crawl_runs, crawl_run_companies, posting_versions, posting_history,
+    pay_band_versions, posting_raw (see docs/SCHEMA.md). Bands join postings
+    fastest USING (posting_key).
 
     \b
     Example:
