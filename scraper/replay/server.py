@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import pkgutil
@@ -208,6 +209,13 @@ class ReplayServer:
             def log_message(self, *args: object) -> None:  # quiet: tests read server.log instead
                 pass
 
+            def setup(self) -> None:
+                super().setup()
+                # Without TCP_NODELAY a response written in two parts (or a client's request whose
+                # headers and body come in two) waits for the peer's delayed ACK: ~40 ms a request.
+                with contextlib.suppress(OSError):
+                    self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
             def _handle(self) -> None:
                 parts = urlsplit(self.path)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -278,11 +286,13 @@ class ReplayServer:
                         self.send_header("Transfer-Encoding", "chunked")
                     else:
                         self.send_header("Content-Length", str(len(body) + pad))
+                    if not (pad or chunked or pause) and self.command != "HEAD":
+                        # Headers and body in one write (one send for small answers).
+                        self._headers_buffer.append(b"\r\n" + body)
+                        self.flush_headers()
+                        return
                     self.end_headers()
                     if self.command == "HEAD":
-                        return
-                    if not (pad or chunked or pause):
-                        self.wfile.write(body)
                         return
                     for piece in _pieces(body, pad):
                         if pause:

@@ -32,7 +32,8 @@ _FIX_RE = re.compile(
     rf"[\u00c2-\u00f4][{_CONT}]{{1,3}}|Â(?= )|" + "|".join(re.escape(e) for e in _ENTITIES),
 )
 # "Â " is a mojibake no-break space whose \xa0 was later turned into a plain space.
-_HINT_RE = re.compile(r"[\u00c2-\u00f4][" + _CONT + r"]|Â |&(?:#?\w+);")
+# One character class first, so sre skips ahead at C speed instead of trying three branches at each offset.
+_HINT_RE = re.compile(r"[\u00c2-\u00f4&](?:(?<=[\u00c2-\u00f4])[" + _CONT + r"]|(?<=Â) |(?<=&)#?\w+;)")
 
 # Same-length normalization: exotic spaces (thousands groups "45 000 €", "45\u202f000 €") become plain ones.
 ODD_SPACES = ("\u00a0", "\u202f", "\u2009", "\u2007", "\t")
