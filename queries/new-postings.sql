@@ -46,7 +46,9 @@ np AS (
       AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
       AND p.first_seen >= (SELECT t FROM since)
       AND (NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false)
-           OR p.posting_key IN (SELECT b.posting_key FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
+           OR p.posting_key IN (SELECT b.posting_key FROM pay_bands b
+                                WHERE coalesce(getvariable('with_pay_only')::BOOLEAN, false)  -- empty unless asked: not scanned
+                                  AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
     ORDER BY p.first_seen DESC, p.company, p.title, p.posting_id
     LIMIT coalesce(getvariable('limit')::BIGINT, 500)
 ),

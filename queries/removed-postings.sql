@@ -45,7 +45,9 @@ rp AS (
       AND NOT p.is_active
       AND p.removed_at >= (SELECT t FROM since)
       AND (NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false)
-           OR p.posting_key IN (SELECT b.posting_key FROM pay_bands b WHERE (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
+           OR p.posting_key IN (SELECT b.posting_key FROM pay_bands b
+                                WHERE coalesce(getvariable('with_pay_only')::BOOLEAN, false)  -- empty unless asked: not scanned
+                                  AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)))
     ORDER BY p.removed_at DESC, p.company, p.title, p.posting_id
     LIMIT coalesce(getvariable('limit')::BIGINT, 500)
 ),
