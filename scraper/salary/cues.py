@@ -101,6 +101,21 @@ SALES_ROLE_RE = re.compile(
     r"account\s+executive|account\s+manager|sales\s+(?:development\s+)?representative|\b[sb]dr\b|\bae\b"
     r"|sales\s+(?:manager|director|lead|executive|expertise)|consultative\s+sales|quota[- ]carrying"
 )
+# Every alternative starts with one of these literals (offset back to the match start): the regex is
+# tried only where one occurs (str.find runs at memchr speed; a search over a whole description
+# tried ~10 branches at every offset: ~0.5 ms on a 12 kB posting).
+_SALES_ANCHORS = (("account", 0), ("sales", 0), ("dr", 1), ("ae", 0), ("consultative", 0), ("quota", 0))
+
+
+def sales_role(low: str) -> bool:
+    """SALES_ROLE_RE.search(low) is not None, found faster on long (lowercased) text."""
+    for lit, back in _SALES_ANCHORS:
+        i = low.find(lit, back)
+        while i >= 0:
+            if SALES_ROLE_RE.match(low, i - back) is not None:
+                return True
+            i = low.find(lit, i + 1)
+    return False
 
 
 def pay_kind(context: str) -> PayType | None:

@@ -55,9 +55,27 @@ def _undouble(s: str) -> str | None:
         return None
 
 
+# The characters a mojibake hint starts with (a UTF-8 lead byte read as cp1252): testing each with
+# `in` (memchr speed) clears most texts several times faster than one regex pass over them.
+_LEADS = tuple(map(chr, range(0xC2, 0xF5)))
+_ENTITY_AT = re.compile(r"&#?\w+;")
+
+
+def _has_hint(text: str) -> bool:
+    """_HINT_RE.search(text) is not None, answered without a regex pass over most texts."""
+    if any(c in text for c in _LEADS):
+        return _HINT_RE.search(text) is not None
+    i = text.find("&")  # without a lead character only the entity branch can match
+    while i >= 0:
+        if _ENTITY_AT.match(text, i) is not None:
+            return True
+        i = text.find("&", i + 1)
+    return False
+
+
 def repair(text: str) -> tuple[str, list[int] | None]:
     """(repaired text, map repaired index -> original index, or None if unchanged)."""
-    if _HINT_RE.search(text) is None:
+    if not _has_hint(text):
         return text, None
     out: list[str] = []
     index: list[int] = []

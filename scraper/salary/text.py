@@ -197,7 +197,7 @@ _RUNS_BEFORE_ANCHORS = 200
 _PREFIX_START = frozenset("$£€¥￥₹₩₱₪฿₺zABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
-def _token_matches(work: str, low: str) -> Iterator[re.Match[str]]:
+def _token_matches(work: str) -> Iterator[re.Match[str]]:
     """Token matches. The token regex is costly at every position, so it is tried only where
     a token can start: at a digit run, or at a prefix character just before one."""
     end = 0
@@ -211,7 +211,7 @@ def _token_matches(work: str, low: str) -> Iterator[re.Match[str]]:
         runs += 1
         if runs > _RUNS_BEFORE_ANCHORS:
             if anchors is None:
-                anchors = _anchors(work, low)
+                anchors = _anchors(work, work.lower())
             j = bisect_left(anchors, s - _ANCHOR_BEFORE)
             if j >= len(anchors) or anchors[j] > run.end() + _ANCHOR_AFTER:
                 continue
@@ -235,9 +235,9 @@ def _token_matches(work: str, low: str) -> Iterator[re.Match[str]]:
 MAX_AMOUNTS = 2_000
 
 
-def _scan(work: str, low: str) -> list[_Amount]:
+def _scan(work: str) -> list[_Amount]:
     out: list[_Amount] = []
-    for m in _token_matches(work, low):
+    for m in _token_matches(work):
         if len(out) >= MAX_AMOUNTS:
             break
         num = m.group("num")
@@ -435,7 +435,6 @@ class _Parser:
         "text",
         "index",
         "work",
-        "low",
         "default",
         "zone",
         "fx",
@@ -452,9 +451,6 @@ class _Parser:
             if ch in work:
                 work = work.replace(ch, " ")
         self.work = work
-        low = work.lower()
-        # Cue regexes run on lowercase text; lower() keeps offsets unless a rare char expands ("İ").
-        self.low = low if len(low) == len(work) else None
         self.default = (default_currency or "USD").upper()
         self.zone = zone
         self.fx = fx_table()
@@ -464,12 +460,14 @@ class _Parser:
         self._kinds: dict[tuple[int, int], PayType | None] = {}
 
     def lower(self, a: int, b: int) -> str:
-        return self.low[a:b] if self.low is not None else self.work[a:b].lower()
+        # Cue regexes run on lowercase text. Only the windows they read are lowered: lowering a whole
+        # long description cost more than all its windows together.
+        return self.work[a:b].lower()
 
     def sales_role(self) -> bool:
         """Whether the posting is a sales role (searched once per text, only when a blurb asks)."""
         if self._sales is None:
-            self._sales = cues.SALES_ROLE_RE.search(self.low or self.work.lower()) is not None
+            self._sales = cues.sales_role(self.work.lower())
         return self._sales
 
     def orig(self, pos: int) -> int:
@@ -486,7 +484,7 @@ class _Parser:
 
     def run(self) -> list[PayBand]:
         work = self.work
-        self.tokens = _scan(work, self.low if self.low is not None else work.lower())
+        self.tokens = _scan(work)
         if not self.tokens:
             return []
         self.starts = [t.start for t in self.tokens]

@@ -42,7 +42,9 @@ class Ashby(Source):
     def parse_job(self, job: dict[str, Any]) -> Posting:
         title = first_text(job.get("title")) or ""
         department = first_text(job.get("department"), job.get("team")) or ""
-        description = first_text(job.get("descriptionPlain")) and job["descriptionPlain"].strip()
+        plain = job.get("descriptionPlain")
+        # (not first_text: it would split and re-join the whole description only to test it)
+        description = plain.strip() if isinstance(plain, str) else None
         if not description:
             description = html_to_text(job.get("descriptionHtml"))
         bands: list[PayBand] = []

@@ -57,7 +57,7 @@ class Lever(Source):
         categories = item.get("categories") if isinstance(item.get("categories"), dict) else {}
         lists = item.get("lists") if isinstance(item.get("lists"), list) else []
         parts = [
-            first_text(item.get("descriptionPlain")) and item.get("descriptionPlain"),
+            item.get("descriptionPlain"),  # blank or not text: dropped below
             *(
                 f"{li.get('text', '')}\n{html_to_text(li.get('content'))}"
                 for li in lists
@@ -66,9 +66,8 @@ class Lever(Source):
             item.get("additionalPlain") or html_to_text(item.get("additional")),
         ]
         description = "\n\n".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
-        salary_text = (
-            first_text(item.get("salaryDescriptionPlain")) and item["salaryDescriptionPlain"].strip()
-        )
+        salary_plain = item.get("salaryDescriptionPlain")
+        salary_text = salary_plain.strip() if isinstance(salary_plain, str) else None
         salary_text = salary_text or html_to_text(item.get("salaryDescription"))
         bands: list[PayBand] = []
         sr = item.get("salaryRange")
