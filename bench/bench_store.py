@@ -107,9 +107,8 @@ def gen_frames(c0: int, c1: int, per_company: int, texts: pl.Series) -> tuple[pl
     now = datetime(2026, 11, 1, tzinfo=UTC)
     lens = pl.Series(texts.str.len_chars())
     fx = {"USD": 1.0, "EUR": 1.08, "GBP": 1.27, "CAD": 0.73}
-    df = (
-        pl.DataFrame({"g": pl.int_range(c0 * per_company, c1 * per_company, eager=True)})
-        .with_columns(c=pl.col("g") // per_company, i=pl.col("g") % per_company, tix=_rand(1, len(texts)))
+    df = pl.DataFrame({"g": pl.int_range(c0 * per_company, c1 * per_company, eager=True)}).with_columns(
+        c=pl.col("g") // per_company, i=pl.col("g") % per_company, tix=_rand(1, len(texts))
     )
     df = df.with_columns(text=texts.gather(df["tix"]), tlen=lens.gather(df["tix"]))
     df = df.with_columns(
@@ -120,7 +119,9 @@ def gen_frames(c0: int, c1: int, per_company: int, texts: pl.Series) -> tuple[pl
     df = df.with_columns(
         title=pl.Series(TITLES).gather(df.select(_rand(5, len(TITLES))).to_series()),
         location=pl.Series(LOCATIONS).gather(df.select(_rand(6, len(LOCATIONS))).to_series()),
-        currency=pl.Series([x[0] for x in CURRENCIES]).gather(df.select(_rand(7, len(CURRENCIES))).to_series()),
+        currency=pl.Series([x[0] for x in CURRENCIES]).gather(
+            df.select(_rand(7, len(CURRENCIES))).to_series()
+        ),
         source=pl.Series(["greenhouse", "ashby", "lever", "workday"]).gather(df["c"] % 4),
         description=pl.col("text").str.slice(pl.col("start"), pl.col("dlen")),
         board=pl.format("co{}", pl.col("c").cast(pl.String).str.zfill(6)),
@@ -195,7 +196,9 @@ def outcomes(c0: int, c1: int) -> list[CompanyOutcome]:
     return [CompanyOutcome(f"Company {c}", srcs[c % 4], f"co{c:06d}", "ok") for c in range(c0, c1)]
 
 
-def load(store: Store, run_id: int, n_companies: int, per_company: int, batch_postings: int, texts: pl.Series):
+def load(
+    store: Store, run_id: int, n_companies: int, per_company: int, batch_postings: int, texts: pl.Series
+):
     timed = gen = 0.0
     postings = bands = 0
     per_batch = max(1, batch_postings // per_company)
@@ -271,7 +274,11 @@ def main() -> None:
                  "batch_postings": batch_postings}  # fmt: skip
 
     # Crawl-side frame building (Posting objects -> frames, blake2b hashes), per posting.
-    ps = [p for c in range(4) for p in company_postings(c, per_company, list(texts), datetime(2026, 11, 1, tzinfo=UTC))]
+    ps = [
+        p
+        for c in range(4)
+        for p in company_postings(c, per_company, list(texts), datetime(2026, 11, 1, tzinfo=UTC))
+    ]
     t = time.perf_counter()
     postings_frames(ps)
     out["postings_frames_us_per_posting"] = 1e6 * (time.perf_counter() - t) / len(ps)

@@ -233,6 +233,7 @@ VIEWS = [
        OR pr.old_pay_type IS DISTINCT FROM pr.new_pay_type""",
 ]
 
+
 def _migrate_v3(con: duckdb.DuckDBPyConnection) -> None:
     """v3: integer posting_key on postings and bands, superseded versions in posting_history (the
     current one is the postings row), zstd for long text. Column compression is fixed at creation,

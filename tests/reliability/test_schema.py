@@ -35,10 +35,14 @@ def columns(db: Path) -> dict[str, list[str]]:
             "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' ORDER BY 1"
         ).fetchall()
         return {
-            table: [c for (c,) in con.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-                [table],
-            ).fetchall() if c not in ("pid", "host", "paybands_version")]  # fmt: skip
+            table: [
+                c
+                for (c,) in con.execute(
+                    "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+                    [table],
+                ).fetchall()
+                if c not in ("pid", "host", "paybands_version")
+            ]  # fmt: skip
             for (table,) in tables
             if table != "meta"
         }
