@@ -26,11 +26,14 @@ def _fresh_db(name: str) -> str:
     return str(db)
 
 
-def throughput(boards: int = 500, postings: int = 20_000, profile: str | None = None) -> dict:
+def throughput(
+    boards: int = 500, postings: int = 20_000, profile: str | None = None, crawl: dict | None = None
+) -> dict:
+    """`crawl` overrides [crawl] settings of OPEN (e.g. {"per_host_concurrency": 16})."""
     farm = OUT / "farm"
     manifest = build_farm(farm, boards, postings)
     with replay_servers(farm, 1) as urls:
-        cfg = {"crawl": OPEN, "company": companies(manifest, urls)}
+        cfg = {"crawl": {**OPEN, **(crawl or {})}, "company": companies(manifest, urls)}
         r = run_child(
             "bench.crawl_child", {"config": cfg, "db": _fresh_db("crawl.duckdb"), "profile": profile}
         )

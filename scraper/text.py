@@ -128,9 +128,28 @@ def html_to_text(markup: str | None, *, unescape_first: bool = False) -> str:
     text = _visible_text(markup)
     for _ in range(_MAX_PASSES):
         if not has_markup(text):
-            break
+            return _mark_final(text)
         text = _visible_text(text)
+    return text if has_markup(text) else _mark_final(text)
+
+
+# Texts html_to_text returned clean and markup-free, by id (the entry keeps the object alive, so an id
+# cannot be reused while it is here): `Source.posting` cleans every description again, and for these
+# that pass (~60 us on a long description) would return the same text. Bounded: cleared when full.
+_FINAL: dict[int, str] = {}
+_FINAL_MAX = 256
+
+
+def _mark_final(text: str) -> str:
+    if len(_FINAL) >= _FINAL_MAX:
+        _FINAL.clear()
+    _FINAL[id(text)] = text
     return text
+
+
+def is_final_text(text: str) -> bool:
+    """Whether `text` is an object html_to_text returned: clean_text(text) == text, no markup."""
+    return _FINAL.get(id(text)) is text
 
 
 def _visible_text(markup: str) -> str:

@@ -11,7 +11,15 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..fetch import FetchError
 from ..models import PayBand, Posting
-from ..text import clean_line, clean_text, has_markup, has_surrogates, html_to_text, safe_text
+from ..text import (
+    clean_line,
+    clean_text,
+    has_markup,
+    has_surrogates,
+    html_to_text,
+    is_final_text,
+    safe_text,
+)
 
 if TYPE_CHECKING:
     from ..config import CompanyConfig, CrawlSettings
@@ -87,18 +95,23 @@ class Source:
             raw = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
             if has_surrogates(raw):  # escaped, the payload still round-trips for `paybands reparse`
                 raw = json.dumps(json.loads(raw), ensure_ascii=True, separators=(",", ":"))
+            # either way free of lone surrogates now: no safe_text scan needed
+        else:
+            raw = safe_text(raw)
         return Posting(
             source=self.name,
             board=self.company.board,
             company=self.company.name,
             external_id=safe_text(str(external_id)),
             title=clean_line(str(title or "")) or "(untitled)",
-            raw=safe_text(raw),
+            raw=raw,
             **fields,
         )
 
 
 def _text(text: str) -> str:
+    if is_final_text(text):  # already html_to_text's clean, markup-free output
+        return text
     return html_to_text(text) if has_markup(text) else clean_text(text)
 
 
