@@ -55,13 +55,26 @@ def _serve(recordings: str, host: str, delay_s: str, cache: str) -> None:
     srv.serve_forever()
 
 
+class ServerURLs(list):
+    """The servers' base URLs, and their process ids (`cpu_s()`: CPU the servers have used so far)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pids: list[int] = []
+
+    def cpu_s(self) -> float:
+        import psutil
+
+        return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in self.pids)
+
+
 @contextmanager
 def replay_servers(
     recordings: Path, n: int = 1, delay_s: float = 0.0, cache: bool = True, distinct_ips: bool = False
-) -> Iterator[list[str]]:
+) -> Iterator[ServerURLs]:
     """`n` replay servers, each in its own process; yields their base URLs. 127.0.0.2.. with distinct_ips."""
     procs: list[subprocess.Popen[str]] = []
-    urls: list[str] = []
+    urls = ServerURLs()
     try:
         for i in range(n):
             host = f"127.0.0.{i + 2}" if distinct_ips else "127.0.0.1"
@@ -73,6 +86,7 @@ def replay_servers(
             procs.append(p)
             assert p.stdout is not None
             urls.append(p.stdout.readline().strip())
+            urls.pids.append(p.pid)
         yield urls
     finally:
         for p in procs:
