@@ -15,7 +15,7 @@ import polars as pl
 from .taxonomy import TAXONOMY_VERSION, classify, classify_remote, normalize_location
 
 _SCHEMA = {
-    "posting_id": pl.String,
+    "row_id": pl.Int64,
     "is_ai_ml": pl.Boolean,
     "role_family": pl.String,
     "seniority": pl.String,
@@ -24,56 +24,72 @@ _SCHEMA = {
     "region": pl.String,
     "country": pl.String,
 }
-BATCH = 50_000
+STEP = 10_000  # rowids a step: one step's postings are all that is held in memory
+MEMORY_LIMIT = "500MB"  # DuckDB's, on refresh_database's own connection
 
 
 def refresh_taxonomy(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> int:
-    """Classify postings whose taxonomy is stale (all with `force`); returns how many changed."""
-    where = "" if force else "WHERE taxonomy_version IS DISTINCT FROM $v"
+    """Classify postings whose taxonomy is stale (all with `force`); returns how many changed.
+
+    Step by step over rowid ranges, all in one transaction (so no checkpoint moves rowids in
+    between): memory is one step's postings whatever the table's size. One SELECT of every stale
+    posting held all their text at once (~1 GB at 200,000 postings, before classifying any).
+    """
+    stale = "" if force else "AND taxonomy_version IS DISTINCT FROM $v"
     params = {} if force else {"v": TAXONOMY_VERSION}
-    cur = con.execute(
-        f"SELECT posting_id, title, description, location, remote FROM postings {where}", params
-    )
-    updated = 0
-    while rows := cur.fetchmany(BATCH):
-        out: dict[str, list] = {k: [] for k in _SCHEMA}
-        for pid, title, description, location, remote in rows:
-            role = classify(title or "", description)
-            loc = normalize_location(location)
-            for k, v in zip(
-                _SCHEMA,
-                (
-                    pid,
-                    role.is_ai_ml,
-                    role.role_family,
-                    role.seniority,
-                    classify_remote(location, title, description, hint=remote),
-                    loc.city,
-                    loc.region,
-                    loc.country,
-                ),
-                strict=True,
-            ):
-                out[k].append(v)
-        frame = pl.DataFrame(out, schema=_SCHEMA)
-        updated += _apply(con, frame)
+    con.execute("BEGIN").fetchall()
+    try:
+        last = con.execute("SELECT max(rowid) FROM postings").fetchall()[0][0]
+        updated = 0
+        for lo in range(0, -1 if last is None else last + 1, STEP):
+            rows = con.execute(
+                "SELECT rowid, title, description, location, remote FROM postings "
+                f"WHERE rowid >= $lo AND rowid < $hi {stale}",
+                {**params, "lo": lo, "hi": lo + STEP},
+            ).fetchall()
+            if rows:
+                updated += _apply(con, _classify(rows))
+        con.execute("COMMIT").fetchall()
+    except BaseException:
+        con.execute("ROLLBACK").fetchall()
+        raise
     return updated
 
 
+def _classify(rows: list[tuple]) -> pl.DataFrame:
+    out: dict[str, list] = {k: [] for k in _SCHEMA}
+    for rid, title, description, location, remote in rows:
+        role = classify(title or "", description)
+        loc = normalize_location(location)
+        for k, v in zip(
+            _SCHEMA,
+            (
+                rid,
+                role.is_ai_ml,
+                role.role_family,
+                role.seniority,
+                classify_remote(location, title, description, hint=remote),
+                loc.city,
+                loc.region,
+                loc.country,
+            ),
+            strict=True,
+        ):
+            out[k].append(v)
+    return pl.DataFrame(out, schema=_SCHEMA)
+
+
 def _apply(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
-    # A second cursor: the first one is still streaming postings.
-    w = con.cursor()
+    con.register("tax", frame)
     try:
-        w.register("tax", frame)
-        w.execute(
+        con.execute(
             """UPDATE postings SET is_ai_ml = t.is_ai_ml, role_family = t.role_family, seniority = t.seniority,
                    remote = t.remote, city = t.city, region = t.region, country = t.country, taxonomy_version = $v
-               FROM tax t WHERE postings.posting_id = t.posting_id""",
+               FROM tax t WHERE postings.rowid = t.row_id""",
             {"v": TAXONOMY_VERSION},
         ).fetchall()
-        w.unregister("tax")
     finally:
-        w.close()
+        con.unregister("tax")
     return len(frame)
 
 
@@ -82,6 +98,8 @@ def refresh_database(path: str | Path, *, force: bool = False) -> int:
 
     con = connect(path, wait_s=30.0)
     try:
+        # Also bounds the checkpoint on close, which may merge (vacuum) the crawl's small row groups.
+        con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'").fetchall()
         return refresh_taxonomy(con, force=force)
     finally:
         con.close()

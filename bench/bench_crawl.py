@@ -90,7 +90,13 @@ def _ashby_farm(postings: int) -> tuple[Path, dict]:
 
 
 def memory(sizes: tuple[int, ...] = (2_000, 20_000, 200_000)) -> list[dict]:
-    out = []
+    """Peak RSS of one crawl per size, each in a fresh child process (50 ms sampler + ru_maxrss).
+
+    One size alone: `python -c "from bench import bench_crawl as b; print(b.memory((200_000,)))"`.
+    From the second size on, `postings_growth` and `rss_growth` compare with the size before:
+    sub-linear means rss_growth well below postings_growth.
+    """
+    out: list[dict] = []
     for n in sizes:
         farm, manifest = _ashby_farm(n)
         with replay_servers(farm, 1) as urls:
@@ -99,6 +105,9 @@ def memory(sizes: tuple[int, ...] = (2_000, 20_000, 200_000)) -> list[dict]:
                 "bench.crawl_child", {"config": cfg, "db": _fresh_db(f"mem{n}.duckdb")}, timeout=1800
             )
         r["target"] = n
+        if out:
+            r["postings_growth"] = round(r["postings"] / out[-1]["postings"], 2)
+            r["rss_growth"] = round(r["peak_rss_mb"] / out[-1]["peak_rss_mb"], 2)
         out.append(r)
     return out
 
