@@ -56,6 +56,10 @@ _CODES = currency.ISO_CODES | {"RMB"}
 def _has_hint(text: str) -> bool:
     if any(s in text for s in _HINT_SYMBOLS):
         return True
+    # A (lowercase) hint word already in the text is in its lowercased copy too: most postings say
+    # "salary" or "pay" as written, and lowering a long description costs more than these tests.
+    if any(w in text for w in _HINT_WORDS):
+        return True
     low = text.lower()
     if any(w in low for w in _HINT_WORDS) or low.startswith(_HINT_AT_START):
         return True
