@@ -1,6 +1,6 @@
 """Run every paybands bench and print one table (figures are ratios against same-run baselines).
 
-    .venv/bin/python -m bench.run_all            # everything: 22 min on a busy 2-core machine (bench/RESULTS.md)
+    .venv/bin/python -m bench.run_all            # everything: 12 min on a quiet 2-core machine (bench/RESULTS.md)
     .venv/bin/python -m bench.run_all --only crawl,text --store-postings 100000
 
 Generated data goes to bench/out/ (gitignored); results to bench/out/results.json.
