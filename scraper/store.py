@@ -123,6 +123,13 @@ BAND_SCHEMA = {
 }
 
 
+# Frame columns read straight off the Posting / PayBand attribute of the same name.
+_POSTING_FIELDS = [
+    c for c in POSTING_SCHEMA if c not in ("posting_id", "content_hash", "raw_hash", "band_hash", "payload")
+]
+_BAND_FIELDS = [c for c in BAND_SCHEMA if c not in ("posting_id", "band_no")]
+
+
 def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Postings and their bands as typed frames; a posting listed twice keeps its last copy."""
     unique: dict[str, Posting] = {}
@@ -132,19 +139,7 @@ def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataF
     # Column by column (one comprehension each): a Python loop appending 18 values per posting cost 3x more.
     cols: dict[str, list] = {
         "posting_id": list(unique),
-        "company": [p.company for p in ps],
-        "source": [p.source for p in ps],
-        "board": [p.board for p in ps],
-        "external_id": [p.external_id for p in ps],
-        "title": [p.title for p in ps],
-        "url": [p.url for p in ps],
-        "location": [p.location for p in ps],
-        "department": [p.department for p in ps],
-        "employment_type": [p.employment_type for p in ps],
-        "remote": [p.remote for p in ps],
-        "posted_at": [p.posted_at for p in ps],
-        "updated_at": [p.updated_at for p in ps],
-        "description": [p.description for p in ps],
+        **{name: [getattr(p, name) for p in ps] for name in _POSTING_FIELDS},
         "content_hash": [_hash(p.title, p.location, p.description) for p in ps],
         "raw_hash": [_hash(p.raw) for p in ps],
         "band_hash": [band_hash(p) for p in ps],
@@ -154,19 +149,7 @@ def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataF
     bcols: dict[str, list] = {
         "posting_id": [pid for pid, _, _ in bands],
         "band_no": [i for _, i, _ in bands],
-        "min_amount": [b.min_amount for _, _, b in bands],
-        "max_amount": [b.max_amount for _, _, b in bands],
-        "currency": [b.currency for _, _, b in bands],
-        "period": [b.period for _, _, b in bands],
-        "annual_min": [b.annual_min for _, _, b in bands],
-        "annual_max": [b.annual_max for _, _, b in bands],
-        "annual_min_usd": [b.annual_min_usd for _, _, b in bands],
-        "annual_max_usd": [b.annual_max_usd for _, _, b in bands],
-        "pay_type": [b.pay_type for _, _, b in bands],
-        "zone": [b.zone for _, _, b in bands],
-        "origin": [b.origin for _, _, b in bands],
-        "is_estimate": [b.is_estimate for _, _, b in bands],
-        "source_text": [b.source_text for _, _, b in bands],
+        **{name: [getattr(b, name) for _, _, b in bands] for name in _BAND_FIELDS},
     }
     return pl.DataFrame(cols, schema=POSTING_SCHEMA), pl.DataFrame(bcols, schema=BAND_SCHEMA)
 

@@ -13,6 +13,7 @@ import copy
 import json
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -195,6 +196,26 @@ def mutated(draw: st.DrawFn, payload: Any) -> Any:
 SOURCES = [c["source"] for c in RECORDED]
 
 
+def run_recorded(
+    run: Callable[[], None],
+    rel: Any,
+    what: str,
+    *,
+    tries: Callable[[], int],
+    outcome: Callable[[BaseException | None], str],
+) -> None:
+    """Run a hypothesis test, record what it tried in the reliability report, then re-raise its
+    failure (with hypothesis's minimal example). `tries`/`outcome` read the counts after the run."""
+    error: BaseException | None = None
+    try:
+        run()
+    except BaseException as exc:
+        error = exc
+    rel.record("Fuzzing", what, tries=tries(), outcome=outcome(error), lost="-")
+    if error is not None:
+        raise error
+
+
 def parser(source: str, company: CompanyConfig) -> tuple[str, Any]:
     """(what is fuzzed, a function payload -> Posting): every source's `parse_raw`, the function
     `paybands reparse` feeds stored payloads (the list item merged with its detail)."""
@@ -230,23 +251,18 @@ def test_parse_raw_on_mutated_recordings(source: str, recorded_payloads, rel) ->
         stats["parsed"] += 1
         stats["bands"] += len(posting.bands)
 
-    error: BaseException | None = None
-    try:
-        run()
-    except BaseException as exc:  # recorded below, then re-raised with hypothesis's minimal example
-        error = exc
-    rel.record(
-        "Fuzzing",
+    run_recorded(
+        run,
+        rel,
         f"`{source}` {what} on mutated recorded payloads ({len(items)} recorded postings)",
-        tries=sum(stats.values()) - stats["bands"] + len(crashes),
-        outcome=f"{stats['parsed']} parsed ({stats['bands']} bands, all within the invariants), "
-        f"{stats['refused']} refused (ValueError/SourceError, or dropped by the crawl's item filter), "
-        + (f"{len(crashes)} crashes: {crashes[0]}" if crashes else "0 crashes")
-        + ("" if error is None or crashes else f"; invariant broken: {str(error)[:200]}"),
-        lost="-",
+        tries=lambda: sum(stats.values()) - stats["bands"] + len(crashes),
+        outcome=lambda error: (
+            f"{stats['parsed']} parsed ({stats['bands']} bands, all within the invariants), "
+            f"{stats['refused']} refused (ValueError/SourceError, or dropped by the crawl's item filter), "
+            + (f"{len(crashes)} crashes: {crashes[0]}" if crashes else "0 crashes")
+            + ("" if error is None or crashes else f"; invariant broken: {str(error)[:200]}")
+        ),
     )
-    if error is not None:
-        raise error
 
 
 def recorded_texts() -> list[str]:
@@ -292,21 +308,16 @@ def test_parse_pay_text_on_mutated_descriptions(rel) -> None:
         stats["texts"] += 1
         stats["bands"] += len(bands)
 
-    error = None
-    try:
-        run()
-    except BaseException as exc:
-        error = exc
-    rel.record(
-        "Fuzzing",
+    run_recorded(
+        run,
+        rel,
         f"parse_pay_text on mutated recorded descriptions ({len(texts)} recorded texts)",
-        tries=stats["texts"],
-        outcome=f"{stats['bands']} bands, "
-        + ("all within the invariants" if error is None else f"FAILED: {str(error)[:200]}"),
-        lost="-",
+        tries=lambda: stats["texts"],
+        outcome=lambda error: (
+            f"{stats['bands']} bands, "
+            + ("all within the invariants" if error is None else f"FAILED: {str(error)[:200]}")
+        ),
     )
-    if error is not None:
-        raise error
 
 
 def recorded_salaries() -> list[Any]:
@@ -334,21 +345,16 @@ def test_schema_org_bands_on_mutated_salaries(rel) -> None:
         stats["values"] += 1
         stats["bands"] += len(bands)
 
-    error = None
-    try:
-        run()
-    except BaseException as exc:
-        error = exc
-    rel.record(
-        "Fuzzing",
+    run_recorded(
+        run,
+        rel,
         f"schema_org_bands on mutated recorded baseSalary/estimatedSalary values ({len(salaries)} recorded)",
-        tries=stats["values"],
-        outcome=f"{stats['bands']} bands, "
-        + ("all within the invariants" if error is None else f"FAILED: {str(error)[:200]}"),
-        lost="-",
+        tries=lambda: stats["values"],
+        outcome=lambda error: (
+            f"{stats['bands']} bands, "
+            + ("all within the invariants" if error is None else f"FAILED: {str(error)[:200]}")
+        ),
     )
-    if error is not None:
-        raise error
 
 
 def test_jsonld_extraction_on_mutated_pages(rel) -> None:
@@ -398,19 +404,18 @@ def test_jsonld_extraction_on_mutated_pages(rel) -> None:
         stats["pages"] += 1
         stats["postings"] += len(found)
 
-    error = None
-    try:
-        run()
-    except BaseException as exc:
-        error = exc
-    rel.record(
-        "Fuzzing",
+    run_recorded(
+        run,
+        rel,
         f"JSON-LD extraction on mutated recorded career pages ({len(pages)} pages: JSON-LD blocks mutated, "
         "junk spliced in, truncated)",
-        tries=stats["pages"],
-        outcome=f"{stats['postings']} JobPostings read, "
-        + ("all bands within the invariants, no crash" if error is None else f"FAILED: {str(error)[:200]}"),
-        lost="-",
+        tries=lambda: stats["pages"],
+        outcome=lambda error: (
+            f"{stats['postings']} JobPostings read, "
+            + (
+                "all bands within the invariants, no crash"
+                if error is None
+                else f"FAILED: {str(error)[:200]}"
+            )
+        ),
     )
-    if error is not None:
-        raise error
