@@ -12,6 +12,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from scraper.store import sync_band_facts
+
 from .taxonomy import TAXONOMY_VERSION, classify, classify_remote, normalize_location
 
 _SCHEMA = {
@@ -88,6 +90,7 @@ def _apply(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
                FROM tax t WHERE postings.rowid = t.row_id""",
             {"v": TAXONOMY_VERSION},
         ).fetchall()
+        sync_band_facts(con, "SELECT posting_key FROM postings WHERE rowid IN (SELECT row_id FROM tax)")
     finally:
         con.unregister("tax")
     return len(frame)

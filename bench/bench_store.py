@@ -34,7 +34,7 @@ import polars as pl
 
 from scraper.models import Posting
 from scraper.pay import make_band
-from scraper.store import BAND_SCHEMA, POSTING_SCHEMA, CompanyOutcome, Store, postings_frames
+from scraper.store import BAND_SCHEMA, POSTING_SCHEMA, CompanyOutcome, Store, postings_frames, sync_band_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 TITLES = [
@@ -247,6 +247,7 @@ def row_by_row(db: Path, n: int, per_company: int, texts: pl.Series) -> tuple[fl
             f"VALUES (?, ?, {', '.join('?' * len(bcols))}, ?, 1)",
             [[r[0], keys[r[0]], *r[1:], now] for r in bdf.iter_rows()],
         )
+        sync_band_facts(con)  # the bulk side keeps band_facts too
         con.execute("COMMIT")
         return time.perf_counter() - t, len(pdf)
     finally:

@@ -18,39 +18,39 @@
 -- In any DuckDB client: SET VARIABLE company = 'ramp'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
-    SELECT p.company, b.pay_type, p.posting_key,
-           b.max_amount / b.min_amount AS ratio,
-           b.annual_max_usd - b.annual_min_usd AS width_usd
-    FROM postings p
-    JOIN pay_bands b USING (posting_key)
+    SELECT f.company, f.pay_type, f.posting_key, f.first_of_type, f.uniform,
+           f.max_amount / f.min_amount AS ratio,
+           f.annual_max_usd - f.annual_min_usd AS width_usd
+    FROM band_facts f
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
                 list_transform(
                     string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(p.title), w)
+                    lambda w: w = '' OR contains(lower(f.title), w)
                 )
             )
         )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
       AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
       AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
       AND (coalesce(getvariable('country'), '') = ''
-           OR lower(p.country) = lower(trim(getvariable('country')))
-           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+           OR lower(f.country) = lower(trim(getvariable('country')))
+           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
       AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
-           OR b.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
-      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
-      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-      AND b.min_amount > 0 AND b.max_amount > 0
+           OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
+      AND f.min_amount > 0 AND f.max_amount > 0
 ),
 groups AS (
     SELECT company, pay_type,
-           count(DISTINCT posting_key) AS postings,
+           count(*) FILTER (uniform AND first_of_type)
+               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
            count(*) AS bands,
            quantile_cont(ratio, [0.5, 0.9]) AS r,
            max(ratio) AS ratio_max,

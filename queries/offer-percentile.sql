@@ -40,37 +40,40 @@ x AS (
     SELECT *, annual_amount * usd_per_unit AS annual_usd FROM target
 ),
 bands AS (
-    SELECT p.posting_key, b.annual_min_usd, b.annual_max_usd,
-           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
-    FROM postings p
-    JOIN pay_bands b USING (posting_key)
+    SELECT f.posting_key, f.first_of_type, f.first_of_posting, f.uniform, f.annual_min_usd, f.annual_max_usd,
+           f.annual_mid_usd AS mid
+    FROM band_facts f
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
                 list_transform(
                     string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(p.title), w)
+                    lambda w: w = '' OR contains(lower(f.title), w)
                 )
             )
         )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
       AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
       AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
       AND (coalesce(getvariable('country'), '') = ''
-           OR lower(p.country) = lower(trim(getvariable('country')))
-           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+           OR lower(f.country) = lower(trim(getvariable('country')))
+           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
       AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
-           OR b.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
-      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+           OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
+      AND f.annual_mid_usd IS NOT NULL
 ),
 stats AS (
     SELECT count(*) AS compared_bands,
-           count(DISTINCT b.posting_key) AS compared_postings,
+           -- a posting counts once: by its first band (of the pay type asked for, or of all), or
+           -- distinct when its bands differ in what the filters test (band_facts.uniform)
+           count(*) FILTER (b.uniform AND CASE WHEN lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
+                                               THEN b.first_of_posting ELSE b.first_of_type END)
+               + coalesce(len(list_distinct(list(b.posting_key) FILTER (NOT b.uniform))), 0) AS compared_postings,
            count(*) FILTER (b.mid < x.annual_usd) AS mids_below,
            count(*) FILTER (b.mid = x.annual_usd) AS mids_equal,
            count(*) FILTER (coalesce(b.annual_max_usd, b.annual_min_usd) < x.annual_usd) AS bands_below_offer,

@@ -22,14 +22,41 @@ WITH runs AS (
     WHERE kind = 'crawl' AND status IN ('ok', 'partial') AND finished_at IS NOT NULL
     GROUP BY crawl_date
 ),
+-- Current bands from band_facts; superseded versions (few) from pay_band_versions with their postings.
 bands AS (
+    SELECT f.pay_type, f.seen_since AS valid_from, coalesce(f.removed_at, 'infinity'::TIMESTAMPTZ) AS valid_to,
+           round(f.annual_mid_usd / 1000) AS bucket
+    FROM band_facts f
+    WHERE (
+            coalesce(getvariable('title'), '') = ''
+            OR list_bool_and(
+                list_transform(
+                    string_split(lower(trim(getvariable('title'))), ' '),
+                    lambda w: w = '' OR contains(lower(f.title), w)
+                )
+            )
+        )
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('role_family'), '') = ''
+           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+      AND (coalesce(getvariable('seniority'), '') = ''
+           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+      AND (coalesce(getvariable('country'), '') = ''
+           OR lower(f.country) = lower(trim(getvariable('country')))
+           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
+      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
+           OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
+      AND f.annual_mid_usd IS NOT NULL
+    UNION ALL
     SELECT b.pay_type, b.valid_from,
-           least(coalesce(b.valid_to, 'infinity'::TIMESTAMPTZ),
-                 coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ)) AS valid_to,
+           least(b.valid_to, coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ)) AS valid_to,
            round((coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 / 1000) AS bucket
     FROM postings p
     JOIN pay_band_versions b USING (posting_key)
-    WHERE (
+    WHERE b.valid_to IS NOT NULL AND (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
                 list_transform(
@@ -53,13 +80,18 @@ bands AS (
       AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
       AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
 ),
--- A band counts from the first snapshot at or after it appeared up to (not including) the first
--- snapshot at or after it ended: +1 / -1 events, summed per snapshot, instead of re-reading the
--- whole history once per snapshot.
+-- Bands are counted per start (and end) time first: a crawl writes a few timestamps, so the ASOF
+-- joins see a few thousand rows instead of every band.
+starts AS (
+    SELECT valid_from AS t, pay_type, bucket, count(*) AS n FROM bands GROUP BY ALL
+),
+ends AS (
+    SELECT valid_to AS t, pay_type, bucket, count(*) AS n FROM bands WHERE valid_to < 'infinity' GROUP BY ALL
+),
 events AS (
-    SELECT r.snap_at, b.pay_type, b.bucket, 1 AS d FROM bands b ASOF JOIN runs r ON b.valid_from <= r.snap_at
+    SELECT r.snap_at, s.pay_type, s.bucket, s.n AS d FROM starts s ASOF JOIN runs r ON s.t <= r.snap_at
     UNION ALL
-    SELECT r.snap_at, b.pay_type, b.bucket, -1 AS d FROM bands b ASOF JOIN runs r ON b.valid_to <= r.snap_at
+    SELECT r.snap_at, e.pay_type, e.bucket, -e.n AS d FROM ends e ASOF JOIN runs r ON e.t <= r.snap_at
 ),
 deltas AS (
     SELECT snap_at, pay_type, bucket, sum(d) AS d FROM events GROUP BY snap_at, pay_type, bucket

@@ -18,38 +18,38 @@
 -- In any DuckDB client: SET VARIABLE title = 'machine learning'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
-    SELECT p.company, p.title, b.pay_type, p.posting_key, b.annual_max_usd,
-           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
-    FROM postings p
-    JOIN pay_bands b USING (posting_key)
+    SELECT f.company, f.title, f.pay_type, f.posting_key, f.first_of_type, f.uniform, f.annual_max_usd,
+           f.annual_mid_usd AS mid
+    FROM band_facts f
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
                 list_transform(
                     string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(p.title), w)
+                    lambda w: w = '' OR contains(lower(f.title), w)
                 )
             )
         )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
       AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
       AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
       AND (coalesce(getvariable('country'), '') = ''
-           OR lower(p.country) = lower(trim(getvariable('country')))
-           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+           OR lower(f.country) = lower(trim(getvariable('country')))
+           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
       AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
-           OR b.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
-      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
-      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+           OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
+      AND f.annual_mid_usd IS NOT NULL
 ),
 groups AS (
     SELECT company, pay_type,
-           count(DISTINCT posting_key) AS postings,
+           count(*) FILTER (uniform AND first_of_type)
+               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
            count(*) AS bands,
            quantile_cont(mid, 0.5) AS mid_p50,
            quantile_cont(mid, 0.75) AS mid_p75,

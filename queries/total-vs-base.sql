@@ -19,41 +19,41 @@
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
     SELECT CASE lower(coalesce(getvariable('by'), 'company'))
-               WHEN 'role_family' THEN coalesce(p.role_family, 'unclassified')
-               WHEN 'seniority' THEN coalesce(p.seniority, 'unknown')
-               WHEN 'country' THEN coalesce(p.country, 'unknown')
-               ELSE p.company
+               WHEN 'role_family' THEN coalesce(f.role_family, 'unclassified')
+               WHEN 'seniority' THEN coalesce(f.seniority, 'unknown')
+               WHEN 'country' THEN coalesce(f.country, 'unknown')
+               ELSE f.company
            END AS grp,
-           b.pay_type, p.posting_key,
-           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 AS mid
-    FROM postings p
-    JOIN pay_bands b USING (posting_key)
+           f.pay_type, f.posting_key, f.first_of_type, f.uniform,
+           f.annual_mid_usd AS mid
+    FROM band_facts f
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
                 list_transform(
                     string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(p.title), w)
+                    lambda w: w = '' OR contains(lower(f.title), w)
                 )
             )
         )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
       AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
       AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
       AND (coalesce(getvariable('country'), '') = ''
-           OR lower(p.country) = lower(trim(getvariable('country')))
-           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
-      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
-      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+           OR lower(f.country) = lower(trim(getvariable('country')))
+           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
+      AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
+      AND f.annual_mid_usd IS NOT NULL
 ),
 groups AS (
     SELECT grp, pay_type,
-           count(DISTINCT posting_key) AS postings,
+           count(*) FILTER (uniform AND first_of_type)
+               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.25, 0.5, 0.75]) AS q
     FROM bands

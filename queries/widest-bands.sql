@@ -16,43 +16,42 @@
 -- In any DuckDB client: SET VARIABLE company = 'ramp'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 SELECT
-    p.company,
-    p.title,
-    p.location,
-    coalesce(b.zone, '') AS zone,
-    b.min_amount,
-    b.max_amount,
-    b.currency,
-    b.period,
-    b.pay_type,
-    round(b.max_amount / b.min_amount, 2) AS ratio,
-    round(b.annual_max_usd - b.annual_min_usd) AS width_usd,
-    p.url
-FROM postings p
-JOIN pay_bands b USING (posting_key)
+    f.company,
+    f.title,
+    f.location,
+    coalesce(f.zone, '') AS zone,
+    f.min_amount,
+    f.max_amount,
+    f.currency,
+    f.period,
+    f.pay_type,
+    round(f.max_amount / f.min_amount, 2) AS ratio,
+    round(f.annual_max_usd - f.annual_min_usd) AS width_usd,
+    f.url
+FROM band_facts f
 WHERE (
         coalesce(getvariable('title'), '') = ''
         OR list_bool_and(
             list_transform(
                 string_split(lower(trim(getvariable('title'))), ' '),
-                lambda w: w = '' OR contains(lower(p.title), w)
+                lambda w: w = '' OR contains(lower(f.title), w)
             )
         )
     )
-  AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
+  AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
   AND (coalesce(getvariable('role_family'), '') = ''
-       OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+       OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
   AND (coalesce(getvariable('seniority'), '') = ''
-       OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+       OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
   AND (coalesce(getvariable('country'), '') = ''
-       OR lower(p.country) = lower(trim(getvariable('country')))
-       OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-  AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-  AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+       OR lower(f.country) = lower(trim(getvariable('country')))
+       OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
+  AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
+  AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
   AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
-       OR b.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
-  AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
-  AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-  AND b.min_amount > 0 AND b.max_amount > 0
-ORDER BY b.max_amount / b.min_amount DESC, width_usd DESC NULLS LAST, p.company, p.title
+       OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
+  AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
+  AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
+  AND f.min_amount > 0 AND f.max_amount > 0
+ORDER BY f.max_amount / f.min_amount DESC, width_usd DESC NULLS LAST, f.company, f.title, f.posting_id, f.band_no
 LIMIT coalesce(getvariable('limit')::BIGINT, 50);

@@ -25,7 +25,7 @@ import duckdb
 import polars as pl
 
 from .models import Posting
-from .schema import SchemaError, ensure_schema
+from .schema import SchemaError, band_facts_sql, ensure_schema
 
 
 class StoreError(RuntimeError):
@@ -191,6 +191,17 @@ _BAND_COLS = (
 def _x(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> list[tuple]:
     """Execute and drain: DuckDB 2 refuses new work while a result is unread."""
     return con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+
+
+def sync_band_facts(con: duckdb.DuckDBPyConnection, keys: str | None = None) -> None:
+    """Bring band_facts in step with postings and current bands for the postings `keys` selects
+    (SQL yielding posting_key), or rebuild it whole. Call it in the transaction that changed them."""
+    if keys is None:
+        _x(con, "DELETE FROM band_facts")
+        _x(con, "INSERT INTO band_facts BY NAME " + band_facts_sql())
+        return
+    _x(con, f"DELETE FROM band_facts WHERE posting_key IN (SELECT posting_key FROM ({keys}))")
+    _x(con, "INSERT INTO band_facts BY NAME " + band_facts_sql(keys))
 
 
 def _paybands_version() -> str | None:
@@ -428,7 +439,8 @@ class Store:
                            e.posting_key IS NULL AS is_new,
                            e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
                            e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
-                           e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed
+                           e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed,
+                           NOT coalesce(e.is_active, true) AS reactivated
                     FROM incoming i LEFT JOIN postings e USING (posting_id)
                 )
                 SELECT * EXCLUDE (old_key),
@@ -493,6 +505,12 @@ class Store:
             self._replace_bands(
                 con, run_id, now, "SELECT posting_id, posting_key FROM stage WHERE bands_changed"
             )
+            # An unchanged posting still seen moves nothing band_facts holds.
+            sync_band_facts(
+                con,
+                "SELECT posting_key FROM stage "
+                "WHERE is_new OR content_changed OR raw_changed OR bands_changed OR reactivated",
+            )
             for src, board, n in con.execute(
                 "SELECT i.source, i.board, count(*) FROM incoming_bands b JOIN incoming i USING (posting_id) "
                 "GROUP BY i.source, i.board"
@@ -528,6 +546,7 @@ class Store:
                     """UPDATE postings SET band_hash = s.band_hash FROM stage s
                        WHERE postings.posting_key = s.posting_key""",
                 )
+                sync_band_facts(con, "SELECT posting_key FROM stage")
                 _x(con, "COMMIT")
             except BaseException:
                 _x(con, "ROLLBACK")
@@ -577,25 +596,40 @@ class Store:
                    FROM seen_boards s
                    WHERE postings.source = s.source AND postings.board = s.board AND postings.is_active
                      AND postings.last_run_id IS DISTINCT FROM $run
-                   RETURNING postings.source, postings.board""",
+                   RETURNING postings.source, postings.board, postings.posting_key""",
                 {"now": now, "run": run_id},
             ).fetchall()
         finally:
             con.unregister("seen_boards")
+        _facts_inactive(con, [r[2] for r in rows])
         out: dict[tuple[str, str], int] = {}
-        for key in rows:
-            out[key] = out.get(key, 0) + 1
+        for src, board, _ in rows:
+            out[(src, board)] = out.get((src, board), 0) + 1
         return out
 
     @staticmethod
     def _mark_removed(
         con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, source: str, board: str
     ) -> int:
-        return con.execute(
+        keys = con.execute(
             """UPDATE postings SET is_active = FALSE, removed_at = $now, removed_run_id = $run
-               WHERE source = $source AND board = $board AND is_active AND last_run_id IS DISTINCT FROM $run""",
+               WHERE source = $source AND board = $board AND is_active AND last_run_id IS DISTINCT FROM $run
+               RETURNING posting_key""",
             {"now": now, "run": run_id, "source": source, "board": board},
-        ).fetchall()[0][0]
+        ).fetchall()
+        _facts_inactive(con, [k for (k,) in keys])
+        return len(keys)
+
+
+def _facts_inactive(con: duckdb.DuckDBPyConnection, keys: list[int]) -> None:
+    """band_facts follows the postings just marked removed."""
+    if not keys:
+        return
+    con.register("removed_keys", pl.DataFrame({"posting_key": keys}, schema={"posting_key": pl.Int64}))
+    try:
+        sync_band_facts(con, "SELECT posting_key FROM removed_keys")
+    finally:
+        con.unregister("removed_keys")
 
 
 class CrawlLock:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 
 from scraper.config import CrawlSettings
 from scraper.replay import ReplayServer
-from tests.helpers import FIXTURES
+from tests.helpers import FIXTURES, REAL
 
 # Tests never touch a live host: every name lookup and connection from the test process must be
 # loopback (the replay servers bind 127.0.0.x). Anything else is refused and fails the test, even
@@ -75,3 +76,16 @@ def tmp_db(tmp_path: Path) -> Path:
 @pytest.fixture
 def crawl_settings() -> CrawlSettings:
     return CrawlSettings(per_host_delay_s=0.0, timeout_s=5.0, max_retries=1)
+
+
+@pytest.fixture
+def week_boards(replay, tmp_path):
+    """WEEK's board files the test may change between 'weeks', served from a temp synth/ folder."""
+    synth = tmp_path / "rec" / "synth"
+    (synth / "ashby").mkdir(parents=True)
+    (synth / "lever").mkdir(parents=True)
+    shutil.copy(REAL / "ashby/browserbase_board_comp.json", synth / "ashby/browserbase.json")
+    shutil.copy(REAL / "ashby/stapply_sierra_board_comp.json", synth / "ashby/sierra.json")
+    shutil.copy(REAL / "lever/matchgroup_postings_2jobs.json", synth / "lever/matchgroup.json")
+    replay.recordings = tmp_path / "rec"
+    return synth

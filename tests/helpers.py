@@ -14,6 +14,13 @@ from scraper.crawl import RunResult, run_crawl
 FIXTURES = Path(__file__).parent / "fixtures"
 REAL = FIXTURES / "real"
 
+# Three boards of the weekly-crawl tests (served from the `week_boards` fixture).
+WEEK = [
+    {"name": "Browserbase", "source": "ashby", "board": "browserbase"},
+    {"name": "Sierra", "source": "ashby", "board": "sierra"},
+    {"name": "Match Group", "source": "lever", "board": "matchgroup"},
+]
+
 
 def make_config(base_url: str, *companies: dict[str, Any], **crawl: Any) -> Config:
     """A validated config whose companies all point at `base_url` (unless they set their own)."""
@@ -35,3 +42,10 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def load_real(relative: str) -> Any:
     return json.loads((REAL / relative).read_text("utf-8"))
+
+
+def edit_json(path: Path, fn: Any) -> None:
+    """Change a served recording in place: `fn` edits its parsed JSON."""
+    data = json.loads(path.read_text())
+    fn(data)
+    path.write_text(json.dumps(data))

@@ -19,34 +19,9 @@ from paybands.cli import cli
 from scraper.reparse import reparse
 from scraper.replay import Fault
 from scraper.store import CrawlLock
-from tests.helpers import REAL, crawl, query
+from tests.helpers import WEEK, crawl, edit_json, query
 
 PAYBANDS = shutil.which("paybands", path=str(Path(sys.executable).parent))
-
-WEEK = [
-    {"name": "Browserbase", "source": "ashby", "board": "browserbase"},
-    {"name": "Sierra", "source": "ashby", "board": "sierra"},
-    {"name": "Match Group", "source": "lever", "board": "matchgroup"},
-]
-
-
-@pytest.fixture
-def week_boards(replay, tmp_path):
-    """Board files the test may change between 'weeks', served from a temp synth/ folder."""
-    synth = tmp_path / "rec" / "synth"
-    (synth / "ashby").mkdir(parents=True)
-    (synth / "lever").mkdir(parents=True)
-    shutil.copy(REAL / "ashby/browserbase_board_comp.json", synth / "ashby/browserbase.json")
-    shutil.copy(REAL / "ashby/stapply_sierra_board_comp.json", synth / "ashby/sierra.json")
-    shutil.copy(REAL / "lever/matchgroup_postings_2jobs.json", synth / "lever/matchgroup.json")
-    replay.recordings = tmp_path / "rec"
-    return synth
-
-
-def _edit(path: Path, fn) -> None:
-    data = json.loads(path.read_text())
-    fn(data)
-    path.write_text(json.dumps(data))
 
 
 def test_two_weeks_of_history(replay, week_boards, tmp_db):
@@ -76,7 +51,7 @@ def test_two_weeks_of_history(replay, week_boards, tmp_db):
         added = dict(jobs[0], id="new-posting-1", title="Applied ML Engineer")
         jobs.append(added)
 
-    _edit(week_boards / "ashby/browserbase.json", week2)
+    edit_json(week_boards / "ashby/browserbase.json", week2)
     replay.faults["/posting-api/job-board/sierra"] = Fault(status=503)  # Sierra is down all week
     second = crawl(tmp_db, replay.url, *WEEK)
     assert second.status == "partial" and second.exit_code == 3
@@ -125,7 +100,7 @@ def test_two_weeks_of_history(replay, week_boards, tmp_db):
     assert runs == [(1, "ok", 47, 0, 0, 0), (2, "partial", 1, 1, 1, 1)]
 
     # week 3: the posting comes back -> active again; Sierra back up
-    _edit(week_boards / "ashby/browserbase.json", lambda d: d["jobs"].insert(0, bb[0]))
+    edit_json(week_boards / "ashby/browserbase.json", lambda d: d["jobs"].insert(0, bb[0]))
     replay.faults.clear()
     third = crawl(tmp_db, replay.url, *WEEK)
     assert third.status == "ok"

@@ -8,6 +8,7 @@ import click
 import duckdb
 
 from analysis.output import render
+from scraper.store import sync_band_facts
 
 from ..cli import cli
 from ..db import open_db
@@ -24,8 +25,9 @@ def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
 
     Tables and views: postings, pay_bands, posting_bands, pay_band_changes,
     crawl_runs, crawl_run_companies, posting_versions, posting_history,
-    pay_band_versions, posting_raw (see docs/SCHEMA.md). Bands join postings
-    fastest USING (posting_key).
+    pay_band_versions, posting_raw, band_facts (see docs/SCHEMA.md). Bands
+    join postings fastest USING (posting_key). With --write, band_facts (derived
+    from postings and bands) is rebuilt after the statement.
 
     \b
     Example:
@@ -35,9 +37,12 @@ def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
     con = open_db(db_path, write=write)
     try:
         rel = con.sql(statement)
-        if rel is None:  # a statement without a result (e.g. UPDATE with --write)
-            return
-        df = rel.pl()
+        df = None if rel is None else rel.pl()  # None: a statement without a result (e.g. UPDATE)
+        if write:
+            # band_facts is derived from postings and bands: rebuilt so the named queries see the change.
+            con.execute("BEGIN")
+            sync_band_facts(con)
+            con.execute("COMMIT")
     except duckdb.Error as exc:
         msg = str(exc).splitlines()[0]
         if not write and ("read-only" in msg.lower() or "read only" in msg.lower()):
@@ -45,4 +50,5 @@ def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
         raise click.ClickException(f"SQL failed: {msg}") from None
     finally:
         con.close()
-    click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]
+    if df is not None:
+        click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ import pytest
 
 from scraper.replay import ReplayServer
 from scraper.replay.server import ReplayRequest, ReplayResponse
+from scraper.store import sync_band_facts
 from tests.helpers import FIXTURES, REAL, crawl
 
 BOARDS = [
@@ -167,6 +168,11 @@ def build_db(db: Path) -> dict[str, str]:
             country="<svg onload=window.__pwned=5>",
             first_seen="2024-01-01",
         )
+        # Rows written with plain SQL, as an analyst would: band_facts is rebuilt after, as
+        # `paybands sql --write` does.
+        con.execute("BEGIN")
+        sync_band_facts(con)
+        con.execute("COMMIT")
     finally:
         con.close()
     return titles

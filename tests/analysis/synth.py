@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from scraper.schema import ensure_schema
+from scraper.store import sync_band_facts
 
 TITLES = [
     "Machine Learning Engineer",
@@ -94,6 +95,7 @@ def make_big_db(path: Path, postings: int = 1_000_000, runs: int = 30) -> Path:
                       pay_type, zone, origin, is_estimate, source_text, valid_from - INTERVAL 1 DAY, valid_from, run_id
                FROM pay_band_versions WHERE hash(posting_id) % 10 = 3"""
         )
+        sync_band_facts(con)  # written with plain SQL: the derived table is rebuilt after
     finally:
         con.close()
     return path

@@ -1,0 +1,157 @@
+"""band_facts, the derived table the named queries read: every write keeps it equal to a rebuild
+from postings and current bands, and the posting counts it gives equal a distinct count."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+import paybands.commands  # noqa: F401  (registers commands)
+from analysis.enrich import refresh_database
+from analysis.queries import run_query
+from paybands.cli import cli
+from scraper.reparse import reparse
+from scraper.schema import band_facts_sql
+from tests.helpers import WEEK, crawl, edit_json, query
+
+
+def facts(db: Path, where: str = "") -> list[tuple]:
+    """band_facts as stored, and as a rebuild computes it now; the test asserts they are equal."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        cols = [c for (c,) in con.execute("SELECT column_name FROM (DESCRIBE band_facts)").fetchall()]
+        order = " ORDER BY posting_key, band_no"
+        stored = con.execute(f"SELECT {', '.join(cols)} FROM band_facts {where}{order}").fetchall()
+        rebuilt = con.execute(f"SELECT {', '.join(cols)} FROM ({band_facts_sql()}) {where}{order}").fetchall()
+    finally:
+        con.close()
+    assert stored == rebuilt
+    return stored
+
+
+def one(db: Path, sql: str, params: list | None = None):
+    rows = query(db, sql, params)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+def test_band_facts_follow_every_write(replay, week_boards, tmp_db):
+    crawl(tmp_db, replay.url, *WEEK)
+    assert len(facts(tmp_db)) == one(tmp_db, "SELECT count(*) FROM pay_bands")[0] > 40
+
+    jobs = json.loads((week_boards / "ashby/browserbase.json").read_text())["jobs"]
+    with_pay = [j for j in jobs if (j.get("compensation") or {}).get("compensationTiers")]
+    gone, retitled, raised = with_pay[0], with_pay[1], with_pay[2]
+
+    def week2(data):
+        data["jobs"] = [j for j in data["jobs"] if j["id"] != gone["id"]]
+        for j in data["jobs"]:
+            if j["id"] == retitled["id"]:
+                j["title"] = "Principal " + j["title"]
+            if j["id"] == raised["id"]:
+                for c in j["compensation"]["compensationTiers"][0]["components"]:
+                    c["maxValue"] = (c.get("maxValue") or 0) + 50_000
+
+    edit_json(week_boards / "ashby/browserbase.json", week2)
+    crawl(tmp_db, replay.url, *WEEK)
+    pid = "ashby:browserbase:{}".format
+    facts(tmp_db)
+    active, removed_at = one(
+        tmp_db,
+        "SELECT bool_and(is_active), max(removed_at) FROM band_facts WHERE posting_id = ?",
+        [pid(gone["id"])],
+    )
+    assert active is False and removed_at is not None
+    assert one(tmp_db, "SELECT DISTINCT title FROM band_facts WHERE posting_id = ?", [pid(retitled["id"])])[
+        0
+    ].startswith("Principal ")
+    assert one(
+        tmp_db,
+        "SELECT max(f.max_amount) = max(b.max_amount) FROM band_facts f JOIN pay_bands b USING (posting_key, band_no) "
+        "WHERE f.posting_id = ?",
+        [pid(raised["id"])],
+    ) == (True,)
+
+    # week 3: the gone posting is back
+    edit_json(week_boards / "ashby/browserbase.json", lambda d: d["jobs"].insert(0, gone))
+    crawl(tmp_db, replay.url, *WEEK)
+    assert one(
+        tmp_db, "SELECT bool_and(is_active) FROM band_facts WHERE posting_id = ?", [pid(gone["id"])]
+    ) == (True,)
+    facts(tmp_db)
+
+    # the taxonomy fills role, seniority and place
+    assert one(tmp_db, "SELECT count(role_family) FROM band_facts") == (0,)
+    refresh_database(tmp_db)
+    assert one(tmp_db, "SELECT count(role_family) FROM band_facts")[0] > 0
+    facts(tmp_db)
+
+    # reparse repairs a band written behind paybands' back, and the facts with it
+    con = duckdb.connect(str(tmp_db))
+    con.execute("UPDATE pay_band_versions SET max_amount = 3 WHERE posting_id = ?", [pid(raised["id"])])
+    con.execute("UPDATE postings SET band_hash = 'old' WHERE posting_id = ?", [pid(raised["id"])])
+    con.close()
+    assert reparse(tmp_db).changed == 1
+    facts(tmp_db)
+
+    # `paybands sql --write` rebuilds them after the statement
+    res = CliRunner().invoke(
+        cli,
+        [
+            "sql",
+            "--write",
+            "UPDATE postings SET company = 'Sierra AI' WHERE company = 'Sierra'",
+            "--db",
+            str(tmp_db),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert one(tmp_db, "SELECT count(*) FROM band_facts WHERE company = 'Sierra'") == (0,)
+    assert one(tmp_db, "SELECT count(*) FROM band_facts WHERE company = 'Sierra AI'")[0] > 0
+    facts(tmp_db)
+
+
+# (query, parameters, the group columns, what the query counts as its postings):
+# the reference counts each group's postings with count(DISTINCT) over the same bands.
+CASES = [
+    ("by-company", {}, ["company", "pay_type"], "is_active AND NOT is_estimate AND annual_mid_usd IS NOT NULL AND pay_type = 'base'"),
+    ("by-company", {"pay_type": "all", "include_estimates": True}, ["company", "pay_type"], "is_active AND annual_mid_usd IS NOT NULL"),
+    ("by-company", {"pay_type": "all", "currency": "EUR", "active_only": False}, ["company", "pay_type"], "NOT is_estimate AND annual_mid_usd IS NOT NULL AND currency = 'EUR'"),
+    ("by-role", {"pay_type": "all"}, ["pay_type"], "is_active AND NOT is_estimate AND annual_mid_usd IS NOT NULL"),
+    ("band-width", {"pay_type": "all", "include_estimates": True}, ["company", "pay_type"], "is_active AND min_amount > 0 AND max_amount > 0"),
+    ("total-vs-base", {"mixed_only": False}, ["company AS \"group\"", "pay_type"], "is_active AND NOT is_estimate AND annual_mid_usd IS NOT NULL"),
+    ("top-payers", {"pay_type": "all", "limit": 1000}, ["company", "pay_type"], "is_active AND NOT is_estimate AND annual_mid_usd IS NOT NULL"),
+    ("pay-coverage", {}, ["company"], "is_active AND NOT is_estimate"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "params", "groups", "where"), CASES, ids=lambda c: str(c)[:40])
+def test_posting_counts_equal_a_distinct_count(analysis_db, ro, name, params, groups, where):
+    got = run_query(ro, name, params)
+    count_col = "with_pay" if name == "pay-coverage" else "postings"
+    keys = [g.split(" AS ")[-1].strip('"') for g in groups]
+    if name == "by-role":  # grouped further by role and seniority: compare the totals per pay type
+        got = got.group_by("pay_type").agg(pl.col(count_col).sum())
+        ref_sql = (
+            f"SELECT pay_type, count(DISTINCT posting_id) AS n FROM posting_bands WHERE {where} GROUP BY ALL"
+        )
+        ref = dict(ro.execute(ref_sql).fetchall())
+        # a posting with bands of one pay type in two role groups cannot happen: role is per posting
+        assert {r["pay_type"]: r[count_col] for r in got.iter_rows(named=True)} == ref
+        return
+    ref_sql = f"SELECT {', '.join(groups)}, count(DISTINCT posting_id) AS n FROM posting_bands WHERE {where} GROUP BY ALL"
+    ref = {tuple(r[:-1]): r[-1] for r in ro.execute(ref_sql).fetchall()}
+    rows = {tuple(r[k] for k in keys): r[count_col] for r in got.iter_rows(named=True)}
+    if name == "pay-coverage":  # companies without pay are rows with 0
+        rows = {k: v for k, v in rows.items() if v}
+    assert rows == ref
+    # the data has postings whose bands differ in currency, estimate or sides: both counting paths run
+    (mixed,) = ro.execute("SELECT count(DISTINCT posting_key) FROM band_facts WHERE NOT uniform").fetchall()[
+        0
+    ]
+    assert mixed > 0
