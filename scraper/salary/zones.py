@@ -28,7 +28,14 @@ _IN_IS = re.compile(
     r"\bin\s+(?:the\s+)?(?P<z>[A-Z][A-Za-z.'’/&\- ]{1,40}?(?:,\s*[A-Z]{2})?)(?:\s+(?:metro(?:politan)?\s+)?area)?"
     r"\s+(?:is|are|will\s+be)\b"
 )
-_AFTER_IN = re.compile(r"^\s*(?:\([^)]*\)\s*)?in\s+(?:the\s+)?(?P<z>[A-Z][\w.]*(?:[ /][A-Z][\w.]*){0,3})")
+# "... in New York", "... for Level 4" (NVIDIA: "X USD - Y USD for Level 3, and X USD - Y USD for Level 4")
+_AFTER_IN = re.compile(
+    r"^\s*(?:\([^)]*\)\s*)?(?:in|for)\s+(?:the\s+)?(?P<z>[A-Z][\w.]*(?:[ /][A-Z0-9][\w.]*){0,3})"
+)
+
+# A sentence ends at ". " after a number, a word of 3+ letters or a capitalised abbreviation ("US"),
+# not after "St" of "St. Louis".
+_SENTENCE_END = re.compile(r"(?:(?<=\d)|(?<=[^\W\d_]{3})|(?<=[A-Z]{2}))\.\s.*$")
 
 _STOP = frozenset(
     [
@@ -142,6 +149,9 @@ def _clean_label(label: str) -> str | None:
     # Money or sentence punctuation in it: prose, not a label.
     if not label or len(label) > 70 or _PROSE.search(label):
         return None
+    # "... for Level 3, and" before the next amount: the end of the previous amount's clause.
+    if label.rsplit(None, 1)[-1].lower() in ("and", "or", "&"):
+        return None
     words = [w for w in label.split() if _keep(w.strip(":,()"))]
     if not words or len(words) > 8:
         return None
@@ -187,5 +197,5 @@ def zone_after(tail: str) -> str | None:
     m = _AFTER_IN.match(tail)
     if m is None:
         return None
-    z = m.group("z").rstrip(".")
+    z = _SENTENCE_END.sub("", m.group("z")).rstrip(".")  # "Level 4. You will" -> "Level 4"
     return None if _CURRENCY_WORDS.match(z) else z

@@ -101,17 +101,18 @@ def test_paging_is_bounded(replay, tmp_db, monkeypatch):
     assert _list_calls(replay) == 4
 
 
-# externalPath suffix -> (min, max, currency, period, pay_type) of every band, from the generated details.
+# externalPath suffix -> (min, max, currency, period, pay_type, zone) of every band, from the generated
+# details. NVIDIA names the level after each range: "X USD - Y USD for Level 3, and X USD - Y USD for Level 4".
 SYNTH_PAY = [
-    ("JR9000000", {(148_000, 235_750, "USD", "year", "base"), (184_000, 287_500, "USD", "year", "base")}),
-    ("JR9000002", {(224_000, 356_500, "USD", "year", "base")}),
-    ("JR9000007", {(120_000, 189_750, "USD", "year", "base"), (148_000, 235_750, "USD", "year", "base")}),
-    ("JR9000036", {(272_000, 431_250, "USD", "year", "base")}),
-    ("JR9000044", {(40, 65, "USD", "hour", "unknown")}),  # the hourly internship
+    ("JR9000000", {(148_000, 235_750, "USD", "year", "base", "Level 3"), (184_000, 287_500, "USD", "year", "base", "Level 4")}),
+    ("JR9000002", {(224_000, 356_500, "USD", "year", "base", None)}),
+    ("JR9000007", {(120_000, 189_750, "USD", "year", "base", "Level 2"), (148_000, 235_750, "USD", "year", "base", "Level 3")}),
+    ("JR9000036", {(272_000, 431_250, "USD", "year", "base", None)}),
+    ("JR9000044", {(40, 65, "USD", "hour", "unknown", None)}),  # the hourly internship
     ("JR9000003", set()),  # Germany: no pay text
     ("JR9000040-1", set()),  # India posting of a requisition posted twice
-    ("JR9000040-2", {(224_000, 356_500, "USD", "year", "base"), (272_000, 431_250, "USD", "year", "base")}),
-]
+    ("JR9000040-2", {(224_000, 356_500, "USD", "year", "base", "Level 5"), (272_000, 431_250, "USD", "year", "base", "Level 6")}),
+]  # fmt: skip
 
 
 @pytest.fixture
@@ -124,10 +125,10 @@ def synth_db(replay, tmp_db):
 def test_synth_pay_text_as_nvidia_writes_it(synth_db, external_id, bands):
     rows = query(
         synth_db,
-        "SELECT min_amount, max_amount, currency, period, pay_type FROM pay_bands WHERE posting_id = ?",
+        "SELECT min_amount, max_amount, currency, period, pay_type, zone FROM pay_bands WHERE posting_id = ?",
         [f"workday:synthlabs/synthlabs_careers:{external_id}"],
     )
-    assert set(rows) == {(float(a), float(b), c, p, t) for a, b, c, p, t in bands}
+    assert set(rows) == {(float(a), float(b), c, p, t, z) for a, b, c, p, t, z in bands}
     assert len(rows) == len(bands)
 
 
