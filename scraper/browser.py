@@ -162,6 +162,7 @@ class BrowserPool:
         self._context: BrowserContext | None = None
         self._slots = asyncio.Semaphore(settings.browser_pages)
         self._idle: list[Page] = []
+        self._parked: set[Page] = set()  # idle pages showing about:blank (see _give_back)
         self._close_lock = asyncio.Lock()
         self._disconnected = asyncio.Event()  # Chromium went away (crash, kill, or our own close)
         self.closed = False
@@ -221,6 +222,7 @@ class BrowserPool:
                 return
             self.closed = True
             self._idle.clear()
+            self._parked.clear()
             # Each step guarded and bounded: a browser already killed (Ctrl-C, a crash) must not stop the
             # driver's shutdown. A dead browser is not asked to close anything.
             alive = self.is_connected()
@@ -428,6 +430,7 @@ class BrowserPool:
     async def _take_page(self) -> Page:
         while self._idle:
             page = self._idle.pop()
+            self._parked.discard(page)
             if not page.is_closed():
                 return page
         assert self._context is not None
@@ -439,17 +442,41 @@ class BrowserPool:
     async def _give_back(self, page: Page, healthy: bool) -> None:
         if self.closed or page.is_closed():
             return
-        if healthy:
-            try:
-                # Park on a blank page: stops the last page's timers and requests before reuse.
-                await asyncio.wait_for(page.goto("about:blank", timeout=5_000), timeout=6)
-            except Exception:
-                healthy = False
-        if healthy:
-            self._idle.append(page)
-        else:
+        if not healthy:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(page.close(), timeout=5)
+            return
+        self._idle.append(page)
+        if self.active == 0:
+            await self._park_idle()
+
+    async def _park_idle(self) -> None:
+        """Send idle pages to about:blank, which stops their last document's timers and requests.
+
+        Only when no render is running: while renders run, a returned page goes straight to its
+        next URL (that navigation stops the old document too), and parking every page first cost
+        one more navigation per render, ~15% of the pages per second.
+        """
+        pages = [p for p in self._idle if p not in self._parked]
+        if not pages:
+            return
+        self._idle = [p for p in self._idle if p in self._parked]  # not taken while navigating
+        for page in pages:
+            try:
+                await asyncio.wait_for(page.goto("about:blank", timeout=5_000), timeout=6)
+            except Exception:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(page.close(), timeout=5)
+                continue
+            if self.closed:
+                return
+            if len(self._idle) + self.active >= self.settings.browser_pages:
+                # a render that started meanwhile opened its own page: keep the pool at its size
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(page.close(), timeout=5)
+                continue
+            self._parked.add(page)
+            self._idle.append(page)
 
     def _on_new_page(self, page: Page) -> None:
         # Pages we open ourselves are registered after new_page() returns; popups have an opener.

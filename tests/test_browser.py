@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 import subprocess
@@ -123,6 +124,31 @@ def test_one_browser_reused_across_pages(replay):
     assert (pages_opened, renders) == (1, 6)  # one page, reused six times
     assert processes == 1  # one Chromium for all of it
     assert seen_agents == [SETTINGS.user_agent] * 2  # the configured User-Agent, not Chromium's
+
+
+@needs_chromium
+def test_idle_pages_are_parked_on_a_blank_page_once_the_pool_is_quiet(replay):
+    """Between renders a page goes straight to its next URL; when none is running, every idle page
+    is sent to about:blank, so no job page's scripts keep running (or fetching) in the pool."""
+    slugs = ("ml-research-engineer", "applied-scientist-llm", "data-scientist-ranking") * 3
+
+    async def go():
+        pool = await BrowserPool.start(dataclasses.replace(SETTINGS, browser_pages=3))
+        try:
+            done = await asyncio.gather(
+                *(
+                    pool.render(f"{replay.url}/careers/job/{s}", 'script[type="application/ld+json"]')
+                    for s in slugs
+                )
+            )
+            assert all("JobPosting" in r.html for r in done)
+            return [p.url for p in pool._idle], pool.pages_opened, pool.settings.browser_pages
+        finally:
+            await pool.close()
+
+    urls, opened, bound = run(go())
+    assert urls and set(urls) == {"about:blank"}
+    assert len(urls) <= bound and opened <= bound + 1
 
 
 @needs_chromium
