@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
-import socket
+import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,53 +15,31 @@ from scraper.config import CrawlSettings
 from scraper.replay import ReplayServer
 from tests.helpers import FIXTURES, REAL
 
-# Tests never touch a live host: every name lookup and connection from the test process must be
-# loopback (the replay servers bind 127.0.0.x). Anything else is refused and fails the test, even
-# one that expects its crawl to fail (a refused live host would otherwise look like a bad board).
-_OFF_HOST: list[str] = []
-_real_getaddrinfo = socket.getaddrinfo
-_real_connect = socket.socket.connect
-_real_connect_ex = socket.socket.connect_ex
+# Tests never touch a live host: every name lookup and connection from the test process, and from
+# the Python subprocesses it starts, must be loopback (the replay servers bind 127.0.0.x). Anything
+# else is refused and fails the test, even one that expects its crawl to fail (a refused live host
+# would otherwise look like a bad board). Chromium is not covered: it only ever gets replay URLs.
+_GUARD_DIR = Path(__file__).parent / "netguard"
+sys.path.insert(0, str(_GUARD_DIR))
+import netguard  # noqa: E402
 
-
-def _loopback(host: Any) -> bool:
-    name = host.decode() if isinstance(host, bytes) else str(host or "")
-    return name in ("", "localhost", "::1") or name.startswith("127.")
-
-
-def _refuse(host: Any) -> OSError:
-    _OFF_HOST.append(str(host))
-    return OSError(f"test tried to reach {host!r}: tests use the local replay server (127.0.0.1)")
-
-
-def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-    if not _loopback(host):
-        raise _refuse(host)
-    return _real_getaddrinfo(host, *args, **kwargs)
-
-
-def _connect(self: socket.socket, address: Any) -> Any:
-    if isinstance(address, tuple) and not _loopback(address[0]):
-        raise _refuse(address[0])
-    return _real_connect(self, address)
-
-
-def _connect_ex(self: socket.socket, address: Any) -> Any:
-    if isinstance(address, tuple) and not _loopback(address[0]):
-        raise _refuse(address[0])
-    return _real_connect_ex(self, address)
-
-
-socket.getaddrinfo = _getaddrinfo
-socket.socket.connect = _connect  # type: ignore[method-assign]
-socket.socket.connect_ex = _connect_ex  # type: ignore[method-assign]
+netguard.install()
+_GUARD_LOG = Path(tempfile.mkstemp(prefix="paybands-netguard-", suffix=".log")[1])
+os.environ["PAYBANDS_NETGUARD_LOG"] = str(_GUARD_LOG)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_GUARD_DIR), os.environ.get("PYTHONPATH")]))
 
 
 @pytest.fixture(autouse=True)
 def no_live_hosts() -> Any:
     yield
-    reached, _OFF_HOST[:] = list(_OFF_HOST), []
+    reached, netguard.refused[:] = list(netguard.refused), []
+    in_subprocesses = _GUARD_LOG.read_text(encoding="utf-8").split()
+    _GUARD_LOG.write_text("", encoding="utf-8")
     assert not reached, f"a test reached for live hosts {reached}; tests use the local replay server"
+    assert not in_subprocesses, (
+        f"a subprocess of this test reached for live hosts {sorted(set(in_subprocesses))}; "
+        "tests use the local replay server"
+    )
 
 
 @pytest.fixture
