@@ -586,7 +586,8 @@ class Store:
     def _mark_removed_many(
         con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, boards: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str], int]:
-        """_mark_removed for many boards in one statement; removed postings per (source, board)."""
+        """Mark the active postings of `boards` this run did not see removed, in one statement (and
+        band_facts with them); returns removed postings per (source, board)."""
         if not boards:
             return {}
         con.register("seen_boards", pl.DataFrame(boards, schema=["source", "board"], orient="row"))
@@ -611,14 +612,8 @@ class Store:
     def _mark_removed(
         con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, source: str, board: str
     ) -> int:
-        keys = con.execute(
-            """UPDATE postings SET is_active = FALSE, removed_at = $now, removed_run_id = $run
-               WHERE source = $source AND board = $board AND is_active AND last_run_id IS DISTINCT FROM $run
-               RETURNING posting_key""",
-            {"now": now, "run": run_id, "source": source, "board": board},
-        ).fetchall()
-        _facts_inactive(con, [k for (k,) in keys])
-        return len(keys)
+        """_mark_removed_many for one board (the per-company write)."""
+        return Store._mark_removed_many(con, run_id, now, [(source, board)]).get((source, board), 0)
 
 
 def _facts_inactive(con: duckdb.DuckDBPyConnection, keys: list[int]) -> None:
