@@ -12,75 +12,54 @@
 --
 -- In any DuckDB client: SET VARIABLE ai_only = true; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
--- Postings per company from postings (with or without pay); bands from band_facts, where a posting
--- with pay counts once by its first band (or distinct when its bands are not uniform).
-WITH pp AS (
-    SELECT p.company, count(*) AS postings
-    FROM postings p
-    WHERE (
-            coalesce(getvariable('title'), '') = ''
-            OR list_bool_and(
-                list_transform(
-                    string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(p.title), w)
-                )
-            )
-        )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
-      AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
-      AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
-      AND (coalesce(getvariable('country'), '') = ''
-           OR lower(p.country) = lower(trim(getvariable('country')))
-           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
-    GROUP BY p.company
+-- One stream, filtered once: every posting (with or without pay) and every current band from
+-- band_facts, where a posting with pay counts once by its first band (or distinct when its bands
+-- are not uniform).
+WITH rows AS (
+    SELECT company, title, role_family, seniority, country, location, is_ai_ml, is_active,
+           TRUE AS is_posting
+    FROM postings
+    UNION ALL BY NAME
+    SELECT company, title, role_family, seniority, country, location, is_ai_ml, is_active,
+           FALSE AS is_posting, posting_key, pay_type, is_estimate, uniform, first_of_posting
+    FROM band_facts
 ),
-bb AS (
-    SELECT f.company,
-           count(*) FILTER (NOT f.is_estimate AND f.uniform AND f.first_of_posting)
-               + coalesce(len(list_distinct(list(f.posting_key) FILTER (NOT f.is_estimate AND NOT f.uniform))), 0)
+per_company AS (
+    SELECT r.company,
+           count(*) FILTER (r.is_posting) AS postings,
+           count(*) FILTER (NOT r.is_estimate AND r.uniform AND r.first_of_posting)
+               + coalesce(len(list_distinct(list(r.posting_key) FILTER (NOT r.is_estimate AND NOT r.uniform))), 0)
                AS with_pay,
-           count(*) FILTER (NOT f.is_estimate) AS bands,
-           count(*) FILTER (f.pay_type = 'base' AND NOT f.is_estimate) AS base,
-           count(*) FILTER (f.pay_type = 'total' AND NOT f.is_estimate) AS total,
-           count(*) FILTER (f.pay_type = 'ote' AND NOT f.is_estimate) AS ote,
-           count(*) FILTER (f.pay_type = 'unknown' AND NOT f.is_estimate) AS unknown,
-           count(*) FILTER (f.is_estimate) AS estimates
-    FROM band_facts f
+           count(*) FILTER (NOT r.is_estimate) AS bands,
+           count(*) FILTER (r.pay_type = 'base' AND NOT r.is_estimate) AS base,
+           count(*) FILTER (r.pay_type = 'total' AND NOT r.is_estimate) AS total,
+           count(*) FILTER (r.pay_type = 'ote' AND NOT r.is_estimate) AS ote,
+           count(*) FILTER (r.pay_type = 'unknown' AND NOT r.is_estimate) AS unknown,
+           count(*) FILTER (r.is_estimate) AS estimates
+    FROM rows r
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
                 list_transform(
                     string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(f.title), w)
+                    lambda w: w = '' OR contains(lower(r.title), w)
                 )
             )
         )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(r.company), lower(trim(getvariable('company')))))
       AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+           OR lower(coalesce(r.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
       AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+           OR lower(coalesce(r.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
       AND (coalesce(getvariable('country'), '') = ''
-           OR lower(f.country) = lower(trim(getvariable('country')))
-           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
-    GROUP BY f.company
+           OR lower(r.country) = lower(trim(getvariable('country')))
+           OR (r.country IS NULL AND contains(lower(r.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR r.is_ai_ml)
+      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR r.is_active)
+    GROUP BY r.company
 )
-SELECT pp.company, pp.postings,
-       coalesce(bb.with_pay, 0) AS with_pay,
-       round(100.0 * coalesce(bb.with_pay, 0) / pp.postings, 1) AS with_pay_pct,
-       coalesce(bb.bands, 0) AS bands,
-       coalesce(bb.base, 0) AS base,
-       coalesce(bb.total, 0) AS total,
-       coalesce(bb.ote, 0) AS ote,
-       coalesce(bb.unknown, 0) AS unknown,
-       coalesce(bb.estimates, 0) AS estimates
-FROM pp
-LEFT JOIN bb USING (company)
-ORDER BY pp.postings DESC, pp.company
+SELECT company, postings, with_pay, round(100.0 * with_pay / postings, 1) AS with_pay_pct,
+       bands, base, total, ote, unknown, estimates
+FROM per_company
+ORDER BY postings DESC, company
 LIMIT coalesce(getvariable('limit')::BIGINT, 500);

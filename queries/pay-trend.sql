@@ -22,63 +22,48 @@ WITH runs AS (
     WHERE kind = 'crawl' AND status IN ('ok', 'partial') AND finished_at IS NOT NULL
     GROUP BY crawl_date
 ),
--- Current bands from band_facts; superseded versions (few) from pay_band_versions with their postings.
+-- Every band version with its posting's columns: current ones from band_facts, superseded ones
+-- (few) from pay_band_versions with their postings; filtered once.
+versions AS (
+    SELECT title, company, role_family, seniority, country, location, is_ai_ml,
+           pay_type, currency, is_estimate, annual_mid_usd,
+           seen_since AS valid_from, coalesce(removed_at, 'infinity'::TIMESTAMPTZ) AS valid_to
+    FROM band_facts
+    UNION ALL
+    SELECT p.title, p.company, p.role_family, p.seniority, p.country, p.location, p.is_ai_ml,
+           b.pay_type, b.currency, b.is_estimate,
+           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2,
+           b.valid_from, least(b.valid_to, coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ))
+    FROM postings p
+    JOIN pay_band_versions b USING (posting_key)
+    WHERE b.valid_to IS NOT NULL
+),
 bands AS (
-    SELECT f.pay_type, f.seen_since AS valid_from, coalesce(f.removed_at, 'infinity'::TIMESTAMPTZ) AS valid_to,
-           round(f.annual_mid_usd / 1000) AS bucket
-    FROM band_facts f
+    SELECT v.pay_type, v.valid_from, v.valid_to, round(v.annual_mid_usd / 1000) AS bucket
+    FROM versions v
     WHERE (
             coalesce(getvariable('title'), '') = ''
             OR list_bool_and(
                 list_transform(
                     string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(f.title), w)
+                    lambda w: w = '' OR contains(lower(v.title), w)
                 )
             )
         )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
+      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(v.company), lower(trim(getvariable('company')))))
       AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+           OR lower(coalesce(v.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
       AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+           OR lower(coalesce(v.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
       AND (coalesce(getvariable('country'), '') = ''
-           OR lower(f.country) = lower(trim(getvariable('country')))
-           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
+           OR lower(v.country) = lower(trim(getvariable('country')))
+           OR (v.country IS NULL AND contains(lower(v.location), lower(trim(getvariable('country'))))))
+      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR v.is_ai_ml)
       AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
-           OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
-      AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
-      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
-      AND f.annual_mid_usd IS NOT NULL
-    UNION ALL
-    SELECT b.pay_type, b.valid_from,
-           least(b.valid_to, coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ)) AS valid_to,
-           round((coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2 / 1000) AS bucket
-    FROM postings p
-    JOIN pay_band_versions b USING (posting_key)
-    WHERE b.valid_to IS NOT NULL AND (
-            coalesce(getvariable('title'), '') = ''
-            OR list_bool_and(
-                list_transform(
-                    string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(p.title), w)
-                )
-            )
-        )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
-      AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
-      AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
-      AND (coalesce(getvariable('country'), '') = ''
-           OR lower(p.country) = lower(trim(getvariable('country')))
-           OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-      AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
-           OR b.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
-      AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
-      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-      AND coalesce(b.annual_min_usd, b.annual_max_usd) IS NOT NULL
+           OR v.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR v.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT v.is_estimate)
+      AND v.annual_mid_usd IS NOT NULL
 ),
 -- Bands are counted per start (and end) time first: a crawl writes a few timestamps, so the ASOF
 -- joins see a few thousand rows instead of every band.
