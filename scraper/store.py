@@ -586,34 +586,41 @@ class Store:
     def _mark_removed_many(
         con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, boards: Sequence[tuple[str, str]]
     ) -> dict[tuple[str, str], int]:
-        """Mark the active postings of `boards` this run did not see removed, in one statement (and
-        band_facts with them); returns removed postings per (source, board)."""
-        if not boards:
-            return {}
-        con.register("seen_boards", pl.DataFrame(boards, schema=["source", "board"], orient="row"))
-        try:
-            rows = con.execute(
-                """UPDATE postings SET is_active = FALSE, removed_at = $now, removed_run_id = $run
-                   FROM seen_boards s
-                   WHERE postings.source = s.source AND postings.board = s.board AND postings.is_active
-                     AND postings.last_run_id IS DISTINCT FROM $run
-                   RETURNING postings.source, postings.board, postings.posting_key""",
-                {"now": now, "run": run_id},
-            ).fetchall()
-        finally:
-            con.unregister("seen_boards")
-        _facts_inactive(con, [r[2] for r in rows])
-        out: dict[tuple[str, str], int] = {}
-        for src, board, _ in rows:
-            out[(src, board)] = out.get((src, board), 0) + 1
-        return out
+        """The batch write's removals: _remove_unseen for every board of the batch."""
+        return _remove_unseen(con, run_id, now, boards)
 
     @staticmethod
     def _mark_removed(
         con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, source: str, board: str
     ) -> int:
-        """_mark_removed_many for one board (the per-company write)."""
-        return Store._mark_removed_many(con, run_id, now, [(source, board)]).get((source, board), 0)
+        """The per-company write's removals: _remove_unseen for its board."""
+        return _remove_unseen(con, run_id, now, [(source, board)]).get((source, board), 0)
+
+
+def _remove_unseen(
+    con: duckdb.DuckDBPyConnection, run_id: int, now: datetime, boards: Sequence[tuple[str, str]]
+) -> dict[tuple[str, str], int]:
+    """Mark the active postings of `boards` this run did not see removed, in one statement (and
+    band_facts with them); returns removed postings per (source, board)."""
+    if not boards:
+        return {}
+    con.register("seen_boards", pl.DataFrame(boards, schema=["source", "board"], orient="row"))
+    try:
+        rows = con.execute(
+            """UPDATE postings SET is_active = FALSE, removed_at = $now, removed_run_id = $run
+               FROM seen_boards s
+               WHERE postings.source = s.source AND postings.board = s.board AND postings.is_active
+                 AND postings.last_run_id IS DISTINCT FROM $run
+               RETURNING postings.source, postings.board, postings.posting_key""",
+            {"now": now, "run": run_id},
+        ).fetchall()
+    finally:
+        con.unregister("seen_boards")
+    _facts_inactive(con, [r[2] for r in rows])
+    out: dict[tuple[str, str], int] = {}
+    for src, board, _ in rows:
+        out[(src, board)] = out.get((src, board), 0) + 1
+    return out
 
 
 def _facts_inactive(con: duckdb.DuckDBPyConnection, keys: list[int]) -> None:
