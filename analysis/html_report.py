@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import duckdb
 import polars as pl
 
-from scraper.pay import fx_table
+from scraper.salary.pay import fx_table
 
 from . import stats
 from .charts import IntervalRow, TrendPoint, esc, interval_chart, money, trend_chart

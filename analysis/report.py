@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from scraper.pay import fx_table
+from scraper.salary.pay import fx_table
 
 from .output import render
 from .queries import run_query

@@ -33,7 +33,7 @@ import duckdb
 import polars as pl
 
 from scraper.models import Posting
-from scraper.pay import make_band
+from scraper.salary.pay import make_band
 from scraper.store import BAND_SCHEMA, POSTING_SCHEMA, CompanyOutcome, Store, postings_frames, sync_band_facts
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -46,7 +46,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .extract import text_bands
+from .salary.extract import text_bands
 from .models import PayBand, Remote
 from .salary import schema_org_bands
 from .sources.base import dedupe_bands, first_text, parse_datetime

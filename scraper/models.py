@@ -38,6 +38,9 @@ class PayBand:
     source_text: str = ""  # the text (or structured summary) the band came from
     is_estimate: bool = False  # e.g. schema.org estimatedSalary: not posted pay
     span: tuple[int, int] | None = None  # character offsets in the parsed text
+    # Why the band exists: the rule that produced it ("structured:greenhouse", "text:range",
+    # "text:open-min" ...). `span` (text) or `source_text` (structured) is its evidence.
+    rule: str = ""
 
 
 @dataclass(slots=True)

@@ -11,7 +11,7 @@ from analysis.output import render
 from paybands.cli import cli
 from paybands.options import json_option, read_inputs
 from scraper.models import PayBand
-from scraper.pay import fx_table
+from scraper.salary.pay import fx_table
 from scraper.salary import parse_pay_text
 
 

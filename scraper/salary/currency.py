@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..pay import fx_table
+from .pay import fx_table
 
 DOLLAR = "$"
 YEN = "¥"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from ..models import PayBand, PayType
-from ..pay import fx_table, make_band
+from .pay import fx_table, make_band
 from . import currency
 from .numbers import to_float
 from .periods import normalize_interval

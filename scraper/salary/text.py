@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..models import PayBand, PayType, Period
-from ..pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table, make_band
+from .pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table, make_band
 from . import cues, currency, periods, zones
 from .encoding import ODD_SPACES, repair
 from .numbers import MULTIPLIER, NUM, Multiplier, multiplier_of, parse_number
@@ -734,12 +734,15 @@ def _round(v: float | None) -> float | None:
     return None if v is None else round(v, 2)
 
 
-def parse_pay_text(text: str, *, default_currency: str = "USD", zone: str | None = None) -> list[PayBand]:
+def parse_pay_text(
+    text: str, *, default_currency: str = "USD", zone: str | None = None, country: str | None = None
+) -> list[PayBand]:
     """All pay bands stated in free text (plain text, not HTML), in text order.
 
     Each band has origin="text", `span` = offsets of the amounts (and their
     period words) in `text`, `source_text` = the sentence around them (<= 300 chars).
-    `zone` is the zone of bands whose text names none.
+    `zone` is the zone of bands whose text names none. `country` (ISO 3166 alpha-2 of the
+    posting's location, or None) decides an ambiguous "$" / "kr" / "¥" the text does not name.
     """
     if not text or not isinstance(text, str):
         return []

@@ -44,7 +44,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from ..extract import text_bands
+from ..salary.extract import text_bands
 from ..fetch import BROWSER_USER_AGENT, FetchError
 from ..models import PayBand, Posting, Remote
 from ..text import html_to_text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..extract import pay_type_from_context, text_bands
+from ..salary.extract import pay_type_from_context, text_bands
 from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..text import html_to_text

@@ -16,7 +16,7 @@ import paybands.commands  # noqa: F401  (registers the commands on cli)
 from analysis.charts import IntervalRow, TrendPoint, esc, interval_chart, money, nice_ticks, trend_chart
 from analysis.html_report import render_report, write_report
 from paybands.cli import cli
-from scraper.pay import fx_table
+from scraper.salary.pay import fx_table
 from scraper.schema import ensure_schema
 from tests.analysis.conftest import HOSTILE_ATTR, HOSTILE_COMPANY, HOSTILE_TITLE, HOSTILE_URL
 

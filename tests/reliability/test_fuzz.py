@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from scraper.config import CompanyConfig
 from scraper.jsonld import page_job_postings, read_job_posting
 from scraper.models import ORIGINS, PAY_TYPES, PERIODS, PayBand, Posting
-from scraper.pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table
+from scraper.salary.pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table
 from scraper.replay import ReplayServer
 from scraper.salary import parse_pay_text, schema_org_bands
 from scraper.sources import Source, SourceError, get_source

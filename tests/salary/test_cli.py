@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 import paybands.commands.salary  # noqa: F401  (registers the command on `cli`)
 from paybands.cli import cli
-from scraper.pay import fx_table
+from scraper.salary.pay import fx_table
 
 
 def _run(args: list[str], stdin: str | None = None):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper.pay import ANNUAL_FACTOR, fx_table
+from scraper.salary.pay import ANNUAL_FACTOR, fx_table
 from scraper.salary import parse_pay_text, schema_org_bands, structured_band
 
 # Pieces of pay text, so that random texts often contain (broken) pay statements.

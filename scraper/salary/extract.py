@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .models import PayBand, PayType
-from .salary import parse_pay_text
+from ..models import PayBand, PayType
+from .text import parse_pay_text
 
 _SALES_RE = re.compile(r"\b(account executive|sales|business development|account manager|bdr|sdr)\b", re.I)
 _OTE_RE = re.compile(r"\b(OTE|on[- ]target earnings)\b", re.I)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .models import Origin, PayBand, PayType, Period
+from ..models import Origin, PayBand, PayType, Period
 
 # Working time per year: 40 h x 52 weeks, 5 days x 52 weeks.
 ANNUAL_FACTOR: dict[str, int] = {"year": 1, "month": 12, "week": 52, "day": 260, "hour": 2080}
@@ -59,6 +59,7 @@ def make_band(
     source_text: str = "",
     is_estimate: bool = False,
     span: tuple[int, int] | None = None,
+    rule: str = "",
 ) -> PayBand | None:
     """Build a band, or None when the numbers cannot be a real pay band."""
     if period not in ANNUAL_FACTOR:
@@ -90,4 +91,5 @@ def make_band(
         source_text=source_text,
         is_estimate=is_estimate,
         span=span,
+        rule=rule or origin,
     )
