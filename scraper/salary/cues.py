@@ -21,8 +21,13 @@ _PAY_WORDS = (
     r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
     r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka|gaji|fizetés|bér"
     r"|pensja|loon|ral|stipendio|tjm|fix|fixe|fixum"
+    r"|plat|mzda|mzdy|odm[eě]na|plata|pla[cć]a|pla[cč]a|salariu(?:l)?|palkka|palkan|palk|alga|atlyginimas|ma[aâ][sş]"
+    r"|[üu]cret|l[uư][oơ]ng|m[uứ]c\s+l[uư][oơ]ng|bayaran|sahod|sweldo|mshahara"
 )
-_PAY_IN = r"gehalt|lohn|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
+_PAY_IN = (
+    r"gehalt|lohn|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
+    r"|заплат|зарплат|оклад|заробітн|възнагражд|зп\b|เงินเดือน|ค่าจ้าง|שכר|راتب|μισθ"
+)
 PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])|{_PAY_IN}")
 
 # Money that is not pay. Kept to words that name the money itself.
@@ -42,7 +47,7 @@ _NOT_PAY_WORDS = (
     r"|tax\s+credit|in\s+value|gross\s+margin|profit|ebitda|sales\s+targets?|book\s+of\s+business|portfolio"
     r"|budgets|contracts?\s+value|contract\s+size|deal\s+size|properties|homes|transactions?|payments\s+volume"
     r"|trillion|billions?|raise|restaurant\w*|tickets?|titres?|ch[èe]ques?|mutuelle|primes?"
-    r"|variable|variabel|variabler|budżet\w*"
+    r"|variable|variabel|variabler|budżet\w*|transport(?:ation)?|holiday|overtime|severance|sick|on[- ]call"
 )
 _NOT_PAY_IN = r"budget|zuschuss|pauschale|prämie|bonus"
 NOT_PAY_RE = re.compile(rf"(?<![a-z0-9])(?:{_NOT_PAY_WORDS})(?![a-z])|{_NOT_PAY_IN}")
@@ -51,6 +56,7 @@ NOT_PAY_RE = re.compile(rf"(?<![a-z0-9])(?:{_NOT_PAY_WORDS})(?![a-z])|{_NOT_PAY_
 # a qualified one is a perk ("learning stipend", "a monthly stipend of $100").
 _LABEL_PREFIX = re.compile(r"[\s\-•*]*(?:paid\s+)?(?:internship|intern)?\s*")
 _JOINED = re.compile(r"(?:\+|\bplus|\band|&|\bincl\.?|\bincluding)\s*$")
+_NOT_PAY_LEAD = re.compile(rf"(?<![a-z0-9])({_NOT_PAY_WORDS})[\s\-/&]*$")
 # Perk words that head whole sections ("Compensation & Benefits: $X") say nothing before an amount.
 _BEFORE_NEUTRAL = re.compile(r"benefits?|perks?|pto|vacation|retirement|pension|equipment|laptop|setup|wfh")
 
@@ -68,13 +74,18 @@ TOTAL_RE = re.compile(
     r"|consists\s+solely\s+of\s+an?\s+(?:annual\s+)?salary|r[ée]mun[ée]ration\s+globale"
     r"|(?:incl\.?|inkl\.?|including|inklusive|inclusive\s+of)\s+(?:an?\s+)?(?:annual\s+|target\s+)?(?:bonus(?:es)?|variable)"
     r"|ctc|cost\s+to\s+(?:the\s+)?company"  # Indian CTC: everything the employer pays
+    # Netflix: "The overall market range for roles in this area of Netflix is typically $X - $Y"
+    # is its total compensation (the next sentence says so; the sentence alone must say it too).
+    r"|overall\s+market\s+range"
     r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?"
     r")(?![a-z])|gesamtverg[üu]tung"
 )
 BASE_RE = re.compile(
     r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial|iu|iul)|sal[aá]rio|salaire|wages?|sueldo|gaji|fizetés"
-    r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio)(?![a-z])"
-    r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급"
+    r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio|plat|mzda|plata|pla[cć]a|salariu(?:l)?|palkka|ma[aâ][sş]"
+    r"|l[uư][oơ]ng|gaji|sweldo|sahod)(?![a-z])"
+    r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급|заплат|зарплат|оклад"
+    r"|เงินเดือน|שכר|راتب|μισθ"
 )
 # Phrases that mention a kind without saying the range is of that kind.
 _CUE_NOISE = re.compile(
@@ -149,13 +160,28 @@ def closest_cue(window: str) -> str | None:
         if m.group(0).startswith("stipend") and _LABEL_PREFIX.fullmatch(prefix):
             continue  # "Stipend: ₹25,000/month" is an intern's pay
         best_end, best = m.end(), "not"
+    if best == "pay":
+        # "Transport compensation", "equity compensation", "holiday pay": a not-pay word right
+        # before the pay word says which money it is.
+        last = None
+        for found in PAY_RE.finditer(window):
+            last = found
+        if last is not None and last.end() == best_end:
+            lead = window[max(0, last.start() - 24) : last.start()]
+            m_not = _NOT_PAY_LEAD.search(lead)
+            if m_not is not None and not _BEFORE_NEUTRAL.fullmatch(m_not.group(1)):
+                return "not"
     return best
 
 
-def attached_not_pay(tail: str) -> bool:
-    """A NOT_PAY word in the (lowercased) words right after an amount, before any PAY word."""
+def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
+    """A NOT_PAY word in the (lowercased) words right after an amount, before any PAY word.
+    When the next amount follows the tail, a NOT_PAY word at its very end labels that amount
+    ("£26,696 - £28,988 pro rata Distant Islands Allowance £1,461"), not this one."""
     m_not = NOT_PAY_RE.search(tail)
     if m_not is None:
+        return False
+    if next_amount_follows and not tail[m_not.end() :].strip(" :-–(") and m_not.start() > 12:
         return False
     m_pay = PAY_RE.search(tail)
     return m_pay is None or m_not.start() < m_pay.start()

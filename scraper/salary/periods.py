@@ -102,6 +102,9 @@ _AFTER = {
         r"\bper\s+år\b|\bom\s+året\b|\bårlig(?:en)?\b",
         r"\ball['’]anno\b|\bannu[ie]\b|\blordi\s+annui\b",
         r"年収|年俸|年薪|/年",
+        r"\bro[čc]n[eě]\b|\bro[čc]n[ií]\b|\bza\s+rok\b|\bgodi[šs]nje\b|\bгодишно\b|\bна\s+година\b|\bв\s+год\b"
+        r"|\bна\s+рік\b|\b[ée]vente\b|\b/\s*[ée]v\b|\bpe\s+an\b|\byıllık\b|\bvuodessa\b|\b/\s*v\b(?!\w)"
+        r"|\bper\s+tahun\b|\b/\s*tahun\b|\bsetahun\b|/\s*năm|\bmỗi\s+năm\b|\bต่อปี|\bкалендарно\b",
     ],
     "month": [
         r"per\s+(?:calendar\s+)?(?:month|mo|mth)\b",
@@ -118,6 +121,12 @@ _AFTER = {
         r"\bper\s+m[åa]nad\b|\bi\s+m[åa]naden\b|\bom\s+m[åa]neden\b|\bpr\.?\s+m[åa]ned\b|\bper\s+m[åa]ned\b",
         r"\bal\s+mese\b|\bmensil[ei]\b",
         r"月給|月収|月薪|月额|月額|每月",
+        r"\bm[eě]s[ií][čc]n[eě]\b|\bmesa[čc]ne\b|\bza\s+m[eě]s[ií]c\b|/\s*m[eě]s\.?(?!\w)|\bmj?ese[čc]no\b"
+        r"|\bмесечно\b|\bна\s+месец\b|\bв\s+месяц\b|/\s*мес\.?|\bна\s+місяць\b|\bщомісяця\b"
+        r"|\bhavonta\b|\bhavi\b|/\s*h[óo]\b|\blunar\b|\bpe\s+lun[aă]\b|/\s*lun[aă]\b|\baylık\b|/\s*ay\b"
+        r"|/\s*kk\b|\bkuukaudessa\b|\bper\s+bulan\b|/\s*bulan\b|\bsebulan\b|/\s*th[áa]ng|\bmỗi\s+tháng\b"
+        r"|\bmột\s+tháng\b|ต่อเดือน|/\s*เดือน|\bμηνιαίως\b|\bmonthly\s+gross\b|\bmėnesį\b|/\s*mėn\.?"
+        r"|\bkuus\b|\bkuussa\b|\bpr\.?\s+md\.?",
     ],
     "week": [
         r"per\s+(?:week|wk)\b",
@@ -143,13 +152,18 @@ _AFTER = {
         r"\bpro\s+stunde\b|\bstündlich\b|\bde\s+l['’]heure\b|\bpar\s+heure\b",
         r"\bpor\s+hora\b|\bla\s+hora\b|\bza\s+godzin[eęy]\b|\bper\s+uur\b|\bi\s+timmen\b",
         r"時給|时薪",
+        r"/\s*hod\.?(?!\w)|\bza\s+hodinu\b|/\s*óra\b|\bóránként\b|/\s*oră\b|\bpe\s+oră\b|\bsaatlik\b"
+        r"|\bв\s+час\b|/\s*час\b|\bna\s+sat\b|/\s*h\.",
     ],
 }
 
 # Fillers allowed between the amount and its period word: "€60.000 brutto jährlich",
 # "$11,000 USD per month", "R$ 8.000,00 (CLT) mensais", "150 zł netto/h".
 _FILLER = (
-    r"(?:\s|[-–—:]|gross|brutto|brut|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
+    r"(?:\s|[-–—:,(]|gross|brutto|brut|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
+    r"|бруто|нето|брутто|bruttó|nettó|hrub[ée]ho|hrub[áé]|[čc]ist[ée]ho|brutt[oó]|brüt|kotor|bersih|gross/net"
+    r"|/(?=\s*(?:bruto|brutto|gross|netto|neto|brut)\b)"
+    r"|tax[- ]free|before\s+tax(?:es)?|pre[- ]tax|(?:\(\s*)?\+\s*VAT\s*\)?|B2B|UoP|UoD|on\s+B2B"
     r"|before\s+tax|pre-tax"
     r"|(?-i:[A-Z]{3})|\(?(?:DOE|B2B|UoP|CLT|PJ|VAT|\+\s*VAT|\+\s*super|plus\s+super|approx\.?|ca\.?)\)?"
     r"|base|salary|wage|pay|rate|equivalent|each|only|de|im|in)*?"
@@ -169,12 +183,14 @@ PERIOD_AFTER_RE = re.compile(rf"^{_FILLER}(?:{_alt(_AFTER)})", re.IGNORECASE)
 # keeps this fast: most positions are inside words and fail at once.
 _BEFORE_WORDS = {
     "year": (
+        r"ro[čc]n[ií]|[ée]ves|yıllık|годишн\w*|годов\w*|vuosipalkka|"
         r"annual(?:ly|ized)?|yearly|per\s+(?:year|annum)|p\.a\.|j[äa]hrlich\w*|salaire\s+annuel|annuel(?:le)?s?|par\s+an"
         r"|ral|retribuzione\s+annua|rocznie|roczne|salario\s+anual|anual|sal[aá]rio\s+anual|ctc|lpa"
         r"|årsl[öø]nn?|jaarsalaris|jaarlijks"
     ),
     "month": (
-        r"monthly|per\s+month|monatlich\w*|salaire\s+mensuel|mensuel(?:le)?s?|mensual|mensal|miesi[eę]czn\w*"
+        r"m[eě]s[ií][čc]n[ií]|havi|lunar|aylık|месечн\w*|ежемесячн\w*|kuukausipalkka|gaji\s+bulanan"
+        r"|monthly|per\s+month|monatlich\w*|salaire\s+mensuel|mensuel(?:le)?s?|mensual|mensal|miesi[eę]czn\w*"
         r"|m[åa]nadsl[öø]n|m[åa]nedsl[öø]nn?|maandsalaris|maandloon"
     ),
     "week": r"weekly|per\s+week|w[öo]chentlich",

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..models import PayBand, PayType, Period
-from .pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table, make_band
 from . import cues, currency, periods, zones
 from .encoding import ODD_SPACES, repair
 from .numbers import MULTIPLIER, NUM, Multiplier, multiplier_of, parse_number
+from .pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table, make_band
 
 _TOKEN_RE = re.compile(
     rf"""
@@ -38,14 +38,16 @@ _TOKEN_RE = re.compile(
 # Cheap gate: no digit, or no currency symbol / code / pay word anywhere -> no pay in this text.
 # Substring tests run at C speed, far faster than one big regex over a long description.
 _DIGIT_RE = re.compile(r"\d")
-_HINT_SYMBOLS = tuple("$£€¥￥₹₩₱₪฿₺元円원万만억")
+_HINT_SYMBOLS = tuple("$£€¥￥₹₩₱₪฿₺₦₵₴₸₽₾₼₫₭₮₡₲৳៛元円원万만억")
 # Lowercase substrings; leading spaces keep "learning" from reading as "earn", "years " as "rs ".
 _HINT_WORDS = (
     "salar", "pay", "compens", "wage", " earn", "gehalt", "lohn", "vergüt", "vergut", "salaire", "rémun", "remun",
     "sueldo", "retribu", "wynagr", "wideł", "stawk", "pensj", "lön", "løn", "salaris", " loon", "stipend", "ctc",
     "lpa", "lakh", " lac", "crore", " euro", "dollar", " pound", "peso", "rupee", "zł", "zlot", "kč", " kr",
     " rs.", " rs ", " rm ", " rp ", " tjm", " ral", " ft", " lei", "gaji", "fizet", "年収", "月給", "給", "薪", "연봉",
-    "月薪", "时薪", "報酬",
+    "月薪", "时薪", "報酬", "лв", "ksh", "riyal", "dirham", "naira", "shilling", "rand", "ringgit", "rupiah",
+    "baht", " dong", "shekel", "lira", "forint", " leva", " real", "tenge", " taka", "lương", "gaji", "bulan",
+    " tk", " dh", "kroner", "kronor",
 )  # fmt: skip
 _HINT_AT_START = ("rs.", "rs ", "rm ", "rp ")  # "Rs. 25,000" opening the text
 # Starts with a character class (not the lookbehind) so that sre scans for it at C speed.
@@ -87,15 +89,18 @@ def _anchors(work: str, low: str) -> list[int]:
 # Range separators between two amounts. "and"-like words need "between" before the first amount.
 _SEP_RE = re.compile(
     r"[ .]*(?:\((?:min|minimum|low)\)[ ]*)?"
-    r"(?P<sep>-{1,2}|[–—−‒~～〜]|to|bis|à|a|au|y|e|en|do|till?|tot|and|und|et|through|thru|až|ile|/)[ ]*",
+    r"(?P<sep>-{1,2}[ ]*(?:and|to)(?![a-z])|-{1,2}|[–—−‒~～〜]|to|bis|à|a|au|y|e|en|do|till?|tot|and|und|et|through"
+    r"|thru|až|ile|og|och|és|și|ve|đến|tới|sampai|hingga|ถึง|до|/)[ ]*",
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(
     r"(?:between|zwischen|entre|tussen|mellan|pomi[eę]dzy|mi[eę]dzy|fra|tra)\s*$", re.IGNORECASE
 )
-_AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en"})
+_AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en", "og", "och", "és", "și", "ve"})
 # A separator alone on its line joins amounts split over lines ("$222,800\n—\n$290,000 USD" from HTML).
 _LINE_SEP_RE = re.compile(r"[ ]*\n[\n ]*[-–—−‒~][ ]*\n[\n ]*")
+# A range broken over two lines by HTML-to-text: "Salary: $100,000\n- $140,000", "$100,000 -\n$140,000".
+_LINE_RANGE_RE = re.compile(r"[ ]*(?:\n[ ]*[-–—~][ ]*|[-–—~][ ]*\n[ ]*)")
 # Chinese boards: "15k-25k·14薪" = monthly pay (in CNY), 14 months a year.
 _CN_MONTHS_RE = re.compile(r"\s*[·・*x×]\s*1\d\s*薪")
 _MIN_LABEL = re.compile(r"^[ ]*\((?:min|minimum)\)", re.IGNORECASE)
@@ -105,17 +110,21 @@ _MAX_LABEL = re.compile(r"^[ ]*\((?:max|maximum)\)", re.IGNORECASE)
 _MAX_ONLY_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:(?:maximum|max\.?)\s+(?:annual\s+|hourly\s+|base\s+)?(?:salary|pay|rate|wage|compensation)"
     r"|up\s*to|to\s+a\s+max(?:imum)?\s+of|max(?:imum)?(?:\s+of)?|max\.|not\s+to\s+exceed|no\s+more\s+than|capped\s+at"
-    r"|bis\s+zu|jusqu['’]\s*(?:à|a)|hasta|at[ée]|do|maks\.?|maximal)[:\s]*$",
+    r"|bis\s+zu|jusqu['’]\s*(?:à|a)|hasta|at[ée]|do|maks\.?|maximal|opptil|op\s+til|upp\s+till|tot|fino\s+a"
+    r"|до|tới|đến|lên\s+đến|hingga|sampai|legfeljebb|p[âa]n[ăa]\s+la|max\.?)[:\s]*$",
     re.IGNORECASE,
 )
 _MIN_ONLY_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:(?:minimum|min\.?)\s+(?:annual\s+|hourly\s+|base\s+)?(?:salary|pay|rate|wage|compensation)"
     r"|starting\s+(?:at|from)|starts?\s+at|from|at\s+least|min(?:imum)?(?:\s+of)?|min\.|upwards\s+of|in\s+excess\s+of"
-    r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|von|mindestens|minimal)[:\s]*$",
+    r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|von|mindestens|minimal|fra|fr[åa]n|vanaf|a\s+partire\s+da"
+    r"|dès|от|від|từ|mulai|minimum|minimal|legalább|de\s+la|alkaen)[:\s]*$",
     re.IGNORECASE,
 )
 _MIN_ONLY_AFTER = re.compile(
-    r"^\s*(?:or\s+more|and\s+(?:up|above)|or\s+above|以上|～(?!\s*\d)|〜(?!\s*\d))", re.IGNORECASE
+    r"^\s*(?:or\s+more|and\s+(?:up|above)|or\s+above|以上|～(?!\s*\d)|〜(?!\s*\d)|trở\s+lên|alkaen"
+    r"|[-–~]\s*(?:\(|$))",  # "NT$ 60,000 - (月薪)": a range left open at the top
+    re.IGNORECASE,
 )
 _MAX_ONLY_AFTER = re.compile(r"^\s*(?:以下|まで)")
 
@@ -125,7 +134,7 @@ _FULL_STOP_RE = re.compile(r"[.!?。](?=\s|$)")  # "Minimum:\n$X\nMaximum:\n$Y" 
 # Where the words belonging to an amount stop.
 # (An abbreviation's dot - "inkl.", "approx.", "mtl." - does not end the words of an amount.)
 _TAIL_STOP_RE = re.compile(
-    r"[;\n•|,+·]|(?<!inkl)(?<!incl)(?<!excl)(?<!approx)(?<!ca)(?<!mtl)(?<!mies)(?<!godz)(?<!std)(?<!Std)[.!?。](?:\s|$)"
+    r"[;\n•|,·]|\+(?!\s*VAT)|(?<!inkl)(?<!incl)(?<!excl)(?<!approx)(?<!ca)(?<!mtl)(?<!mies)(?<!godz)(?<!std)(?<!Std)[.!?。](?:\s|$)"
     r"|\s(?:plus|and|with|und|et|y|o|or)\s",
     re.IGNORECASE,
 )
@@ -164,6 +173,7 @@ _IBERIAN_PAY_RE = re.compile(
     r"salario|sueldo|remuneraci[oó]n|retribuci[oó]n|renta\b|sal[aá]rio|remunera[cç][aã]o", re.IGNORECASE
 )
 _JAPANESE_RE = re.compile(r"円|年収|月給|給与|時給|賞与")
+_PLUS_SUPER_RE = re.compile(r"\s*(?:\+|plus|incl\.?|including|inclusive\s+of)\s*super", re.IGNORECASE)
 
 
 @dataclass(slots=True)
@@ -198,7 +208,7 @@ _ANCHOR_AFTER = 60
 # only the digits near an anchor are looked at.
 _RUNS_BEFORE_ANCHORS = 200
 # Characters a currency prefix can start with ("$", "€", "USD", "US$", "Rs.", "zł" ...).
-_PREFIX_START = frozenset("$£€¥￥₹₩₱₪฿₺zABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_PREFIX_START = currency.PREFIX_START
 
 
 def _token_matches(work: str) -> Iterator[re.Match[str]]:
@@ -249,11 +259,18 @@ def _scan(work: str) -> list[_Amount]:
         if raw is None:
             continue
         mult = multiplier_of(m.group("mult"))
+        if mult is not None and mult.factor == 1e3 and raw >= 1000 and not mult.cjk:
+            mult = None  # "150,000K": the K repeats the thousands already written
         pre = currency.marker_currency(m.group("pre"))
         suf = currency.marker_currency(m.group("suf"))
         cur = pre or suf
-        if pre and suf and currency.is_generic(pre) and not currency.is_generic(suf):
-            cur = suf  # "$110,000 ... CAD", "$25,000 MXN"
+        if (
+            pre
+            and suf
+            and currency.is_generic(pre)
+            and (not currency.is_generic(suf) or suf != currency.DOLLAR)
+        ):
+            cur = suf  # "$110,000 ... CAD", "$25,000 MXN", "$35,000 pesos"
         if cur is None and mult is not None and mult.currency:
             cur = mult.currency
         end = m.end()
@@ -337,6 +354,12 @@ def _heading_before(work: str, line_start: int) -> str:
     return line
 
 
+def _line_open(work: str, start: int) -> bool:
+    """The amount's line does not open with a bullet: "- $100,000\n- $140,000" is a list, not a range."""
+    nl = work.rfind("\n", 0, start)
+    return not work[nl + 1 : start].lstrip(" \t").startswith(("-", "–", "—", "•", "*"))
+
+
 def _compatible(a: _Amount, b: _Amount) -> bool:
     if a.cur and b.cur and a.cur != b.cur:
         return currency.is_generic(a.cur) or currency.is_generic(b.cur)
@@ -366,7 +389,11 @@ def _group(tokens: list[_Amount], work: str) -> list[_Candidate]:
         if i + 1 < n:
             u = tokens[i + 1]
             gap = work[t.end : u.start]
-            if _LINE_SEP_RE.fullmatch(gap) and _compatible(t, u):
+            if (
+                (_LINE_SEP_RE.fullmatch(gap) or (_LINE_RANGE_RE.fullmatch(gap) and _line_open(work, t.start)))
+                and _compatible(t, u)
+                and t.value <= u.value
+            ):
                 out.append(_Candidate(t, u))
                 i += 2
                 continue
@@ -413,8 +440,18 @@ def _open_side(c: _Candidate, work: str, prev_end: int) -> str | None:
     return None
 
 
+# The second end of a range stated with words between the ends: "between $X in our lowest-cost
+# market and $Y in our highest", "starts from £13.28 an hour; this increases to £14.55".
+_SECOND_END_RE = re.compile(
+    r"(?:\b(?:and|to|und|bis|et|à|y|a|e|en|og|och|tot|do)|increas\w*\s+to|ris\w*\s+to|goes\s+up\s+to)[\s:]*$",
+    re.IGNORECASE,
+)
+
+
 def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
-    """'ranges from $129,300/year in our lowest market up to $223,600/year' -> one range."""
+    """Two single amounts that state one range with words between them -> one range:
+    'ranges from $129,300/year in our lowest market up to $223,600/year',
+    'between $100,000 in our lowest-cost market and $150,000 in our highest'."""
     out: list[_Candidate] = []
     for c in cands:
         if out:
@@ -422,14 +459,18 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
             if (
                 p.lo is p.hi
                 and c.lo is c.hi
-                and p.open == "min"
-                and c.open == "max"
                 and c.lo.start - p.hi.end <= 100
-                and _FULL_STOP_RE.search(work, p.hi.end, c.lo.start) is None
                 and _compatible(p.lo, c.lo)
+                and p.lo.value <= c.lo.value
+                and _FULL_STOP_RE.search(work, p.hi.end, c.lo.start) is None
             ):
-                out[-1] = _Candidate(p.lo, c.hi)
-                continue
+                gap = work[p.hi.end : c.lo.start]
+                opened = p.open == "min" or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
+                closed = c.open == "max" or _SECOND_END_RE.search(gap) is not None
+                if opened and closed and cues.NOT_PAY_RE.search(gap.lower()) is None:
+                    pp = periods.period_after(gap)
+                    out[-1] = _Candidate(p.lo, c.hi, lo_period=pp[0] if pp else None)
+                    continue
         out.append(c)
     return out
 
@@ -446,9 +487,13 @@ class _Parser:
         "starts",
         "_sales",
         "_kinds",
+        "country",
+        "local",
     )
 
-    def __init__(self, text: str, default_currency: str, zone: str | None) -> None:
+    def __init__(
+        self, text: str, default_currency: str, zone: str | None, country: str | None = None
+    ) -> None:
         self.text = text
         work, self.index = repair(text)
         for ch in ODD_SPACES:  # same length: offsets stay valid (str.replace: far faster than translate)
@@ -456,6 +501,9 @@ class _Parser:
                 work = work.replace(ch, " ")
         self.work = work
         self.default = (default_currency or "USD").upper()
+        self.country = country.upper() if isinstance(country, str) and len(country) == 2 else None
+        # Numbers stated without any mark are in the posting's local currency, else the default.
+        self.local = currency.local_currency(self.country) or self.default
         self.zone = zone
         self.fx = fx_table()
         self.tokens: list[_Amount] = []
@@ -537,7 +585,7 @@ class _Parser:
         lpa = any(a.mult is not None and a.mult.period for a in (lo, hi))
 
         # --- is it pay? ------------------------------------------------------------------
-        if tail_low.strip() and cues.attached_not_pay(tail_low):
+        if tail_low.strip() and cues.attached_not_pay(tail_low, tail_end == next_start):
             return None
         line_start = _line_start_if_alone(work, lo.start)
         heading = _heading_before(work, line_start) if line_start is not None else ""
@@ -588,14 +636,19 @@ class _Parser:
             return found[0]
 
         # --- currency --------------------------------------------------------------------
+        near_after = tail
         if cn_months and lo.cur is None and hi.cur is None:
             cur: str | None = "CNY"
         else:
-            near_after = work[hi.end : min(next_start, hi.end + 40)]
+            # Words after the amount name its currency only up to the next clause ("$80,000 -
+            # $120,000 plus AUD performance bonus" is not AUD), except "+ super" (Australian).
+            if _PLUS_SUPER_RE.match(work, hi.end, hi.end + 30):
+                near_after = work[hi.end : min(next_start, hi.end + 30)]
             cur = self.currency_of(lo, hi, work[b0 : lo.start], near_after)
         if cur is None:
             return None
-        bare_dollar = {lo.cur, hi.cur} - {None} == {currency.DOLLAR}
+        marks = {lo.cur, hi.cur} - {None}
+        generic = next(iter(marks)) if len(marks) == 1 and currency.is_generic(next(iter(marks))) else None
 
         # --- period from size, then plausibility (before the costly zone / kind work) -----
         values = [v for v in (lo_v, hi_v) if v is not None]
@@ -608,9 +661,12 @@ class _Parser:
             else:
                 return None
         rate = self.fx.usd_per_unit.get(cur)
-        if rate is None or lo_v > hi_v:
+        if lo_v > hi_v:
             return None
-        if not all(_MIN_USD <= v * ANNUAL_FACTOR[sized] * rate <= _MAX_USD for v in values):
+        if rate is None:
+            if period is None:
+                return None  # no rate to size it by: only a stated period makes it a band (USD left null)
+        elif not all(_MIN_USD <= v * ANNUAL_FACTOR[sized] * rate <= _MAX_USD for v in values):
             return None
 
         # --- a single amount without a period word must be named as pay -------------------
@@ -619,10 +675,15 @@ class _Parser:
             if not named and zone_of() is None:
                 return None
         period = sized
-        if bare_dollar and cur != "CAD" and currency.canadian_zone(zone_of() or self.zone):
-            ctx = work[b0 : lo.start] + " " + work[hi.end : min(next_start, hi.end + 40)]
-            if not currency.dollar_named(ctx):
-                cur = "CAD"  # "Toronto: $120,000 - $150,000"
+        if generic is not None:
+            # "Canada-based roles: $X" in a US posting, "US: $Y" in a Toronto one: the zone's place wins.
+            zc = currency.zone_country(zone_of() or self.zone)
+            if zc is not None and zc != self.country:
+                by_zone = currency.resolve(
+                    generic, work[b0 : lo.start] + " " + near_after, default_currency=self.default, country=zc
+                )
+                if by_zone is not None:
+                    cur = by_zone
 
         # --- kind of pay ----------------------------------------------------------------
         kind = cues.pay_kind(before + " " + tail_low) or (cues.pay_kind(heading_low) if heading_low else None)
@@ -679,7 +740,9 @@ class _Parser:
             return specific.pop()
         ctx = before + " " + after
         if curs:
-            return currency.resolve(curs[0], ctx, default_currency=self.default)
+            # "$35,000 - $45,000 pesos": the word says more than the "$".
+            generic = next((x for x in curs if x != currency.DOLLAR), curs[0])
+            return currency.resolve(generic, ctx, default_currency=self.default, country=self.country)
         # No marker on the numbers: 万 with 円/元 around, a code nearby, or the default for labelled pay.
         mult = hi.mult or lo.mult
         if mult is not None and mult.cjk:
@@ -690,7 +753,9 @@ class _Parser:
             return None
         if not _money_like(lo, hi):
             return None
-        return currency.code_in(before) or currency.code_in(after) or self.default
+        if currency.unnamed_after(self.work[hi.end : hi.end + 8]):
+            return None  # "3,500 XYZ": a currency is named, one we cannot name
+        return currency.code_in(before) or currency.code_in(after) or self.local
 
     def monthly_by_locale(self, values: list[float], cur: str, before: str) -> bool:
         bound = _MONTHLY_CONVENTION.get(cur)
@@ -750,7 +815,7 @@ def parse_pay_text(
         return []
     bands: list[PayBand] = []
     seen: set[tuple] = set()
-    for band in _Parser(text, default_currency, zone).run():
+    for band in _Parser(text, default_currency, zone, country).run():
         # The same statement twice (a summary line and the paragraph) is one band.
         key = (band.min_amount, band.max_amount, band.currency, band.period, band.pay_type, band.zone)
         if key not in seen:

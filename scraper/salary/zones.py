@@ -22,7 +22,8 @@ _LOCATED = re.compile(
     re.IGNORECASE,
 )
 _BASED_ROLES = re.compile(
-    r"\b(?i:for)\s+(?P<z>[A-Z][^,:;\n]{1,50}?(?:,\s*[A-Z]{2})?)[- ]based\s+(?:roles?|candidates?|employees?|positions?|hires?)"
+    r"(?:\b(?i:for)\s+|^\W*)(?P<z>[A-Z][^,:;.\n]{1,50}?(?:,\s*[A-Z]{2})?)[- ]based\s+"
+    r"(?:roles?|candidates?|employees?|positions?|hires?|applicants?|team\s+members?)"
 )
 _IN_IS = re.compile(
     r"\bin\s+(?:the\s+)?(?P<z>[A-Z][A-Za-z.'’/&\- ]{1,40}?(?:,\s*[A-Z]{2})?)(?:\s+(?:metro(?:politan)?\s+)?area)?"
@@ -128,8 +129,31 @@ _STOP = frozenset(
         "offers",
         "benefits",
         "perks",
+        # Range words that open a label but name no place: "From $X to $Y", "Between $X and $Y".
+        "from",
+        "between",
+        "starting",
+        "starts",
+        "at",
+        "range",
+        "min",
+        "max",
+        "minimum",
+        "maximum",
+        "gross",
+        "brutto",
+        "bruto",
+        "net",
+        "netto",
+        "per",
+        "year",
+        "month",
+        "hour",
     ]
 )
+# Labels that are the name of a field, not of a zone ("Compensation Tier", "Pay Zone", "Location").
+_GENERIC_LABELS = frozenset({"tier", "zone", "level", "band", "grade", "location", "locations", "region", "area",
+                             "geo", "geography", "market", "all", "other", "default", "us$", "ca$"})  # fmt: skip
 _CONNECTORS = frozenset({"or", "and", "&", "/", "-", "–", "of", "de", "du", "del"})
 _PROSE = re.compile(r"[$€£¥₹!?=]|\.\s|\d{3}")
 _CURRENCY_WORDS = re.compile(
@@ -138,10 +162,11 @@ _CURRENCY_WORDS = re.compile(
 
 
 def _keep(word: str) -> bool:
-    if not word or word.lower() in _STOP:
+    low = word.lower()
+    if not word or low in _STOP:
         return False
-    m = PAY_RE.fullmatch(word)  # "Salari", "Gehalt", "Vergütung", "年収" ...
-    return m is None
+    m = PAY_RE.fullmatch(low)  # "Salari", "Gehalt", "Lønn", "Wynagrodzenie", "年収" ...
+    return m is None and not _CURRENCY_WORDS.match(word)
 
 
 def _clean_label(label: str) -> str | None:
@@ -170,7 +195,7 @@ def _clean_label(label: str) -> str | None:
     for c in ("or ", "and ", "& ", "of "):  # a connector left at the start by a removed pay word
         if zone.lower().startswith(c):
             zone = zone[len(c) :]
-    if not any(ch.isalpha() for ch in zone) or _CURRENCY_WORDS.match(zone):
+    if not any(ch.isalpha() for ch in zone) or _CURRENCY_WORDS.match(zone) or zone.lower() in _GENERIC_LABELS:
         return None
     return zone
 
