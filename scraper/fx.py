@@ -7,9 +7,15 @@
 The ECB publishes units of each currency per 1 EUR. The table holds USD per 1 unit,
 so every rate is cross-converted through the ECB's USD rate of the same day:
 usd_per_unit[X] = USD_per_EUR / X_per_EUR. The table's `as_of` is the date in the
-file, never today's date. Currencies the ECB does not publish (TWD, AED, COP, CLP,
-ARS ...) keep their previous rates and are listed under `not_in_ecb` with the date
-those rates are from. See docs/FX.md.
+file, never today's date. Currencies the ECB does not publish keep their metadata:
+
+- `pegs` (AED, SAR, XOF, BAM, BND, ...): a legal fixed rate to an anchor (USD, EUR or another
+  currency of the table). Their USD rate is recomputed from the anchor's new rate, so a peg to
+  the euro follows the ECB's USD/EUR of the new as_of date;
+- `sources` (TWD, VND, CLP, ...): a dated reference rate from another publisher. It is carried
+  over unchanged, with its own date under `not_in_ecb.as_of_by_currency`.
+
+See docs/FX.md.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ from pathlib import Path
 TABLE = Path(__file__).with_name("data") / "fx_rates.json"
 SOURCE = (
     "ECB euro foreign exchange reference rates of the as_of date, cross-converted to USD "
-    "(usd_per_unit = USD_per_EUR / X_per_EUR), 6 significant digits. "
+    "(usd_per_unit = USD_per_EUR / X_per_EUR), 6 significant digits. Currencies the ECB does not "
+    "publish: legal pegs recomputed from their anchor (`pegs`) and dated reference rates (`sources`), "
+    "each dated under not_in_ecb.as_of_by_currency. "
     "Refresh: python -m scraper.fx --ecb eurofxref.csv (see docs/FX.md)."
 )
 
@@ -102,15 +110,57 @@ def build_table(day: date, per_eur: dict[str, float], previous: dict | None) -> 
         for code, rate in usd_per_unit.items():
             ordered.setdefault(code, rate)
         usd_per_unit = ordered
+    # A currency the ECB publishes takes the ECB's rate even if a peg is on file for it.
+    pegs = {c: p for c, p in ((previous or {}).get("pegs") or {}).items() if c not in per_eur and c != "EUR"}
+    derived = derive_pegs(usd_per_unit, pegs)
+    usd_per_unit.update(derived)
+    carried += [c for c in derived if c not in carried]
     table["usd_per_unit"] = usd_per_unit
     if carried:
         old_meta = (previous or {}).get("not_in_ecb") or {}
         old_dates = old_meta.get("as_of_by_currency") or {}
         table["not_in_ecb"] = {
-            "note": "Not published by the ECB: rates carried over unchanged from an earlier table.",
-            "as_of_by_currency": {c: old_dates.get(c, (previous or {}).get("as_of")) for c in carried},
+            "note": old_meta.get("note") or NOT_IN_ECB_NOTE,
+            # A peg holds on the table's own date; any other rate keeps the date it was published for.
+            "as_of_by_currency": {
+                c: day.isoformat() if c in pegs else old_dates.get(c, (previous or {}).get("as_of"))
+                for c in carried
+            },
         }
+    for key in ("pegs", "sources"):
+        if (previous or {}).get(key):
+            table[key] = previous[key]
     return table
+
+
+NOT_IN_ECB_NOTE = (
+    "Not published by the ECB. Pegs (see `pegs`) are recomputed from their anchor's rate and dated "
+    "as_of; every other rate here is a dated reference rate (see `sources`), carried over unchanged."
+)
+
+
+def derive_pegs(usd_per_unit: dict[str, float], pegs: dict[str, dict]) -> dict[str, float]:
+    """USD per unit of each pegged currency: the anchor's USD rate / the legal units per anchor.
+
+    An anchor may itself be pegged (resolved in dependency order); a peg whose anchor has no
+    rate is left out rather than guessed.
+    """
+    out: dict[str, float] = {}
+    rates = dict(usd_per_unit)
+    pending = dict(pegs)
+    while pending:
+        progressed = False
+        for code, peg in list(pending.items()):
+            anchor = peg["anchor"]
+            if anchor in pending:
+                continue
+            del pending[code]
+            progressed = True
+            if anchor in rates:
+                out[code] = rates[code] = _sig(rates[anchor] / float(peg["per_anchor"]))
+        if not progressed:  # a cycle: nothing left can be resolved
+            break
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

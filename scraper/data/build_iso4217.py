@@ -42,7 +42,10 @@ CURATED: dict[str, dict[str, list[str]]] = {
     "USD": {"symbols": ["$", "US$", "U$S", "USD$"], "words": ["dollar", "dollars", "us dollars"]},
     "EUR": {"symbols": ["€"], "words": ["euro", "euros"]},
     "GBP": {"symbols": ["£"], "words": ["pound", "pounds", "pounds sterling", "sterling"]},
-    "CAD": {"symbols": ["$", "C$", "CA$", "CAN$", "CDN$"], "words": ["dollar", "dollars", "canadian dollars"]},
+    "CAD": {
+        "symbols": ["$", "C$", "CA$", "CAN$", "CDN$"],
+        "words": ["dollar", "dollars", "canadian dollars"],
+    },
     "AUD": {"symbols": ["$", "A$", "AU$", "AUD$"], "words": ["dollar", "dollars", "australian dollars"]},
     "NZD": {"symbols": ["$", "NZ$", "NZD$"], "words": ["dollar", "dollars"]},
     "SGD": {"symbols": ["$", "S$", "SG$"], "words": ["dollar", "dollars", "singapore dollars"]},
@@ -196,7 +199,9 @@ def read_list_one(wheels: Path) -> tuple[str, dict[str, dict]]:
     return root.get("Pblshd") or "", out
 
 
-def read_cldr(wheels: Path, codes: set[str], on: date) -> tuple[str, dict[str, list[str]], dict[str, list[str]]]:
+def read_cldr(
+    wheels: Path, codes: set[str], on: date
+) -> tuple[str, dict[str, list[str]], dict[str, list[str]]]:
     """(CLDR version, countries using each code on `on`, symbols per code) from babel's data, not installed."""
     import tempfile
 
@@ -213,9 +218,9 @@ def read_cldr(wheels: Path, codes: set[str], on: date) -> tuple[str, dict[str, l
         countries: dict[str, list[str]] = {c: [] for c in codes}
         for territory, entries in sorted(get_global("territory_currencies").items()):
             for code, start, end, tender in entries:
-                if code in countries and tender and (end is None or end > today) and start <= today:
-                    if len(territory) == 2 and territory.isalpha():
-                        countries[code].append(territory)
+                current = tender and start <= today and (end is None or end > today)
+                if code in countries and current and len(territory) == 2 and territory.isalpha():
+                    countries[code].append(territory)
         symbols: dict[str, list[str]] = {c: [] for c in codes}
         en = Locale.parse("en")
         for code in codes:
@@ -247,7 +252,15 @@ def build(wheels: Path) -> dict:
     currencies: dict[str, dict] = {}
     for code in sorted(list_one):
         e = list_one[code]
-        kind = "fund" if code in FUNDS else "metal" if code in METALS else "special" if code in SPECIAL else "currency"
+        kind = (
+            "fund"
+            if code in FUNDS
+            else "metal"
+            if code in METALS
+            else "special"
+            if code in SPECIAL
+            else "currency"
+        )
         cur = CURATED.get(code, {})
         symbols = list(dict.fromkeys(cur.get("symbols", []) + cldr_symbols.get(code, [])))
         currencies[code] = {
