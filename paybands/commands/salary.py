@@ -11,8 +11,9 @@ from analysis.output import render
 from paybands.cli import cli
 from paybands.options import json_option, read_inputs
 from scraper.models import PayBand
-from scraper.salary.pay import fx_table
 from scraper.salary import parse_pay_text
+from scraper.salary.pay import fx_table
+from scraper.salary.text import explain_pay_text
 
 
 def band_json(band: PayBand) -> dict[str, object]:
@@ -28,6 +29,7 @@ def band_json(band: PayBand) -> dict[str, object]:
         "pay_type": band.pay_type,
         "zone": band.zone,
         "span": list(band.span) if band.span else None,
+        "rule": band.rule,
     }
 
 
@@ -55,8 +57,26 @@ _SCHEMA = {
     help='Currency of a bare "$" (and of numbers stated without one), e.g. CAD for Canadian postings.',
 )
 @click.option("--zone", default=None, help="Zone for bands whose text names none.")
+@click.option(
+    "--country",
+    default=None,
+    metavar="CC",
+    help='The posting\'s country (ISO 3166 alpha-2, e.g. CA, NO, JP): decides "$", "kr", "¥" the text does not name.',
+)
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Show every amount found in each text and why it gave a band (the rule) or none (the reason).",
+)
 @json_option
-def salary_cmd(texts: tuple[str, ...], default_currency: str, zone: str | None, as_json: bool) -> None:
+def salary_cmd(
+    texts: tuple[str, ...],
+    default_currency: str,
+    zone: str | None,
+    country: str | None,
+    explain: bool,
+    as_json: bool,
+) -> None:
     """Show the pay bands found in each TEXT (min, max, currency, period, pay type, zone).
 
     Texts come from the arguments, or one per line on stdin with '-' or none.
@@ -66,10 +86,21 @@ def salary_cmd(texts: tuple[str, ...], default_currency: str, zone: str | None, 
     Example:
       paybands salary "Base salary: \\$180,000 - \\$240,000 per year" "Salaire : 45 000 € - 55 000 € brut annuel"
       printf 'Pay: $25/hr\\n401(k) with 4%% match\\n' | paybands salary --json
-      paybands salary --currency CAD "Toronto: \\$120,000 - \\$150,000"
+      paybands salary --country NO "Lønn: kr 600 000 – 750 000 per år"
+      paybands salary --explain "401(k) match up to \\$5,000; base salary \\$150,000 - \\$180,000"
     """
+    if country is not None and not (len(country) == 2 and country.isalpha()):
+        raise click.BadParameter(
+            f"{country!r} is not a two-letter country code (e.g. US, CA, DE)", param_hint="--country"
+        )
     inputs = read_inputs(texts)
-    results = [(text, parse_pay_text(text, default_currency=default_currency, zone=zone)) for text in inputs]
+    if explain:
+        _explain(inputs, default_currency, zone, country, as_json)
+        return
+    results = [
+        (text, parse_pay_text(text, default_currency=default_currency, zone=zone, country=country))
+        for text in inputs
+    ]
     if as_json:
         # Exactly one object per input line, in input order (blank lines too), for piping.
         for text, bands in results:
@@ -102,3 +133,45 @@ def salary_cmd(texts: tuple[str, ...], default_currency: str, zone: str | None, 
     df = pl.DataFrame(rows, schema=_SCHEMA).with_columns(pl.col(pl.String).fill_null(""))
     click.echo(render(df, "table", max_width=48), nl=False)
     click.echo(f"USD at FX rates of {fx_table().as_of}")
+
+
+def _explain(
+    inputs: list[str], default_currency: str, zone: str | None, country: str | None, as_json: bool
+) -> None:
+    for i, text in enumerate(inputs, 1):
+        decisions = explain_pay_text(text, default_currency=default_currency, zone=zone, country=country)
+        if as_json:
+            click.echo(
+                json.dumps(
+                    {
+                        "text": text,
+                        "decisions": [
+                            {
+                                "found": d.found,
+                                "span": list(d.span),
+                                "rule": d.rule,
+                                "verdict": d.verdict,
+                                "band": band_json(d.band) if d.band else None,
+                            }
+                            for d in decisions
+                        ],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            continue
+        short = " ".join(text.split())
+        click.echo(f"[{i}] {short if len(short) <= 100 else short[:99] + '…'}")
+        if not decisions:
+            click.echo("    no amount of money in this text")
+        for d in decisions:
+            if d.band is not None:
+                b = d.band
+                lo = "…" if b.min_amount is None else f"{b.min_amount:,.2f}".removesuffix(".00")
+                hi = "…" if b.max_amount is None else f"{b.max_amount:,.2f}".removesuffix(".00")
+                where = f", zone {b.zone}" if b.zone else ""
+                click.echo(
+                    f"    {d.found!r}: band {lo} - {hi} {b.currency} per {b.period}, {b.pay_type}{where}  [{d.rule}]"
+                )
+            else:
+                click.echo(f"    {d.found!r}: no band: {d.verdict}")

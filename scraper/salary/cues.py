@@ -17,7 +17,7 @@ from ..models import PayType
 # once, which keeps the per-amount cost low. "_IN" parts may sit inside compounds
 # ("Bruttojahresgehalt", "Weiterbildungsbudget") or are CJK.
 _PAY_WORDS = (
-    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|paid|compensation|comp|wages?|earnings|earn"
+    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|pays|paid|compensation|comp|wages?|earnings|earn"
     r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
     r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka|gaji|fizetés|bér"
     r"|pensja|loon|ral|stipendio|tjm|fix|fixe|fixum"
@@ -25,7 +25,7 @@ _PAY_WORDS = (
     r"|[üu]cret|l[uư][oơ]ng|m[uứ]c\s+l[uư][oơ]ng|bayaran|sahod|sweldo|mshahara"
 )
 _PAY_IN = (
-    r"gehalt|lohn|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
+    r"gehalt|verg[üu]tung|entgelt|einkommen|lohn|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
     r"|заплат|зарплат|оклад|заробітн|възнагражд|зп\b|เงินเดือน|ค่าจ้าง|שכר|راتب|μισθ"
 )
 PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])|{_PAY_IN}")

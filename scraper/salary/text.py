@@ -176,6 +176,17 @@ _JAPANESE_RE = re.compile(r"円|年収|月給|給与|時給|賞与")
 _PLUS_SUPER_RE = re.compile(r"\s*(?:\+|plus|incl\.?|including|inclusive\s+of)\s*super", re.IGNORECASE)
 
 
+@dataclass(slots=True, frozen=True)
+class Decision:
+    """What the parser decided about one amount or range it found in a text."""
+
+    span: tuple[int, int]  # offsets of the amounts in the caller's text
+    found: str  # the text of the amounts
+    rule: str | None  # the rule that made a band ("text:range" ...), None when rejected
+    verdict: str  # "band", or why it is not one
+    band: PayBand | None
+
+
 @dataclass(slots=True)
 class _Amount:
     start: int
@@ -249,12 +260,18 @@ def _token_matches(work: str) -> Iterator[re.Match[str]]:
 MAX_AMOUNTS = 2_000
 
 
+_PLAN_NUMBERS = frozenset({"401", "403", "457"})
+_PLAN_RE = re.compile(r"[ ]?(?:\(\s*[kKbB]\s*\)|[kKbB](?![A-Za-z]))")
+
+
 def _scan(work: str) -> list[_Amount]:
     out: list[_Amount] = []
     for m in _token_matches(work):
         if len(out) >= MAX_AMOUNTS:
             break
         num = m.group("num")
+        if num in _PLAN_NUMBERS and _PLAN_RE.match(work, m.end("num")):
+            continue  # "401k", "401(k)", "403(b)": retirement plans, never amounts
         raw = parse_number(num)
         if raw is None:
             continue
@@ -489,6 +506,8 @@ class _Parser:
         "_kinds",
         "country",
         "local",
+        "trace",
+        "last_band_end",
     )
 
     def __init__(
@@ -504,6 +523,8 @@ class _Parser:
         self.country = country.upper() if isinstance(country, str) and len(country) == 2 else None
         # Numbers stated without any mark are in the posting's local currency, else the default.
         self.local = currency.local_currency(self.country) or self.default
+        self.trace: list[Decision] | None = None
+        self.last_band_end = 0
         self.zone = zone
         self.fx = fx_table()
         self.tokens: list[_Amount] = []
@@ -568,7 +589,9 @@ class _Parser:
             a.cur is not None or (a.mult is not None and (a.mult.currency or a.mult.cjk)) for a in (lo, hi)
         )
         if not marked and not _money_like(lo, hi):
-            return None  # bare "2024", "401", "5"
+            return self.reject(
+                c, "not an amount of money (no currency, too few digits, or a year)"
+            )  # bare "2024", "401", "5"
 
         # --- words before and after (all windows bounded: long texts stay linear) ----------
         w0 = max(0, lo.start - 160)
@@ -586,7 +609,7 @@ class _Parser:
 
         # --- is it pay? ------------------------------------------------------------------
         if tail_low.strip() and cues.attached_not_pay(tail_low, tail_end == next_start):
-            return None
+            return self.reject(c, f"not pay: the words after it name other money ({tail.strip()[:40]!r})")
         line_start = _line_start_if_alone(work, lo.start)
         heading = _heading_before(work, line_start) if line_start is not None else ""
         heading_low = heading.lower()
@@ -594,9 +617,11 @@ class _Parser:
         if cue is None and heading_low:
             cue = cues.closest_cue(heading_low)
         if cue == "not" and not lpa:  # "Budget: 30-40 LPA" is still a salary: LPA only names pay
-            return None
+            return self.reject(
+                c, "not pay: the nearest cue before it names other money (bonus, stipend, ...)"
+            )
         if not marked and cue != "pay":
-            return None  # unmarked numbers need a pay word before them
+            return self.reject(c, "no currency and no pay word before it")
 
         # --- period ----------------------------------------------------------------------
         tail_p = periods.period_after(tail)
@@ -646,7 +671,7 @@ class _Parser:
                 near_after = work[hi.end : min(next_start, hi.end + 30)]
             cur = self.currency_of(lo, hi, work[b0 : lo.start], near_after)
         if cur is None:
-            return None
+            return self.reject(c, "its currency cannot be named")
         marks = {lo.cur, hi.cur} - {None}
         generic = next(iter(marks)) if len(marks) == 1 and currency.is_generic(next(iter(marks))) else None
 
@@ -659,21 +684,33 @@ class _Parser:
             elif self.monthly_by_locale(values, cur, before):
                 sized = "month"
             else:
-                return None
+                return self.reject(c, "no period word and too small to be a yearly amount")
         rate = self.fx.usd_per_unit.get(cur)
         if lo_v > hi_v:
-            return None
+            return self.reject(c, "the first end is above the second")
         if rate is None:
             if period is None:
-                return None  # no rate to size it by: only a stated period makes it a band (USD left null)
+                return self.reject(
+                    c, f"no FX rate for {cur} and no period word"
+                )  # no rate to size it by: only a stated period makes it a band (USD left null)
         elif not all(_MIN_USD <= v * ANNUAL_FACTOR[sized] * rate <= _MAX_USD for v in values):
-            return None
+            return self.reject(c, f"implausible as pay: outside {_MIN_USD:,.0f}-{_MAX_USD:,.0f} USD a year")
 
-        # --- a single amount without a period word must be named as pay -------------------
-        if single and c.open is None and period is None:
-            named = cue == "pay" or cues.PAY_RE.search(tail_low) is not None or line_start is not None
+        # --- a single amount must be named as pay (a range of amounts reads as one) ------------
+        # "$99/mo", "starting at $29 per user", "up to $500 a month": prices and perks state one
+        # amount with a period; only a pay word, a label line of its own or a zone makes it pay.
+        if single:
+            named = (
+                cue == "pay"
+                or cues.PAY_RE.search(tail_low) is not None
+                or line_start is not None
+                or (
+                    c.open is not None and len(work) <= 60 and "\n" not in work
+                )  # a pay field: "up to $180,000"
+                or self.listed_after_band(b0, lo.start)
+            )
             if not named and zone_of() is None:
-                return None
+                return self.reject(c, "a single amount that no pay word, label line or zone names as pay")
         period = sized
         if generic is not None:
             # "Canada-based roles: $X" in a US posting, "US: $Y" in a Toronto one: the zone's place wins.
@@ -686,7 +723,13 @@ class _Parser:
                     cur = by_zone
 
         # --- kind of pay ----------------------------------------------------------------
-        kind = cues.pay_kind(before + " " + tail_low) or (cues.pay_kind(heading_low) if heading_low else None)
+        kind_tail = tail_low
+        if tail_end == next_start < len(work) and "(" in kind_tail:
+            # "Salary $120,000 (OTE $200,000)": the parenthesis opens the next amount's label.
+            kind_tail = kind_tail[: kind_tail.rfind("(")]
+        kind = cues.pay_kind(before + " " + kind_tail) or (
+            cues.pay_kind(heading_low) if heading_low else None
+        )
         if kind is None and cues.PLUS_VARIABLE_RE.match(after.lower()):
             kind = "base"
         p0, p1 = self.paragraph(lo.start, hi.end)
@@ -707,7 +750,12 @@ class _Parser:
         end = after_end if tail_p else hi.end
         s_end = _SENTENCE_END_RE.search(work, end, end + 300)
         span = (self.orig(lo.start), self.orig(end))
-        return make_band(
+        rule = (
+            "text:range"
+            if not single
+            else {"min": "text:open-min", "max": "text:open-max"}.get(c.open or "", "text:single")
+        )
+        band = make_band(
             _round(mn),
             _round(mx),
             cur,
@@ -721,7 +769,33 @@ class _Parser:
                 self.orig(s_end.end() if s_end else min(len(work), end + 300)),
             ),
             span=span,
+            rule=rule,
         )
+        if band is None:
+            return self.reject(c, "rejected by the band checks (amounts, period or plausibility)")
+        if self.trace is not None:
+            self.trace.append(Decision(span, self.text[span[0] : span[1]], rule, "band", band))
+        self.last_band_end = end
+        return band
+
+    def listed_after_band(self, b0: int, start: int) -> bool:
+        """The amount continues a list the previous band opened in the same sentence:
+        "Pay: $18-22/hour for client work, $13/hour for indirect work"."""
+        end = self.last_band_end
+        return (
+            end > 0
+            and b0 <= end + 2
+            and start - end <= 80
+            and _FULL_STOP_RE.search(self.work, end, start) is None
+            and cues.NOT_PAY_RE.search(self.lower(end, start)) is None
+        )
+
+    def reject(self, c: _Candidate, reason: str) -> None:
+        """Record why a candidate is no band (for `paybands salary --explain`); always None."""
+        if self.trace is not None:
+            span = (self.orig(c.lo.start), self.orig(c.hi.end))
+            self.trace.append(Decision(span, self.text[span[0] : span[1]], None, reason, None))
+        return None
 
     def source(self, span: tuple[int, int], s0: int, s1: int) -> str:
         """The sentence around the match, at most 300 chars, centred on the match when longer."""
@@ -797,6 +871,18 @@ def _money_like(lo: _Amount, hi: _Amount) -> bool:
 def _round(v: float | None) -> float | None:
     # Multipliers leave float noise (170.7 x 1000 = 170699.99999999997).
     return None if v is None else round(v, 2)
+
+
+def explain_pay_text(
+    text: str, *, default_currency: str = "USD", zone: str | None = None, country: str | None = None
+) -> list[Decision]:
+    """Every amount the parser found in `text`, in order, with the band it gave or why it gave none."""
+    if not text or not isinstance(text, str) or _DIGIT_RE.search(text) is None:
+        return []
+    parser = _Parser(text, default_currency, zone, country)
+    parser.trace = []
+    parser.run()
+    return parser.trace
 
 
 def parse_pay_text(
