@@ -1,45 +1,63 @@
-"""Throughput of parse_pay_text vs a naive one-regex baseline, in the same run.
+"""Normalizer throughput, side by side in one run: parse_pay_text now, before issue 12, naive regex.
 
-    .venv/bin/python bench/bench_salary.py [--seconds 1.0]
+    .venv/bin/python -m bench.bench_salary [--seconds 0.5] [--rounds 7] [--baseline 27972f6]
 
-Datasets: the corpus (tests/salary/corpus.jsonl: short pay strings) and, when the
-recorded fixtures are present, real Ashby job descriptions (tests/fixtures/real/ashby:
-long texts, the crawler's actual input). Each timing is the best of several rounds
-(less noise from other processes). The baseline is what a first attempt looks like:
-one `\\$[\\d,]+\\s*-\\s*\\$[\\d,]+` regex; its exact-match rate on the corpus is shown too,
-to put the speed ratio next to what the extra time buys.
+What is timed: `parse_pay_text(text)` over every corpus text (tests/salary/corpus.jsonl and any
+tests/salary/corpus_world_*.jsonl), full passes, in texts per second. Three sides, each in its own
+Python process started from this interpreter, fed the same texts from one file:
+
+- **current**: the normalizer of this work tree;
+- **baseline**: the normalizer at git commit 27972f6 (the tree before issue 12), checked out with
+  `git worktree add` into a temporary folder and imported from there (its own process, so the two
+  `scraper` packages never meet; the worker checks which one it imported);
+- **naive**: one regex, `[$€£] number (- [$€£] number)`, what a first attempt looks like.
+
+Repetitions are interleaved (current, baseline, naive, then again, rotating who goes first), so a
+slow spell of this shared machine hits all three alike; each figure is the median of the rounds,
+with the best beside it. Each side runs in one process on one core: the issue's floor of 10,000
+texts/s (2 cores) is checked against that single-core figure, a conservative reading.
+
+Run through `python -m bench.run_all` the figures also replace the salary section of
+bench/RESULTS.md; run alone it only prints.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import shutil
+import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from scraper.salary import parse_pay_text  # noqa: E402
-
 CORPUS = ROOT / "tests" / "salary" / "corpus.jsonl"
 ASHBY = ROOT / "tests" / "fixtures" / "real" / "ashby"
-NAIVE_RE = re.compile(r"\$[\d,]+\s*-\s*\$[\d,]+")
-_NUM = re.compile(r"[\d,]+")
+RESULTS = ROOT / "bench" / "RESULTS.md"
+BASELINE_COMMIT = "27972f6"
+FLOOR_TPS = 10_000
+
+# The naive baseline: one regex for "$/€/£ number" with an optional "- $/€/£ number".
+NAIVE_RE = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)(?:\s*[-–]\s*[$€£]?\s?(\d[\d,]*(?:\.\d+)?))?")
 
 
 def naive(text: str) -> list[tuple[float, float]]:
     out = []
     for m in NAIVE_RE.finditer(text):
-        lo, hi = (float(x.replace(",", "") or 0) for x in _NUM.findall(m.group(0))[:2])
+        lo = float(m.group(1).replace(",", ""))
+        hi = float(m.group(2).replace(",", "")) if m.group(2) else lo
         out.append((lo, hi))
     return out
 
 
 def texts_per_second(fn: Callable[[str], object], texts: list[str], seconds: float, rounds: int = 5) -> float:
+    """Best of `rounds` timed loops over `texts` in this process (bench/bench_text.py uses it)."""
     best = 0.0
     for _ in range(rounds):
         n = 0
@@ -55,40 +73,21 @@ def texts_per_second(fn: Callable[[str], object], texts: list[str], seconds: flo
     return best
 
 
-def exact_rate_naive(records: list[dict]) -> float:
-    ok = 0
-    for r in records:
-        exp = [
-            (b["min"], b["max"]) for b in r["expected"] if b["currency"] == "USD" and b["period"] == "year"
-        ]
-        if len(exp) != len(r["expected"]):
-            exp = None  # the baseline cannot state other currencies or periods
-        got = naive(r["text"])
-        ok += (
-            exp is not None
-            and sorted(got) == sorted(exp)
-            and all(b["pay_type"] == "unknown" for b in r["expected"])
-        )
-    return ok / len(records)
+def corpus_files() -> list[Path]:
+    return [CORPUS, *sorted(CORPUS.parent.glob("corpus_world_*.jsonl"))]
 
 
-def exact_rate_parser(records: list[dict]) -> float:
-    keys = ("min", "max", "currency", "period", "pay_type")
-    ok = 0
-    for r in records:
-        got = [
-            (b.min_amount, b.max_amount, b.currency, b.period, b.pay_type)
-            for b in parse_pay_text(r["text"], default_currency=r.get("default_currency", "USD"))
-        ]
-        exp = [
-            tuple(float(b[k]) if k in ("min", "max") and b[k] is not None else b[k] for k in keys)
-            for b in r["expected"]
-        ]
-        ok += sorted(got, key=repr) == sorted(exp, key=repr)
-    return ok / len(records)
+def corpus_texts() -> list[str]:
+    texts = []
+    for path in corpus_files():
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                texts.append(json.loads(line)["text"])
+    return texts
 
 
 def descriptions() -> list[str]:
+    """Real Ashby job descriptions (long texts, the crawler's input), for bench/bench_text.py."""
     out = []
     for path in sorted(ASHBY.glob("*.json")):
         for job in json.loads(path.read_text("utf-8")).get("jobs", []):
@@ -97,40 +96,195 @@ def descriptions() -> list[str]:
     return out
 
 
+# The worker: a standalone program (it imports nothing from this file, so the baseline's process
+# loads only the baseline's code). argv: mode ("parser" | "naive"), texts file, expected package dir.
+# Protocol on stdin/stdout, one JSON object a line: {"seconds": s} -> {"tps": ..., "passes": ...}.
+WORKER = r"""
+import json, re, sys, time
+mode, texts_path, tree = sys.argv[1], sys.argv[2], sys.argv[3]
+texts = json.loads(open(texts_path, encoding="utf-8").read())
+if mode == "parser":
+    import scraper
+    from scraper.salary import parse_pay_text as fn
+    where = scraper.__file__
+    if not where.startswith(tree):
+        sys.exit(f"worker imported scraper from {where}, not from {tree}")
+    bands = sum(len(fn(t)) for t in texts)
+else:
+    rx = re.compile(sys.argv[4])
+    def fn(text):
+        out = []
+        for m in rx.finditer(text):
+            lo = float(m.group(1).replace(",", ""))
+            out.append((lo, float(m.group(2).replace(",", "")) if m.group(2) else lo))
+        return out
+    where, bands = "regex", sum(len(fn(t)) for t in texts)
+print(json.dumps({"ready": True, "module": where, "bands": bands}), flush=True)
+for line in sys.stdin:
+    seconds = json.loads(line)["seconds"]
+    n = passes = 0
+    t0 = time.perf_counter()
+    while True:
+        for t in texts:
+            fn(t)
+        n += len(texts)
+        passes += 1
+        dt = time.perf_counter() - t0
+        if dt >= seconds:
+            break
+    print(json.dumps({"tps": n / dt, "passes": passes}), flush=True)
+"""
+
+
+class Worker:
+    def __init__(self, name: str, mode: str, tree: Path, texts_path: Path) -> None:
+        self.name = name
+        env = {**os.environ, "PYTHONPATH": str(tree), "PYTHONDONTWRITEBYTECODE": "1"}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", WORKER, mode, str(texts_path), str(tree), NAIVE_RE.pattern],
+            cwd=tree, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.hello = self._read()
+        self.tps: list[float] = []
+
+    def _read(self) -> dict:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError(f"{self.name} worker exited ({self.proc.wait()})")
+        return json.loads(line)
+
+    def time(self, seconds: float) -> float:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(json.dumps({"seconds": seconds}) + "\n")
+        self.proc.stdin.flush()
+        tps = self._read()["tps"]
+        self.tps.append(tps)
+        return tps
+
+    def close(self) -> None:
+        if self.proc.stdin:
+            self.proc.stdin.close()
+        self.proc.wait(30)
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", *args], cwd=ROOT, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def run(seconds: float = 0.5, rounds: int = 7, baseline: str = BASELINE_COMMIT) -> dict:
+    """Time the three sides, interleaved; returns the figures (also what run_all stores)."""
+    texts = corpus_texts()
+    load_start = os.getloadavg()
+    tmp = Path(tempfile.mkdtemp(prefix="paybands-bench-salary-"))
+    tree = tmp / "baseline"
+    texts_path = tmp / "texts.json"
+    texts_path.write_text(json.dumps(texts), "utf-8")
+    _git("worktree", "add", "--detach", str(tree), baseline)
+    workers: list[Worker] = []
+    try:
+        workers = [
+            Worker("current", "parser", ROOT, texts_path),
+            Worker("baseline", "parser", tree, texts_path),
+            Worker("naive", "naive", ROOT, texts_path),
+        ]
+        for w in workers:  # warm-up: caches, lazy tables, branch predictors
+            w.time(min(seconds, 0.2))
+            w.tps.clear()
+        for r in range(rounds):
+            for w in workers[r % 3 :] + workers[: r % 3]:
+                w.time(seconds)
+    finally:
+        for w in workers:
+            w.close()
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    cur, base, nai = (statistics.median(w.tps) for w in workers)
+    return {
+        "texts": len(texts),
+        "corpus_files": [str(p.relative_to(ROOT)) for p in corpus_files()],
+        "avg_chars": sum(map(len, texts)) / len(texts),
+        "current_tps": cur,
+        "baseline_tps": base,
+        "naive_tps": nai,
+        "current_best_tps": max(workers[0].tps),
+        "baseline_best_tps": max(workers[1].tps),
+        "naive_best_tps": max(workers[2].tps),
+        "current_vs_baseline": cur / base,
+        "naive_vs_current": nai / cur,
+        "bands": {w.name: w.hello["bands"] for w in workers},
+        "baseline_commit": _git("rev-parse", "--short", baseline),
+        "current_commit": _git("rev-parse", "--short", "HEAD"),
+        "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        "rounds": rounds,
+        "seconds_per_round": seconds,
+        "floor_tps": FLOOR_TPS,
+        "floor_met": cur >= FLOOR_TPS,
+        "load_avg": {"start": load_start, "end": os.getloadavg()},
+    }
+
+
+def report(r: dict) -> str:
+    tree = f"{r['current_commit']}{' + uncommitted changes' if r['dirty'] else ''}"
+    rows = [
+        ("parse_pay_text, this tree", tree, r["current_tps"], r["current_best_tps"], r["bands"]["current"]),
+        ("parse_pay_text before issue 12", r["baseline_commit"], r["baseline_tps"], r["baseline_best_tps"],
+         r["bands"]["baseline"]),
+        ("naive regex [$€£] n(-n)", "-", r["naive_tps"], r["naive_best_tps"], r["bands"]["naive"]),
+    ]  # fmt: skip
+    out = [
+        f"corpus: {r['texts']:,} texts ({', '.join(r['corpus_files'])}), {r['avg_chars']:.0f} chars on average; "
+        f"median of {r['rounds']} interleaved rounds of {r['seconds_per_round']} s, one process (one core) each; "
+        f"load average {r['load_avg']['start'][0]:.1f} at the start, {r['load_avg']['end'][0]:.1f} at the end "
+        "(2 cores shared: a load above 2 slows every side alike, the ratios hold)",
+        "",
+        "| side | tree | texts/s (median) | best | bands found |",
+        "|---|---|---|---|---|",
+        *[f"| {a} | {b} | {c:,.0f} | {d:,.0f} | {e:,} |" for a, b, c, d, e in rows],
+        "",
+        f"current / before issue 12: {r['current_vs_baseline']:.2f}x; naive regex / current: "
+        f"{r['naive_vs_current']:.1f}x",
+        (
+            f"floor {r['floor_tps']:,} texts/s: MET ({r['current_tps']:,.0f})"
+            if r["floor_met"]
+            else f"floor {r['floor_tps']:,} texts/s: NOT MET ({r['current_tps']:,.0f} texts/s) <-- below the issue's floor"
+        ),
+    ]
+    return "\n".join(out)
+
+
+START, END = "<!-- bench_salary:start -->", "<!-- bench_salary:end -->"
+
+
+def write_results_section(r: dict, machine: dict | None = None, path: Path = RESULTS) -> None:
+    """Replace the salary section of bench/RESULTS.md (added at the end the first time)."""
+    head = "## Salary normalizer: texts/s against the version before issue 12 and a naive regex"
+    when = f"Run of `python -m bench.run_all` on {time.strftime('%Y-%m-%d %H:%M %Z')}"
+    if machine:
+        when += f" ({machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, Python {machine.get('python', '?')})"
+    body = f"{START}\n{head}\n\n{when}; written by bench/bench_salary.py.\n\n{report(r)}\n{END}"
+    text = path.read_text("utf-8") if path.exists() else ""
+    if START in text and END in text:
+        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    path.write_text(text, "utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seconds", type=float, default=1.0, help="time budget per measurement (default 1.0)")
-    args = ap.parse_args()
-
-    records = [json.loads(line) for line in CORPUS.read_text("utf-8").splitlines() if line.strip()]
-    datasets = [("corpus", [r["text"] for r in records])]
-    descs = descriptions()
-    if descs:
-        datasets.append(("ashby descriptions", descs))
-
-    rows = []
-    for name, texts in datasets:
-        avg = sum(map(len, texts)) / len(texts)
-        ours = texts_per_second(parse_pay_text, texts, args.seconds)
-        base = texts_per_second(naive, texts, args.seconds)
-        rows.append((name, len(texts), avg, ours, base, ours / base))
-
-    print(
-        f"{'dataset':<20} {'texts':>6} {'avg chars':>9} {'parse_pay_text/s':>17} {'naive regex/s':>14} {'ratio':>7}"
+    ap.add_argument("--seconds", type=float, default=0.5, help="time per side per round (default 0.5)")
+    ap.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
+    ap.add_argument(
+        "--baseline", default=BASELINE_COMMIT, help=f"commit to compare with (default {BASELINE_COMMIT})"
     )
-    for name, n, avg, ours, base, ratio in rows:
-        print(f"{name:<20} {n:>6} {avg:>9.0f} {ours:>17,.0f} {base:>14,.0f} {ratio:>7.4f}")
-    print()
-    print(
-        f"corpus exact-match rate: parse_pay_text {exact_rate_parser(records):.1%}, "
-        f"naive regex {exact_rate_naive(records):.1%}"
-    )
-    if descs:
-        total_chars = sum(map(len, descs))
-        per_posting_ms = 1000 / rows[-1][3]
-        print(
-            f"descriptions: {per_posting_ms:.2f} ms per posting ({total_chars / len(descs) / 1000:.1f} kB average)"
-        )
+    ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    a = ap.parse_args()
+    r = run(a.seconds, a.rounds, a.baseline)
+    print(report(r))
+    if a.json:
+        print(json.dumps(r))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from bench.common import OUT, machine, run_child, table
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="crawl,hosts,browser,text,store,queries,memory")
+    ap.add_argument("--only", default="crawl,hosts,browser,text,salary,store,queries,memory")
     ap.add_argument("--store-postings", type=int, default=1_000_000)
     ap.add_argument("--memory-sizes", default="2000,20000,200000")
     ap.add_argument("--browser-pages", type=int, default=200)
@@ -80,6 +80,17 @@ def main() -> None:
             rows.append([f"3 HTML->text, {r['html_docs']} recorded descriptions",
                          f"{r['selectolax_dps'] / r['bs4_dps']:.1f}x BeautifulSoup ({r['selectolax_dps']:.0f} vs "
                          f"{r['bs4_dps']:.0f} docs/s)", "report", "-"])  # fmt: skip
+    if "salary" in only:
+        from bench import bench_salary
+
+        step("salary", bench_salary.run)  # its three sides run in their own processes
+        r = res["salary"]
+        if "current_tps" in r:
+            rows.append([f"3 normalizer vs before issue 12 ({r['baseline_commit']}) vs naive regex, {r['texts']:,} corpus texts",
+                         f"{r['current_tps']:,.0f} / {r['baseline_tps']:,.0f} / {r['naive_tps']:,.0f} texts/s "
+                         f"({r['current_vs_baseline']:.2f}x before; naive {r['naive_vs_current']:.0f}x faster)",
+                         f">= {r['floor_tps']:,} texts/s", "MET" if r["floor_met"] else "NOT MET"])  # fmt: skip
+            bench_salary.write_results_section(r, res["machine"])  # bench/RESULTS.md, salary section only
     if "store" in only:
         step("store", lambda: run_child("bench.bench_store", {"db": str(OUT / "store.duckdb"),
                                                              "postings": a.store_postings}, timeout=3000))  # fmt: skip
