@@ -215,6 +215,11 @@ def run(seconds: float = 0.5, rounds: int = 7, baseline: str = BASELINE_COMMIT) 
         "naive_vs_current": nai / cur,
         "bands": {w.name: w.hello["bands"] for w in workers},
         "baseline_commit": _git("rev-parse", "--short", baseline),
+        "baseline_label": (
+            "parse_pay_text before issue 12"
+            if baseline == BASELINE_COMMIT
+            else f"parse_pay_text at {baseline}"
+        ),
         "current_commit": _git("rev-parse", "--short", "HEAD"),
         "dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
         "rounds": rounds,
@@ -229,7 +234,7 @@ def report(r: dict) -> str:
     tree = f"{r['current_commit']}{' + uncommitted changes' if r['dirty'] else ''}"
     rows = [
         ("parse_pay_text, this tree", tree, r["current_tps"], r["current_best_tps"], r["bands"]["current"]),
-        ("parse_pay_text before issue 12", r["baseline_commit"], r["baseline_tps"], r["baseline_best_tps"],
+        (r["baseline_label"], r["baseline_commit"], r["baseline_tps"], r["baseline_best_tps"],
          r["bands"]["baseline"]),
         ("naive regex [$€£] n(-n)", "-", r["naive_tps"], r["naive_best_tps"], r["bands"]["naive"]),
     ]  # fmt: skip
