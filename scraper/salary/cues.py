@@ -48,8 +48,15 @@ _NOT_PAY_WORDS = (
     r"|budgets|contracts?\s+value|contract\s+size|deal\s+size|properties|homes|transactions?|payments\s+volume"
     r"|trillion|billions?|raise|restaurant\w*|tickets?|titres?|ch[èe]ques?|mutuelle|primes?"
     r"|variable|variabel|variabler|budżet\w*|transport(?:ation)?|holiday|overtime|severance|sick|on[- ]call"
+    r"|packaging|welfare|vr|phone|tel|telephone|fax|license|licence|visa|incentives?|allowances"
+    r"|commission[- ]only|uncapped\s+earnings"
 )
-_NOT_PAY_IN = r"budget|zuschuss|pauschale|prämie|bonus"
+_NOT_PAY_IN = (
+    r"budget|zuschuss|pauschale|prämie|bonus|toetus|eelarve|biudžet|tunjangan|insentif|incentiv|vale-|auxílio|auxilio"
+    r"|bonifica|gratifica|buoni\s+pasto|ticket|cafeteria|regres|topli\s+obrok|компенсац|проїзд|обед|питани|фитнес"
+    r"|电话|電話|联系|聯絡|地址|面议|面議|津贴|津貼|补贴|補貼|手当|交通費|賞与|奖金|獎金|分红|分紅|资本|資本|期权|股票"
+    r"|提成|โทร|ค่าเดินทาง|โบนัส|สวัสดิการ|phụ\s+cấp|thưởng|ödenek|yemek|prim\b|бонус|премі|премия|надбав"
+)
 NOT_PAY_RE = re.compile(rf"(?<![a-z0-9])(?:{_NOT_PAY_WORDS})(?![a-z])|{_NOT_PAY_IN}")
 
 # A bare "stipend" label opening a clause is often the pay of an intern ("Stipend: ₹25,000/month");
@@ -77,15 +84,18 @@ TOTAL_RE = re.compile(
     # Netflix: "The overall market range for roles in this area of Netflix is typically $X - $Y"
     # is its total compensation (the next sentence says so; the sentence alone must say it too).
     r"|overall\s+market\s+range"
+    r"|(?:salary|remuneration|compensation|pay|total)\s+package|all[- ]inclusive|consolidated|inc\.?\s+super"
+    r"|賞与含む|含年终奖|含年終獎|paquete\s+retributivo|pacote\s+(?:total|remunerat\w*)|kokonaispalkka"
     r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?"
     r")(?![a-z])|gesamtverg[üu]tung"
 )
 BASE_RE = re.compile(
     r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial|iu|iul)|sal[aá]rio|salaire|wages?|sueldo|gaji|fizetés"
     r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio|plat|mzda|plata|pla[cć]a|salariu(?:l)?|palkka|ma[aâ][sş]"
-    r"|l[uư][oơ]ng|gaji|sweldo|sahod)(?![a-z])"
+    r"|l[uư][oơ]ng|gaji|sweldo|sahod|fixed|palka|atlyginim\w*|[üu]cret|zarada|bér|loon|jaarloon|jaarsalaris"
+    r"|mzdy|mzdu|plat|palga)(?![a-z])"
     r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급|заплат|зарплат|оклад"
-    r"|เงินเดือน|שכר|راتب|μισθ"
+    r"|เงินเดือน|שכר|راتب|μισθ|плата|заработн|зарплат|تنخواہ|বেতন|工资|工資|薪资|薪資"
 )
 # Phrases that mention a kind without saying the range is of that kind.
 _CUE_NOISE = re.compile(
@@ -174,6 +184,9 @@ def closest_cue(window: str) -> str | None:
     return best
 
 
+_WEAK_PAY = frozenset({"paid", "earn", "earnings", "pays"})
+
+
 def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
     """A NOT_PAY word in the (lowercased) words right after an amount, before any PAY word.
     When the next amount follows the tail, a NOT_PAY word at its very end labels that amount
@@ -183,5 +196,5 @@ def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
         return False
     if next_amount_follows and not tail[m_not.end() :].strip(" :-–(") and m_not.start() > 12:
         return False
-    m_pay = PAY_RE.search(tail)
+    m_pay = next((m for m in PAY_RE.finditer(tail) if m.group(0) not in _WEAK_PAY), None)
     return m_pay is None or m_not.start() < m_pay.start()

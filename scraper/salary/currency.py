@@ -27,7 +27,8 @@ DIRHAM = "dirham"
 RIYAL = "riyal"
 RAND = "R"
 SHILLING = "shilling"
-GENERIC = frozenset({DOLLAR, YEN, KRONA, RUPEE, PESO, DIRHAM, RIYAL, RAND, SHILLING})
+YUAN = "元"
+GENERIC = frozenset({DOLLAR, YEN, KRONA, RUPEE, PESO, DIRHAM, RIYAL, RAND, SHILLING, YUAN})
 
 # Which currency a generic mark means in each country (ISO 3166 alpha-2), and without one.
 _BY_COUNTRY: dict[str, dict[str, str]] = {
@@ -49,6 +50,7 @@ _BY_COUNTRY: dict[str, dict[str, str]] = {
     RIYAL: {"SA": "SAR", "QA": "QAR", "OM": "OMR", "YE": "YER", "IR": "IRR"},
     RAND: {"ZA": "ZAR", "LS": "ZAR", "NA": "ZAR", "SZ": "ZAR"},
     SHILLING: {"KE": "KES", "UG": "UGX", "TZ": "TZS", "SO": "SOS"},
+    YUAN: {"CN": "CNY", "TW": "TWD", "HK": "HKD", "MO": "MOP"},
 }  # fmt: skip
 _WITHOUT_COUNTRY: dict[str, str | None] = {
     DOLLAR: "USD",
@@ -60,6 +62,7 @@ _WITHOUT_COUNTRY: dict[str, str | None] = {
     RIYAL: "SAR",
     RAND: None,  # "R45 000" is rand only where the posting is
     SHILLING: "KES",
+    YUAN: "CNY",
 }
 
 # The local currency of a country: unmarked amounts in a posting located there.
@@ -139,7 +142,7 @@ _SYMBOLS = {
     "₲": "PYG",
     "৳": "BDT",
     "៛": "KHR",
-    "元": "CNY",
+    "元": "元",  # yuan, or the Taiwan / Hong Kong dollar where the posting is
     "円": "JPY",
     "원": "KRW",
 }
@@ -172,7 +175,7 @@ _ABBREVIATIONS = {
     "kr.": KRONA,
     "Ft": "HUF",
     "lei": "RON",
-    "Dhs": "AED",
+    "Dhs": DIRHAM,
     "Dh": DIRHAM,
     "DH": DIRHAM,
     "TL": "TRY",
@@ -255,6 +258,30 @@ _WORDS = {
     "quetzales": "GTQ",
     "colones": "CRC",
     "guaraníes": "PYG",
+    "dinara": "RSD",
+    "динара": "RSD",
+    "гривень": "UAH",
+    "гривні": "UAH",
+    "gryvnia": "UAH",
+    "бата": "THB",
+    "บาท": "THB",
+    "đồng": "VND",
+    "vnđ": "VND",
+    "ريال": RIYAL,
+    "ر.س": "SAR",
+    "درهم": DIRHAM,
+    "جنيه": "EGP",
+    "روپے": "PKR",
+    "روپیہ": "PKR",
+    "টাকা": "BDT",
+    'ש"ח': "ILS",
+    "שקל": "ILS",
+    "₪": "ILS",
+    "лв.": "BGN",
+    "сом": "KGS",
+    "manat": "AZN",
+    "lari": "GEL",
+    "denari": "MKD",
 }
 
 _esc = re.escape
@@ -274,7 +301,7 @@ SUFFIX = (
     + r")(?![\w])"
     r"|(?i:(?<![a-z])(?:pounds[ ]sterling|pesos[ ]mexicanos|"
     + "|".join(sorted((w for w in _WORDS if " " not in w), key=len, reverse=True))
-    + r")(?![a-zа-я])))"
+    + r")(?!\w)))"
 )
 # Characters a prefix can start with: the regex is tried only there (text.py).
 PREFIX_START: frozenset[str] = frozenset(
@@ -333,6 +360,9 @@ _NAMING = {
     RIYAL: re.compile(r"(?<![A-Za-z])(?P<code>SAR|QAR|OMR|YER)(?![A-Za-z])|(?P<QAR>Qatar|Doha)"),
     RAND: re.compile(r"(?<![A-Za-z])(?P<ZAR>ZAR|rand|South Africa)(?![A-Za-z])"),
     SHILLING: re.compile(r"(?<![A-Za-z])(?P<code>KES|UGX|TZS)(?![A-Za-z])"),
+    YUAN: re.compile(
+        r"(?<![A-Za-z])(?P<code>CNY|TWD|HKD|RMB)(?![A-Za-z])|(?P<TWD>新台幣|台幣|NT\$)|(?P<CNY>人民币)"
+    ),
 }
 _CANADA_ZONE = re.compile(r"Canad|Toronto|Vancouver|Montr[eé]al|Ottawa|Calgary|Waterloo|\bCAN\b")
 
@@ -347,7 +377,8 @@ def resolve(generic: str, context: str, *, default_currency: str, country: str |
         m = naming.search(context)
         if m is not None:
             name = m.lastgroup or ""
-            return m.group("code").upper() if name == "code" else name[:3]
+            code = m.group("code").upper() if name == "code" else name[:3]
+            return _ALIASES.get(code, code)
     by_country = _BY_COUNTRY.get(generic, {})
     if country and country.upper() in by_country:
         return by_country[country.upper()]

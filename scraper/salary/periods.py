@@ -142,7 +142,7 @@ _AFTER = {
         r"/\s*(?:day|d|tag|jour|j|día|dia|dzień|dzien|dag|日)(?![a-z])",
         r"\bdaily\b|\bp/d\b|\bpd\b",
         r"\b(?:pro|am)\s+tag\b|\bpar\s+jour\b|\bpor\s+d[íi]a\b|\bdziennie\b|\bza\s+dzie[ńn]\b|\bper\s+dag\b",
-        r"日給|日薪|/日",
+        r"日給|日薪|/日|/\s*天|/\s*วัน|\bต่อวัน|\bna\s+den\b|/\s*den\b|\bde\s+la\s+journée\b|/\s*päev",
     ],
     "hour": [
         r"per\s+(?:hour|hr)\b",
@@ -151,7 +151,7 @@ _AFTER = {
         r"\bhourly\b|\bp/h\b|\bph\b",
         r"\bpro\s+stunde\b|\bstündlich\b|\bde\s+l['’]heure\b|\bpar\s+heure\b",
         r"\bpor\s+hora\b|\bla\s+hora\b|\bza\s+godzin[eęy]\b|\bper\s+uur\b|\bi\s+timmen\b",
-        r"時給|时薪",
+        r"時給|时薪|/\s*小时|/\s*小時|לשעה|/\s*ชั่วโมง|\bde\s+l['’]heure\b|brut\s+de\s+l['’]heure|/\s*godz",
         r"/\s*hod\.?(?!\w)|\bza\s+hodinu\b|/\s*óra\b|\bóránként\b|/\s*oră\b|\bpe\s+oră\b|\bsaatlik\b"
         r"|\bв\s+час\b|/\s*час\b|\bna\s+sat\b|/\s*h\.",
     ],
@@ -193,11 +193,11 @@ _BEFORE_WORDS = {
         r"|monthly|per\s+month|monatlich\w*|salaire\s+mensuel|mensuel(?:le)?s?|mensual|mensal|miesi[eę]czn\w*"
         r"|m[åa]nadsl[öø]n|m[åa]nedsl[öø]nn?|maandsalaris|maandloon"
     ),
-    "week": r"weekly|per\s+week|w[öo]chentlich",
-    "day": r"day\s*rate|daily|per\s+day|tjm|taux\s+journalier|tagessatz|stawka\s+dzienna",
+    "week": r"weekly|per\s+week|w[öo]chentlich|semanal(?:es)?|hebdomadaire",
+    "day": r"day\s*rate|daily|per\s+day|tjm|taux\s+journalier|tagessatz|stawka\s+dzienna|diari[oa]|日薪|ค่าแรง",
     "hour": (
         r"hourly|per\s+hour|stundenlohn|stundensatz|taux\s+horaire|stawka\s+godzinowa|timlön|uurloon"
-        r"|salario\s+por\s+hora"
+        r"|salario\s+por\s+hora|valor\s+hora|taux\s+horaire|tarif\s+orar|órabér|saatlik|시급|時薪|时薪|stundenlohn"
     ),
 }
 _BEFORE_INSIDE = {

@@ -47,7 +47,10 @@ _HINT_WORDS = (
     " rs.", " rs ", " rm ", " rp ", " tjm", " ral", " ft", " lei", "gaji", "fizet", "年収", "月給", "給", "薪", "연봉",
     "月薪", "时薪", "報酬", "лв", "ksh", "riyal", "dirham", "naira", "shilling", "rand", "ringgit", "rupiah",
     "baht", " dong", "shekel", "lira", "forint", " leva", " real", "tenge", " taka", "lương", "gaji", "bulan",
-    " tk", " dh", "kroner", "kronor",
+    " tk", " dh", "kroner", "kronor", "บาท", "เงินเดือน", "ค่าจ้าง", "ريال", "راتب", "درهم", "جنيه", "روپے", "تنخواہ",
+    "টাকা", "বেতন", "ש\"ח", "שכר", "тг", "тенге", "грн", "din", "zarad", "plat", "plać", "plač", "triệu", "tr ",
+    "juta", "jt", "ribu", "tis.", "ezer", "millió", "тыс", "тис", "млн", "maaş", "ücret", "μισθ", "αποδοχ", "palk",
+    "mzd", "odměn", "alga", "atlygin", "bér", "fizet", "salariu", "loon", "palga", "renta", "sahod", "sweldo",
 )  # fmt: skip
 _HINT_AT_START = ("rs.", "rs ", "rm ", "rp ")  # "Rs. 25,000" opening the text
 # Starts with a character class (not the lookbehind) so that sre scans for it at C speed.
@@ -90,15 +93,16 @@ def _anchors(work: str, low: str) -> list[int]:
 _SEP_RE = re.compile(
     r"[ .]*(?:\((?:min|minimum|low)\)[ ]*)?"
     r"(?P<sep>-{1,2}[ ]*(?:and|to)(?![a-z])|-{1,2}|[–—−‒~～〜]|to|bis|à|a|au|y|e|en|do|till?|tot|and|und|et|through"
-    r"|thru|až|ile|og|och|és|și|ve|đến|tới|sampai|hingga|ถึง|до|/)[ ]*",
+    r"|thru|až|ile|og|och|és|și|ve|đến|tới|sampai|hingga|ถึง|до|iki|kuni|έως|から|至|到|إلى|s/d|s\.d\.|_|/)[ ]*",
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(
-    r"(?:between|zwischen|entre|tussen|mellan|pomi[eę]dzy|mi[eę]dzy|fra|tra)\s*$", re.IGNORECASE
+    r"(?:between|zwischen|entre|tussen|mellan|pomi[eę]dzy|mi[eę]dzy|fra|tra|între|arasında|من)\s*$",
+    re.IGNORECASE,
 )
 _AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en", "og", "och", "és", "și", "ve"})
 # A separator alone on its line joins amounts split over lines ("$222,800\n—\n$290,000 USD" from HTML).
-_LINE_SEP_RE = re.compile(r"[ ]*\n[\n ]*[-–—−‒~][ ]*\n[\n ]*")
+_LINE_SEP_RE = re.compile(r"[ ]*\n[\n ]*(?:[-–—−‒~]|to|bis|à|a|til|tot|do|au)[ ]*\n[\n ]*", re.IGNORECASE)
 # A range broken over two lines by HTML-to-text: "Salary: $100,000\n- $140,000", "$100,000 -\n$140,000".
 _LINE_RANGE_RE = re.compile(r"[ ]*(?:\n[ ]*[-–—~][ ]*|[-–—~][ ]*\n[ ]*)")
 # Chinese boards: "15k-25k·14薪" = monthly pay (in CNY), 14 months a year.
@@ -111,22 +115,26 @@ _MAX_ONLY_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:(?:maximum|max\.?)\s+(?:annual\s+|hourly\s+|base\s+)?(?:salary|pay|rate|wage|compensation)"
     r"|up\s*to|to\s+a\s+max(?:imum)?\s+of|max(?:imum)?(?:\s+of)?|max\.|not\s+to\s+exceed|no\s+more\s+than|capped\s+at"
     r"|bis\s+zu|jusqu['’]\s*(?:à|a)|hasta|at[ée]|do|maks\.?|maximal|opptil|op\s+til|upp\s+till|tot|fino\s+a"
-    r"|до|tới|đến|lên\s+đến|hingga|sampai|legfeljebb|p[âa]n[ăa]\s+la|max\.?)[:\s]*$",
+    r"|до|tới|đến|lên\s+đến|hingga|sampai|legfeljebb|p[âa]n[ăa]\s+la|max\.?|až|jopa|έως|iki|kuni|enintään|สูงสุด"
+    r"|(?:maximum|max\.?|höchst\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Maximum US Base Salary USD $200,000"
     re.IGNORECASE,
 )
 _MIN_ONLY_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:(?:minimum|min\.?)\s+(?:annual\s+|hourly\s+|base\s+)?(?:salary|pay|rate|wage|compensation)"
     r"|starting\s+(?:at|from)|starts?\s+at|from|at\s+least|min(?:imum)?(?:\s+of)?|min\.|upwards\s+of|in\s+excess\s+of"
-    r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|von|mindestens|minimal|fra|fr[åa]n|vanaf|a\s+partire\s+da"
-    r"|dès|от|від|từ|mulai|minimum|minimal|legalább|de\s+la|alkaen)[:\s]*$",
+    r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|mindestens|minimal|fra|fr[åa]n|vanaf|a\s+partire\s+da"
+    r"|dès|от|від|từ|mulai|minimum|minimal|legalább|de\s+la|alkaen|nuo|από|beginnt\s+bei|od\s+úrovne|alates"
+    r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab"
+    r"|(?:minimum|min\.?|mindest(?!lohn)\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Minimum US Base Salary USD $190,000"
     re.IGNORECASE,
 )
 _MIN_ONLY_AFTER = re.compile(
-    r"^\s*(?:or\s+more|and\s+(?:up|above)|or\s+above|以上|～(?!\s*\d)|〜(?!\s*\d)|trở\s+lên|alkaen"
-    r"|[-–~]\s*(?:\(|$))",  # "NT$ 60,000 - (月薪)": a range left open at the top
+    r"^\s*(?:or\s+more|and\s+(?:up|above)|or\s+above|以上|～(?!\s*\d)|〜(?!\s*\d)|trở\s+lên|alkaen|이상|起|ขึ้นไป"
+    r"|(?:TL|₺)?['’]?(?:den|dan|ten|tan)\s+başlayan"
+    r"|[-–~]\s*(?:[(（]|$))",  # "NT$ 60,000 - (月薪)": a range left open at the top
     re.IGNORECASE,
 )
-_MAX_ONLY_AFTER = re.compile(r"^\s*(?:以下|まで)")
+_MAX_ONLY_AFTER = re.compile(r"^\s*(?:以下|まで|이하|(?:TL|₺)?['’]?(?:ye|ya)\s+kadar|kadar)")
 
 # Where a clause (zone label, pay-type words) and a sentence start.
 _SENTENCE_END_RE = re.compile(r"\n|[.!?。](?=\s|$)")
@@ -165,7 +173,33 @@ _MONTHLY_CONVENTION: dict[str, float] = {
     "HKD": 150_000,
     "AED": 60_000,
     "CNY": 100_000,
+    "TWD": 200_000,
+    "PKR": 1_500_000,
+    "KES": 1_500_000,
+    "EGP": 500_000,
+    "NGN": 5_000_000,
+    "VND": 300_000_000,
+    "BDT": 600_000,
+    "LKR": 1_000_000,
+    "SAR": 60_000,
+    "QAR": 60_000,
+    "KWD": 5_000,
+    "BHD": 5_000,
+    "OMR": 5_000,
+    "MAD": 100_000,
+    "TRY": 500_000,
+    "UAH": 300_000,
+    "KZT": 3_000_000,
+    "RSD": 600_000,
+    "BGN": 15_000,
+    "RUB": 600_000,
+    "GEL": 20_000,
+    "ZAR": 150_000,
 }
+# Countries whose postings state yearly pay: a small amount without a period word there is an hourly
+# rate or a perk, never read as monthly. Elsewhere a posting's amount too small to be yearly is monthly.
+_YEARLY_COUNTRIES = frozenset({"US", "CA", "GB", "IE", "AU", "NZ", "IN", "JP", "KR", "CH", "DE", "AT", "NL", "BE",
+                               "FR", "LU", "DK", "NO", "SE", "FI", "IS", "IL"})  # fmt: skip
 # Indian postings state annual CTC; a lakh-sized amount without a period word is yearly.
 _INR_ANNUAL_SIZE = 200_000.0
 # Spanish / Portuguese pay words: Latin American pay is monthly ("Salario: USD 1,200 - 1,500").
@@ -445,7 +479,7 @@ def _range_ok(t: _Amount, u: _Amount, sep: str, lo_period: Period | None, work: 
 
 
 def _open_side(c: _Candidate, work: str, prev_end: int) -> str | None:
-    before = work[max(prev_end, c.lo.start - 30) : c.lo.start]
+    before = work[max(prev_end, c.lo.start - 50) : c.lo.start]
     if c.hi.plus or _MIN_ONLY_AFTER.match(work[c.hi.end : c.hi.end + 8]):
         return "min"
     if _MAX_ONLY_AFTER.match(work[c.hi.end : c.hi.end + 6]):
@@ -460,9 +494,11 @@ def _open_side(c: _Candidate, work: str, prev_end: int) -> str | None:
 # The second end of a range stated with words between the ends: "between $X in our lowest-cost
 # market and $Y in our highest", "starts from £13.28 an hour; this increases to £14.55".
 _SECOND_END_RE = re.compile(
-    r"(?:\b(?:and|to|und|bis|et|à|y|a|e|en|og|och|tot|do)|increas\w*\s+to|ris\w*\s+to|goes\s+up\s+to)[\s:]*$",
+    r"(?:\b(?:and|to|und|bis|et|à|y|a|e|en|og|och|tot|do|și|iki|до|đến)|إلى|increas\w*\s+to|ris\w*\s+to"
+    r"|goes\s+up\s+to)[\s:]*$",
     re.IGNORECASE,
 )
+_RISING_RE = re.compile(r"(?:increas\w*|ris(?:es|ing))\s+to\s*$", re.IGNORECASE)
 
 
 def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
@@ -482,7 +518,10 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
                 and _FULL_STOP_RE.search(work, p.hi.end, c.lo.start) is None
             ):
                 gap = work[p.hi.end : c.lo.start]
-                opened = p.open == "min" or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
+                rising = _RISING_RE.search(gap) is not None  # "£24,500 rising to £27,000 after probation"
+                opened = (
+                    rising or p.open == "min" or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
+                )
                 closed = c.open == "max" or _SECOND_END_RE.search(gap) is not None
                 if opened and closed and cues.NOT_PAY_RE.search(gap.lower()) is None:
                     pp = periods.period_after(gap)
@@ -608,7 +647,7 @@ class _Parser:
         lpa = any(a.mult is not None and a.mult.period for a in (lo, hi))
 
         # --- is it pay? ------------------------------------------------------------------
-        if tail_low.strip() and cues.attached_not_pay(tail_low, tail_end == next_start):
+        if tail_low.strip() and cues.attached_not_pay(tail_low, tail_end == next_start < len(work)):
             return self.reject(c, f"not pay: the words after it name other money ({tail.strip()[:40]!r})")
         line_start = _line_start_if_alone(work, lo.start)
         heading = _heading_before(work, line_start) if line_start is not None else ""
@@ -689,7 +728,7 @@ class _Parser:
         if lo_v > hi_v:
             return self.reject(c, "the first end is above the second")
         if rate is None:
-            if period is None:
+            if period is None and cur not in _MONTHLY_CONVENTION:
                 return self.reject(
                     c, f"no FX rate for {cur} and no period word"
                 )  # no rate to size it by: only a stated period makes it a band (USD left null)
@@ -835,8 +874,11 @@ class _Parser:
         bound = _MONTHLY_CONVENTION.get(cur)
         if bound is not None:
             return all(v < bound for v in values)
+        rate = self.fx.usd_per_unit.get(cur)
         if cur in ("USD", "EUR") and _IBERIAN_PAY_RE.search(before):
-            return all(v * (self.fx.usd_per_unit.get(cur) or 1) < 8_000 for v in values)
+            return all(v * (rate or 1) < 8_000 for v in values)
+        if self.country is not None and self.country not in _YEARLY_COUNTRIES and rate is not None:
+            return all(v * rate < _ANNUAL_SIZE_USD for v in values)
         return False
 
     def paragraph(self, start: int, end: int) -> tuple[int, int]:
