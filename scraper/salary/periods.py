@@ -109,7 +109,7 @@ _AFTER = {
     "month": [
         r"per\s+(?:calendar\s+)?(?:month|mo|mth)\b",
         r"an?\s+month\b",
-        r"/\s*(?:month|mo|mth|m|monat|mois|mies\.?|mes|mês|maand|mån(?:ad)?|md\.?|mese|月)(?![a-z])",
+        r"/\s*(?:month|mo|mth|m|monat|mois|mies\.?|mes|mês|maand|mån(?:ad)?|(?-i:md)\.?|mese|月)(?![a-z])",
         r"\bmonthly\b",
         r"\bpcm\b|\bp\.\s?m\.?|\bpm\b|\bp/m\b",
         r"\bmonatlich\b|\bmtl\.?|(?:pro|im)\s+monat\b",
@@ -139,7 +139,7 @@ _AFTER = {
     "day": [
         r"per\s+day\b",
         r"an?\s+day\b",
-        r"/\s*(?:day|d|tag|jour|j|día|dia|dzień|dzien|dag|日)(?![a-z])",
+        r"/\s*(?:day|d|tag|jour|j|día|dia|dzień|dzien|dag|日|(?-i:MD))(?![a-z])",
         r"\bdaily\b|\bp/d\b|\bpd\b",
         r"\b(?:pro|am)\s+tag\b|\bpar\s+jour\b|\bpor\s+d[íi]a\b|\bdziennie\b|\bza\s+dzie[ńn]\b|\bper\s+dag\b",
         r"日給|日薪|/日|/\s*天|/\s*วัน|\bต่อวัน|\bna\s+den\b|/\s*den\b|\bde\s+la\s+journée\b|/\s*päev",

@@ -116,7 +116,7 @@ _MAX_ONLY_BEFORE = re.compile(
     r"|up\s*to|to\s+a\s+max(?:imum)?\s+of|max(?:imum)?(?:\s+of)?|max\.|not\s+to\s+exceed|no\s+more\s+than|capped\s+at"
     r"|bis\s+zu|jusqu['’]\s*(?:à|a)|hasta|at[ée]|do|maks\.?|maximal|opptil|op\s+til|upp\s+till|tot|fino\s+a"
     r"|до|tới|đến|lên\s+đến|hingga|sampai|legfeljebb|p[âa]n[ăa]\s+la|max\.?|až|jopa|έως|iki|kuni|enintään|สูงสุด"
-    r"|(?:maximum|max\.?|höchst\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Maximum US Base Salary USD $200,000"
+    r"|(?:maximum|max\b\.?|höchst\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Maximum US Base Salary USD $200,000"
     re.IGNORECASE,
 )
 _MIN_ONLY_BEFORE = re.compile(
@@ -125,7 +125,7 @@ _MIN_ONLY_BEFORE = re.compile(
     r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|mindestens|minimal|fra|fr[åa]n|vanaf|a\s+partire\s+da"
     r"|dès|от|від|từ|mulai|minimum|minimal|legalább|de\s+la|alkaen|nuo|από|beginnt\s+bei|od\s+úrovne|alates"
     r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab"
-    r"|(?:minimum|min\.?|mindest(?!lohn)\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Minimum US Base Salary USD $190,000"
+    r"|(?:minimum|min\b\.?|mindest(?!lohn)\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Minimum US Base Salary USD $190,000"
     re.IGNORECASE,
 )
 _MIN_ONLY_AFTER = re.compile(
@@ -231,6 +231,7 @@ class _Amount:
     cur: str | None  # ISO code, a generic "$"/"¥"/"kr", or None
     plus: bool
     grouped: bool  # written with separators ("120,000") or a multiplier: looks like money
+    implied: bool = False  # the currency comes from the multiplier only ("8 Lac" -> INR)
 
 
 @dataclass(slots=True)
@@ -294,6 +295,16 @@ def _token_matches(work: str) -> Iterator[re.Match[str]]:
 MAX_AMOUNTS = 2_000
 
 
+# A pay field holding only an open amount: "up to $180,000", "Starting at $25/hour", "From £30,000".
+_OPEN_FIELD_RE = re.compile(
+    r"\s*(?:up\s+to|from|starting\s+(?:at|from)|starts\s+at|min(?:imum)?|max(?:imum)?|at\s+least|ab|bis\s+zu"
+    r"|desde|hasta|à\s+partir\s+de|jusqu['’]\s*à)\s*:?\s*",
+    re.IGNORECASE,
+)
+_RAISE_AFTER_RE = re.compile(r"\s?(?:UP|アップ|增加|提升)")
+_COMMISSION_ONLY_RE = re.compile(r"commission[- ]only|only\s+commission|100\s*%\s+commission", re.IGNORECASE)
+# An explicit unit after a slash that is no period we know ("150 грн/год", "$50/user"): no band.
+_UNKNOWN_UNIT_RE = re.compile(r"\s*/\s*[^\W\d_]")
 _PLAN_NUMBERS = frozenset({"401", "403", "457"})
 _PLAN_RE = re.compile(r"[ ]?(?:\(\s*[kKbB]\s*\)|[kKbB](?![A-Za-z]))")
 
@@ -332,16 +343,35 @@ def _scan(work: str) -> list[_Amount]:
             and m.group("junk") is None
         ):
             end = m.end("num")
+        plus = m.group("plus") is not None
+        if plus and m.end() < len(work) and (work[m.end()].isalpha() or work[m.end()] in "+("):
+            plus = False  # "底薪4000+提成": base 4000 plus commission, not "4000 or more"
+        value = raw * (mult.factor if mult else 1.0)
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == m.start()
+            and prev.mult is not None
+            and prev.mult.factor >= 1e4
+            and m.group("pre") is None
+            and value < prev.mult.factor
+        ):
+            # "22万5000円" = 225,000: the digits after 万 / 억 add to it.
+            prev.value += value
+            prev.end = end
+            prev.cur = prev.cur or cur
+            continue
         out.append(
             _Amount(
                 start=m.start(),
                 end=end,
                 raw=raw,
-                value=raw * (mult.factor if mult else 1.0),
+                value=value,
                 mult=mult,
                 cur=cur,
-                plus=m.group("plus") is not None,
+                plus=plus,
                 grouped=mult is not None or any(c in num for c in ",.' ’"),
+                implied=cur is not None and pre is None and suf is None,
             )
         )
     return out
@@ -412,6 +442,13 @@ def _line_open(work: str, start: int) -> bool:
 
 
 def _compatible(a: _Amount, b: _Amount) -> bool:
+    if a.cur and b.cur and a.cur != b.cur and (a.implied or b.implied):
+        # "Tk. 6 Lac - 8 Lac": the written mark wins over the lakh's usual INR.
+        if a.implied:
+            a.cur = b.cur
+        else:
+            b.cur = a.cur
+        return True
     if a.cur and b.cur and a.cur != b.cur:
         return currency.is_generic(a.cur) or currency.is_generic(b.cur)
     return True
@@ -480,9 +517,9 @@ def _range_ok(t: _Amount, u: _Amount, sep: str, lo_period: Period | None, work: 
 
 def _open_side(c: _Candidate, work: str, prev_end: int) -> str | None:
     before = work[max(prev_end, c.lo.start - 50) : c.lo.start]
-    if c.hi.plus or _MIN_ONLY_AFTER.match(work[c.hi.end : c.hi.end + 8]):
+    if c.hi.plus or _MIN_ONLY_AFTER.match(work[c.hi.end : c.hi.end + 20]):
         return "min"
-    if _MAX_ONLY_AFTER.match(work[c.hi.end : c.hi.end + 6]):
+    if _MAX_ONLY_AFTER.match(work[c.hi.end : c.hi.end + 16]):
         return "max"
     if _MAX_ONLY_BEFORE.search(before):
         return "max"
@@ -498,6 +535,7 @@ _SECOND_END_RE = re.compile(
     r"|goes\s+up\s+to)[\s:]*$",
     re.IGNORECASE,
 )
+_MAX_WORD_RE = re.compile(r"\b(?:maximum|max)\b", re.IGNORECASE)
 _RISING_RE = re.compile(r"(?:increas\w*|ris(?:es|ing))\s+to\s*$", re.IGNORECASE)
 
 
@@ -515,7 +553,15 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
                 and c.lo.start - p.hi.end <= 100
                 and _compatible(p.lo, c.lo)
                 and p.lo.value <= c.lo.value
-                and _FULL_STOP_RE.search(work, p.hi.end, c.lo.start) is None
+                and (
+                    _FULL_STOP_RE.search(work, p.hi.end, c.lo.start) is None
+                    # "Minimum US Base Salary $190,000/Yr. Maximum US Base Salary $200,000/Yr."
+                    or (
+                        p.open == "min"
+                        and c.open == "max"
+                        and _MAX_WORD_RE.search(work, p.hi.end, c.lo.start)
+                    )
+                )
             ):
                 gap = work[p.hi.end : c.lo.start]
                 rising = _RISING_RE.search(gap) is not None  # "£24,500 rising to £27,000 after probation"
@@ -647,6 +693,10 @@ class _Parser:
         lpa = any(a.mult is not None and a.mult.period for a in (lo, hi))
 
         # --- is it pay? ------------------------------------------------------------------
+        if _RAISE_AFTER_RE.match(work, hi.end):
+            return self.reject(c, "a raise, not pay ('200万円UP')")
+        if _COMMISSION_ONLY_RE.search(work, sentence_start, min(len(work), hi.end + 80)):
+            return self.reject(c, "commission-only earnings are not a pay band")
         if tail_low.strip() and cues.attached_not_pay(tail_low, tail_end == next_start < len(work)):
             return self.reject(c, f"not pay: the words after it name other money ({tail.strip()[:40]!r})")
         line_start = _line_start_if_alone(work, lo.start)
@@ -665,6 +715,8 @@ class _Parser:
         # --- period ----------------------------------------------------------------------
         tail_p = periods.period_after(tail)
         period: Period | None = tail_p[0] if tail_p else None
+        if tail_p is None and _UNKNOWN_UNIT_RE.match(tail):
+            return self.reject(c, f"a unit that is no period we know ({tail.strip()[:20]!r})")
         after_end = hi.end + (tail_p[1] if tail_p else 0)
         implied = (hi.mult.period if hi.mult else None) or (lo.mult.period if lo.mult else None)
         if cn_months:
@@ -744,7 +796,7 @@ class _Parser:
                 or cues.PAY_RE.search(tail_low) is not None
                 or line_start is not None
                 or (
-                    c.open is not None and len(work) <= 60 and "\n" not in work
+                    c.open is not None and len(work) <= 60 and _OPEN_FIELD_RE.fullmatch(work, 0, lo.start)
                 )  # a pay field: "up to $180,000"
                 or self.listed_after_band(b0, lo.start)
             )
