@@ -20,7 +20,8 @@ _PAY_WORDS = (
     r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|pays|paid|compensation|comp|wages?|earnings|earn"
     r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
     r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka|gaji|fizetés|bér"
-    r"|pensja|loon|ral|stipendio|tjm|fix|fixe|fixum"
+    r"|pensja|(?:bruto|netto|maand|uur|jaar|week)?loon|ral|stipendio|tjm|fix|fixe|fixum|taux|tarif|tarifa|pago|ingresos?"
+    r"|sazba|bolsa|honorar|honorarios|lønnen|lønnet|salär|gage"
     r"|plat|mzda|mzdy|odm[eě]na|plata|pla[cć]a|pla[cč]a|salariu(?:l)?|palkka|palkan|palk|alga|atlyginimas|ma[aâ][sş]"
     r"|[üu]cret|l[uư][oơ]ng|m[uứ]c\s+l[uư][oơ]ng|bayaran|sahod|sweldo|mshahara"
 )
@@ -54,6 +55,7 @@ _NOT_PAY_WORDS = (
 _NOT_PAY_IN = (
     r"budget|zuschuss|pauschale|prämie|bonus|toetus|eelarve|biudžet|tunjangan|insentif|incentiv|vale-|auxílio|auxilio"
     r"|bonifica|gratifica|buoni\s+pasto|ticket|cafeteria|regres|topli\s+obrok|компенсац|проїзд|обед|питани|фитнес"
+    r"|bidrag|tillägg|tillæg|tillegg|förmån|godtgørelse|インセンティブ|歩合|ボーナス|קרן|ביס|בשווי"
     r"|电话|電話|联系|聯絡|地址|面议|面議|津贴|津貼|补贴|補貼|手当|交通費|賞与|奖金|獎金|分红|分紅|资本|資本|期权|股票"
     r"|提成|โทร|ค่าเดินทาง|โบนัส|สวัสดิการ|phụ\s+cấp|thưởng|ödenek|yemek|prim\b|бонус|премі|премия|надбав"
 )
@@ -84,6 +86,7 @@ TOTAL_RE = re.compile(
     # Netflix: "The overall market range for roles in this area of Netflix is typically $X - $Y"
     # is its total compensation (the next sentence says so; the sentence alone must say it too).
     r"|overall\s+market\s+range"
+    r"|(?:incl\.?|inkl\.?|including|inklusive|inclusief)\s+(?:pension|pensjon|feriepenge|vakantiegeld|13)"
     r"|(?:salary|remuneration|compensation|pay|total)\s+package|all[- ]inclusive|consolidated|inc\.?\s+super"
     r"|賞与含む|含年终奖|含年終獎|paquete\s+retributivo|pacote\s+(?:total|remunerat\w*)|kokonaispalkka"
     r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?"
@@ -187,12 +190,18 @@ def closest_cue(window: str) -> str | None:
 _WEAK_PAY = frozenset({"paid", "earn", "earnings", "pays"})
 
 
+_INCLUDES_BEFORE = re.compile(r"(?:includ\w*|incl\.?|inkl\.?|inclusive\s+of|inclusief|einschlie\w*)\s[^.;]*$")
+
+
 def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
     """A NOT_PAY word in the (lowercased) words right after an amount, before any PAY word.
     When the next amount follows the tail, a NOT_PAY word at its very end labels that amount
     ("£26,696 - £28,988 pro rata Distant Islands Allowance £1,461"), not this one."""
     m_not = NOT_PAY_RE.search(tail)
     if m_not is None:
+        return False
+    if m_not.start() > 28 or _INCLUDES_BEFORE.search(tail, 0, m_not.start()):
+        # Far from the amount, or what the amount includes ("package c.£95,000 including car allowance").
         return False
     if next_amount_follows and not tail[m_not.end() :].strip(" :-–(") and m_not.start() > 12:
         return False

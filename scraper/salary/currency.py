@@ -153,6 +153,8 @@ _ABBREVIATIONS = {
     "Rs": RUPEE,
     "Rs.": RUPEE,
     "RM": "MYR",
+    "Php": "PHP",
+    "PhP": "PHP",
     "Rp": "IDR",
     "Rp.": "IDR",
     "SFr.": "CHF",
@@ -190,7 +192,7 @@ _ABBREVIATIONS = {
     "đ": "VND",
 }
 # Abbreviations read before a number ("Rs. 25,000", "RM 8,000", "zł 15 000", "R45 000").
-_PREFIX_ABBREVIATIONS = ("Rs", "Rs.", "RM", "Rp", "Rp.", "SFr.", "Fr.", "zł", "Kč", "лв", "Tk", "Tk.", "KSh", "Ksh",
+_PREFIX_ABBREVIATIONS = ("Rs", "Rs.", "RM", "Php", "PhP", "Rp", "Rp.", "SFr.", "Fr.", "zł", "Kč", "лв", "Tk", "Tk.", "KSh", "Ksh",
                          "USh", "TSh", "SR", "QR", "R", "kr", "kr.")  # fmt: skip
 # Abbreviations read after a number ("45 000 kr", "800 000 Ft", "3 000 лв", "15 000 DH").
 _SUFFIX_ABBREVIATIONS = ("kr", "kr.", "Ft", "lei", "zl", "zł", "Kč", "лв", "лв.", "Dhs", "Dh", "DH", "TL", "CHF",
@@ -373,13 +375,16 @@ def resolve(generic: str, context: str, *, default_currency: str, country: str |
     can mean, then the mark's usual currency. None when the mark cannot be named ("R" outside
     South Africa)."""
     naming = _NAMING.get(generic)
+    by_country = _BY_COUNTRY.get(generic, {})
     if naming is not None:
         m = naming.search(context)
         if m is not None:
             name = m.lastgroup or ""
             code = m.group("code").upper() if name == "code" else name[:3]
-            return _ALIASES.get(code, code)
-    by_country = _BY_COUNTRY.get(generic, {})
+            # Nordic words ("lønnen" is Danish and Norwegian) name the krone less surely than the
+            # posting's country does; a code always names it.
+            if name == "code" or generic != KRONA or not (country and country.upper() in by_country):
+                return _ALIASES.get(code, code)
     if country and country.upper() in by_country:
         return by_country[country.upper()]
     default = default_currency.upper()

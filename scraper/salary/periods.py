@@ -86,7 +86,7 @@ _AFTER = {
     "year": [
         r"per\s+(?:year|annum|yr)\b",
         r"an?\s+(?:year|yr)\b",
-        r"/\s*(?:year|yr|y|annum|an|jahr|rok|año|ano|any|år|jaar|anno|年)(?![a-z])",
+        r"/\s*(?:year|yr|y|annum|annual|annually|an|jahr|rok|año|ano|any|år|jaar|anno|年)(?![a-z])",
         r"\byearly\b",
         r"\bannual(?:ly)?\b",
         r"\bp\.\s?a\.?|\bpa\b|\bp/a\b",
@@ -142,7 +142,7 @@ _AFTER = {
         r"/\s*(?:day|d|tag|jour|j|día|dia|dzień|dzien|dag|日|(?-i:MD))(?![a-z])",
         r"\bdaily\b|\bp/d\b|\bpd\b",
         r"\b(?:pro|am)\s+tag\b|\bpar\s+jour\b|\bpor\s+d[íi]a\b|\bdziennie\b|\bza\s+dzie[ńn]\b|\bper\s+dag\b",
-        r"日給|日薪|/日|/\s*天|/\s*วัน|\bต่อวัน|\bna\s+den\b|/\s*den\b|\bde\s+la\s+journée\b|/\s*päev",
+        r"\btages?satz\b|\bpro\s+tag\b|日給|日薪|/日|/\s*天|/\s*วัน|\bต่อวัน|\bna\s+den\b|/\s*den\b|\bde\s+la\s+journée\b|/\s*päev",
     ],
     "hour": [
         r"per\s+(?:hour|hr)\b",
@@ -160,7 +160,7 @@ _AFTER = {
 # Fillers allowed between the amount and its period word: "€60.000 brutto jährlich",
 # "$11,000 USD per month", "R$ 8.000,00 (CLT) mensais", "150 zł netto/h".
 _FILLER = (
-    r"(?:\s|[-–—:,(]|gross|brutto|brut|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
+    r"(?:\s|[-–—:,(]|gross|brutto|brut|bruts|brute|brutes|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
     r"|бруто|нето|брутто|bruttó|nettó|hrub[ée]ho|hrub[áé]|[čc]ist[ée]ho|brutt[oó]|brüt|kotor|bersih|gross/net"
     r"|/(?=\s*(?:bruto|brutto|gross|netto|neto|brut)\b)"
     r"|tax[- ]free|before\s+tax(?:es)?|pre[- ]tax|(?:\(\s*)?\+\s*VAT\s*\)?|B2B|UoP|UoD|on\s+B2B"
@@ -189,7 +189,7 @@ _BEFORE_WORDS = {
         r"|årsl[öø]nn?|jaarsalaris|jaarlijks"
     ),
     "month": (
-        r"m[eě]s[ií][čc]n[ií]|havi|lunar|aylık|месечн\w*|ежемесячн\w*|kuukausipalkka|gaji\s+bulanan"
+        r"maandloon|brutomaandloon|maandsalaris|m[eě]s[ií][čc]n[ií]|havi|lunar|aylık|месечн\w*|ежемесячн\w*|kuukausipalkka|gaji\s+bulanan"
         r"|monthly|per\s+month|monatlich\w*|salaire\s+mensuel|mensuel(?:le)?s?|mensual|mensal|miesi[eę]czn\w*"
         r"|m[åa]nadsl[öø]n|m[åa]nedsl[öø]nn?|maandsalaris|maandloon"
     ),
@@ -197,7 +197,7 @@ _BEFORE_WORDS = {
     "day": r"day\s*rate|daily|per\s+day|tjm|taux\s+journalier|tagessatz|stawka\s+dzienna|diari[oa]|日薪|ค่าแรง",
     "hour": (
         r"hourly|per\s+hour|stundenlohn|stundensatz|taux\s+horaire|stawka\s+godzinowa|timlön|uurloon"
-        r"|salario\s+por\s+hora|valor\s+hora|taux\s+horaire|tarif\s+orar|órabér|saatlik|시급|時薪|时薪|stundenlohn"
+        r"|salario\s+por\s+hora|pago\s+por\s+hora|por\s+hora|la\s+hora|valor\s+hora|uurloon|taux\s+horaire|tarif\s+orar|órabér|saatlik|시급|時薪|时薪|stundenlohn"
     ),
 }
 _BEFORE_INSIDE = {

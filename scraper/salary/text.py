@@ -93,7 +93,7 @@ def _anchors(work: str, low: str) -> list[int]:
 _SEP_RE = re.compile(
     r"[ .]*(?:\((?:min|minimum|low)\)[ ]*)?"
     r"(?P<sep>-{1,2}[ ]*(?:and|to)(?![a-z])|-{1,2}|[–—−‒~～〜]|to|bis|à|a|au|y|e|en|do|till?|tot|and|und|et|through"
-    r"|thru|až|ile|og|och|és|și|ve|đến|tới|sampai|hingga|ถึง|до|iki|kuni|έως|から|至|到|إلى|s/d|s\.d\.|_|/)[ ]*",
+    r"|thru|až|ile|og|och|és|și|ve|đến|tới|sampai|hingga|ถึง|до|iki|kuni|έως|から|至|到|إلى|עד|s/d|s\.d\.|_|/)[ ]*",
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(
@@ -116,6 +116,7 @@ _MAX_ONLY_BEFORE = re.compile(
     r"|up\s*to|to\s+a\s+max(?:imum)?\s+of|max(?:imum)?(?:\s+of)?|max\.|not\s+to\s+exceed|no\s+more\s+than|capped\s+at"
     r"|bis\s+zu|jusqu['’]\s*(?:à|a)|hasta|at[ée]|do|maks\.?|maximal|opptil|op\s+til|upp\s+till|tot|fino\s+a"
     r"|до|tới|đến|lên\s+đến|hingga|sampai|legfeljebb|p[âa]n[ăa]\s+la|max\.?|až|jopa|έως|iki|kuni|enintään|สูงสุด"
+    r"|bis|maximaal|maksimalt|högst|höchstens|עד"
     r"|(?:maximum|max\b\.?|höchst\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Maximum US Base Salary USD $200,000"
     re.IGNORECASE,
 )
@@ -124,7 +125,7 @@ _MIN_ONLY_BEFORE = re.compile(
     r"|starting\s+(?:at|from)|starts?\s+at|from|at\s+least|min(?:imum)?(?:\s+of)?|min\.|upwards\s+of|in\s+excess\s+of"
     r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|mindestens|minimal|fra|fr[åa]n|vanaf|a\s+partire\s+da"
     r"|dès|от|від|từ|mulai|minimum|minimal|legalább|de\s+la|alkaen|nuo|από|beginnt\s+bei|od\s+úrovne|alates"
-    r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab"
+    r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab|minimaal|minimalt|lägst|vanaf|החל\s+מ-?|מ-"
     r"|(?:minimum|min\b\.?|mindest(?!lohn)\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Minimum US Base Salary USD $190,000"
     re.IGNORECASE,
 )
@@ -142,7 +143,7 @@ _FULL_STOP_RE = re.compile(r"[.!?。](?=\s|$)")  # "Minimum:\n$X\nMaximum:\n$Y" 
 # Where the words belonging to an amount stop.
 # (An abbreviation's dot - "inkl.", "approx.", "mtl." - does not end the words of an amount.)
 _TAIL_STOP_RE = re.compile(
-    r"[;\n•|,·]|\+(?!\s*VAT)|(?<!inkl)(?<!incl)(?<!excl)(?<!approx)(?<!ca)(?<!mtl)(?<!mies)(?<!godz)(?<!std)(?<!Std)[.!?。](?:\s|$)"
+    r"[;\n•|,·]|\s[-–—]\s|\+(?!\s*VAT)|(?<!inkl)(?<!incl)(?<!excl)(?<!approx)(?<!ca)(?<!mtl)(?<!mies)(?<!godz)(?<!std)(?<!Std)[.!?。](?:\s|$)"
     r"|\s(?:plus|and|with|und|et|y|o|or)\s",
     re.IGNORECASE,
 )
@@ -198,8 +199,7 @@ _MONTHLY_CONVENTION: dict[str, float] = {
 }
 # Countries whose postings state yearly pay: a small amount without a period word there is an hourly
 # rate or a perk, never read as monthly. Elsewhere a posting's amount too small to be yearly is monthly.
-_YEARLY_COUNTRIES = frozenset({"US", "CA", "GB", "IE", "AU", "NZ", "IN", "JP", "KR", "CH", "DE", "AT", "NL", "BE",
-                               "FR", "LU", "DK", "NO", "SE", "FI", "IS", "IL"})  # fmt: skip
+_YEARLY_COUNTRIES = frozenset({"US", "CA", "GB", "IE", "AU", "NZ", "IN"})
 # Indian postings state annual CTC; a lakh-sized amount without a period word is yearly.
 _INR_ANNUAL_SIZE = 200_000.0
 # Spanish / Portuguese pay words: Latin American pay is monthly ("Salario: USD 1,200 - 1,500").
@@ -383,13 +383,22 @@ _CLAUSE_ENDS = (*_SENTENCE_ENDS, ";", "•", "|", "·", " - ", " – ", " — ")
 
 
 def _sentence_start(work: str, lo: int, hi: int) -> int:
-    """Offset just after the last sentence end in work[lo:hi] (or lo)."""
+    """Offset just after the last sentence end in work[lo:hi] (or lo). The dot of an abbreviation
+    ("max. € 4.812", "ca. 60.000 €", "inkl. Bonus") ends no sentence."""
     best = lo
     for p in _SENTENCE_ENDS:
         i = work.rfind(p, lo, hi)
+        while i >= 0 and p[0] == "." and _ABBREV_BEFORE_DOT.search(work, max(lo, i - 8), i):
+            i = work.rfind(p, lo, i)
         if i >= 0:
             best = max(best, i + len(p))
     return best
+
+
+_ABBREV_BEFORE_DOT = re.compile(
+    r"(?<![A-Za-z])(?:max|min|ca|approx|inkl|incl|excl|zzgl|mtl|mind|c|vs|etc|p\.a|St|no|Nr|nr|mín|máx|aprox)$",
+    re.IGNORECASE,
+)
 
 
 def _clause_start(work: str, lo: int, hi: int) -> int:
