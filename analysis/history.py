@@ -10,7 +10,7 @@ import polars as pl
 
 def band_changes(con: duckdb.DuckDBPyConnection, since: date, company: str | None = None) -> pl.DataFrame:
     return con.sql(
-        """SELECT changed_at, company, title, zone,
+        """SELECT changed_at, change_kind, company, title, zone,
                   old_min_amount, old_max_amount, new_min_amount, new_max_amount,
                   coalesce(new_currency, old_currency) AS currency, coalesce(new_period, old_period) AS period,
                   old_annual_max_usd, new_annual_max_usd, posting_id

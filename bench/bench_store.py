@@ -163,6 +163,7 @@ def gen_frames(c0: int, c1: int, per_company: int, texts: pl.Series) -> tuple[pl
             annual_min_usd=pl.col("min_amount") * pl.col("rate"), annual_max_usd=pl.col("max_amount") * pl.col("rate"),
             pay_type=pl.lit("base"), origin=pl.lit("structured"), is_estimate=pl.lit(False),
             source_text=pl.format("{} {}-{}", "currency", "lo", pl.col("lo") * 1.4),
+            rule=pl.lit("structured:bench"), evidence_start=pl.lit(None, pl.Int32), evidence_end=pl.lit(None, pl.Int32),
         )
     )  # fmt: skip
     bdf = b.select([pl.col(k).cast(v) for k, v in BAND_SCHEMA.items()])

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class SchemaError(RuntimeError):
@@ -64,7 +64,8 @@ TABLES = [
         error            VARCHAR,
         error_kind       VARCHAR,
         started_at       TIMESTAMPTZ,
-        finished_at      TIMESTAMPTZ
+        finished_at      TIMESTAMPTZ,
+        warnings         INTEGER                 -- v5: pay values the normalizer rejected (NULL before v5)
     )""",
     """
     CREATE TABLE IF NOT EXISTS postings (
@@ -145,7 +146,12 @@ TABLES = [
         source_text    VARCHAR,
         valid_from     TIMESTAMPTZ NOT NULL,
         valid_to       TIMESTAMPTZ,              -- NULL = current
-        run_id         BIGINT
+        run_id         BIGINT,                   -- the run that wrote this version (valid_from)
+        -- v5 (appended, so a new file and an upgraded one have the same column order):
+        rule           VARCHAR,                  -- why the band exists: text:range, structured:greenhouse ...
+        evidence_start INTEGER,                  -- offsets of the band's amounts in the text it was parsed
+        evidence_end   INTEGER,                  --   from (text bands); NULL for structured ones
+        closed_run_id  BIGINT                    -- the run that closed this version (valid_to)
     )""",
     # v4: one row per current band with the posting columns the named queries filter and group on,
     # kept in step with postings and pay_band_versions by every write (scraper.store.sync_band_facts,
@@ -233,7 +239,8 @@ VIEWS = [
     CREATE OR REPLACE VIEW pay_bands AS
     SELECT posting_id, posting_key, band_no, min_amount, max_amount, currency, period,
            annual_min, annual_max, annual_min_usd, annual_max_usd,
-           pay_type, zone, origin, is_estimate, source_text, valid_from AS seen_since
+           pay_type, zone, origin, is_estimate, source_text, valid_from AS seen_since,
+           rule, evidence_start, evidence_end
     FROM pay_band_versions WHERE valid_to IS NULL""",
     """
     CREATE OR REPLACE VIEW posting_bands AS
@@ -243,7 +250,8 @@ VIEWS = [
            b.annual_min_usd, b.annual_max_usd,
            (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2
                AS annual_mid_usd,
-           b.pay_type, b.zone, b.origin, b.is_estimate, b.source_text
+           b.pay_type, b.zone, b.origin, b.is_estimate, b.source_text,
+           b.rule, b.evidence_start, b.evidence_end
     FROM postings p JOIN pay_bands b USING (posting_key)""",
     # Every version of every posting's title/location/description: superseded ones from
     # posting_history, the current one from postings (valid_to NULL).
@@ -259,6 +267,9 @@ VIEWS = [
     # when any band of a posting changes; old and new bands pair up by zone and order.
     # Only postings with a closed band version or bands newer than the posting can have changed:
     # everything is restricted to those first, so the view costs little when few bands moved.
+    # change_kind: 'repair' when a reparse run made the change (the normalizer re-read the stored
+    # payload), 'crawl' when a crawl saw the board change; NULL when no run is known (a hand edit).
+    # The run is the one that wrote the new band (run_id) or, for a band that went, closed the old one.
     """
     CREATE OR REPLACE VIEW pay_band_changes AS
     WITH moved AS (
@@ -294,16 +305,20 @@ VIEWS = [
                o.period AS old_period, n.period AS new_period,
                o.annual_min_usd AS old_annual_min_usd, n.annual_min_usd AS new_annual_min_usd,
                o.annual_max_usd AS old_annual_max_usd, n.annual_max_usd AS new_annual_max_usd,
-               o.pay_type AS old_pay_type, n.pay_type AS new_pay_type
+               o.pay_type AS old_pay_type, n.pay_type AS new_pay_type,
+               o.rule AS old_rule, n.rule AS new_rule,
+               coalesce(n.run_id, o.closed_run_id) AS run_id
         FROM old o FULL JOIN new n
           ON o.posting_key = n.posting_key AND o.valid_to = n.valid_from
          AND coalesce(o.zone, '') = coalesce(n.zone, '') AND o.k = n.k
     )
     SELECT p.posting_id, p.company, p.title, pr.zone, pr.changed_at,
-           pr.* EXCLUDE (posting_key, changed_at, zone)
+           CASE r.kind WHEN 'reparse' THEN 'repair' WHEN 'crawl' THEN 'crawl' END AS change_kind,
+           pr.run_id, pr.* EXCLUDE (posting_key, changed_at, zone, run_id)
     FROM pairs pr
     JOIN events e USING (posting_key, changed_at)
     JOIN postings p USING (posting_key)
+    LEFT JOIN crawl_runs r ON r.run_id = pr.run_id
     WHERE pr.old_min_amount IS DISTINCT FROM pr.new_min_amount
        OR pr.old_max_amount IS DISTINCT FROM pr.new_max_amount
        OR pr.old_currency IS DISTINCT FROM pr.new_currency
@@ -352,6 +367,42 @@ def _migrate_v4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("INSERT INTO band_facts BY NAME " + band_facts_sql()).fetchall()
 
 
+def _migrate_v5(con: duckdb.DuckDBPyConnection) -> None:
+    """v5: each band's rule and evidence, the run that closed each band version (so
+    pay_band_changes can tell a reparse's repairs from a crawl's changes), and each company's
+    rejected pay values per run. Columns are appended in place; no table is rebuilt.
+
+    Existing bands get rule = origin (the specific rule was not recorded) and no evidence offsets;
+    closed versions get the run that wrote their successor at the same instant, else the run
+    that was going on then (runs never overlap: they hold the crawl lock); old runs' warnings
+    stay NULL (not counted)."""
+
+    def x(sql: str) -> None:
+        con.execute(sql).fetchall()
+
+    for col, typ in (
+        ("rule", "VARCHAR"),
+        ("evidence_start", "INTEGER"),
+        ("evidence_end", "INTEGER"),
+        ("closed_run_id", "BIGINT"),
+    ):
+        x(f"ALTER TABLE pay_band_versions ADD COLUMN IF NOT EXISTS {col} {typ}")
+    x("ALTER TABLE crawl_run_companies ADD COLUMN IF NOT EXISTS warnings INTEGER")
+    x("UPDATE pay_band_versions SET rule = origin WHERE rule IS NULL")
+    x("""UPDATE pay_band_versions SET closed_run_id = s.run_id
+         FROM (SELECT posting_key, valid_from, max(run_id) AS run_id FROM pay_band_versions
+               WHERE run_id IS NOT NULL GROUP BY ALL) s
+         WHERE pay_band_versions.valid_to IS NOT NULL AND pay_band_versions.closed_run_id IS NULL
+           AND pay_band_versions.posting_key = s.posting_key AND pay_band_versions.valid_to = s.valid_from""")
+    x("""UPDATE pay_band_versions SET closed_run_id = s.run_id
+         FROM (SELECT c.valid_to, r.run_id
+               FROM (SELECT DISTINCT valid_to FROM pay_band_versions
+                     WHERE valid_to IS NOT NULL AND closed_run_id IS NULL) c
+               ASOF JOIN crawl_runs r ON c.valid_to >= r.started_at
+               WHERE r.finished_at IS NULL OR c.valid_to <= r.finished_at) s
+         WHERE pay_band_versions.valid_to = s.valid_to AND pay_band_versions.closed_run_id IS NULL""")
+
+
 # version -> what upgrades a database from version-1 to version: SQL statements, or a function of
 # the connection. Run in one transaction with the version bump: a failing step leaves the file at
 # its old version, every row intact.
@@ -364,6 +415,7 @@ MIGRATIONS: dict[int, list[str] | Callable[[duckdb.DuckDBPyConnection], None]] =
     ],
     3: _migrate_v3,
     4: _migrate_v4,
+    5: _migrate_v5,
 }
 
 

@@ -76,6 +76,11 @@ def _hash(*parts: str | None) -> str:
 
 
 def band_hash(posting: Posting) -> str:
+    """A posting's band set as what it says about pay: the identity that versions bands.
+
+    Amounts, currency, period, pay type, zone, origin and estimate; not `rule`, `span` or
+    `source_text`, which say why and where the band was read: a new rule name or moved offsets
+    for the same pay is no new version (they are refreshed on the current version instead)."""
     return _hash(
         *(
             f"{b.min_amount}|{b.max_amount}|{b.currency}|{b.period}|{b.pay_type}|{b.zone}|{b.origin}|{b.is_estimate}"
@@ -120,6 +125,9 @@ BAND_SCHEMA = {
     "origin": pl.String,
     "is_estimate": pl.Boolean,
     "source_text": pl.String,
+    "rule": pl.String,  # v5: PayBand.rule (its origin when the band names none)
+    "evidence_start": pl.Int32,  # v5: PayBand.span
+    "evidence_end": pl.Int32,
 }
 
 
@@ -127,7 +135,9 @@ BAND_SCHEMA = {
 _POSTING_FIELDS = [
     c for c in POSTING_SCHEMA if c not in ("posting_id", "content_hash", "raw_hash", "band_hash", "payload")
 ]
-_BAND_FIELDS = [c for c in BAND_SCHEMA if c not in ("posting_id", "band_no")]
+_BAND_FIELDS = [
+    c for c in BAND_SCHEMA if c not in ("posting_id", "band_no", "rule", "evidence_start", "evidence_end")
+]
 
 
 def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -150,6 +160,9 @@ def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataF
         "posting_id": [pid for pid, _, _ in bands],
         "band_no": [i for _, i, _ in bands],
         **{name: [getattr(b, name) for _, _, b in bands] for name in _BAND_FIELDS},
+        "rule": [b.rule or b.origin for _, _, b in bands],
+        "evidence_start": [b.span[0] if b.span else None for _, _, b in bands],
+        "evidence_end": [b.span[1] if b.span else None for _, _, b in bands],
     }
     return pl.DataFrame(cols, schema=POSTING_SCHEMA), pl.DataFrame(bcols, schema=BAND_SCHEMA)
 
@@ -162,6 +175,28 @@ class WriteCounts:
     updated_postings: int = 0
     removed_postings: int = 0
     changed_bands: int = 0
+
+
+def _warnings(postings: Sequence[Posting]) -> int:
+    """Pay values the normalizer rejected (Posting.warnings) in one board's postings."""
+    unique = {p.posting_id: p for p in postings}  # as postings_frames: a posting listed twice counts once
+    return sum(len(getattr(p, "warnings", None) or ()) for p in unique.values())
+
+
+def _set_warnings(counts: WriteCounts, n: int) -> None:
+    if hasattr(counts, "warnings"):  # WriteCounts.warnings (a field another change adds)
+        counts.warnings = n  # type: ignore[attr-defined]
+
+
+# crawl_run_companies' count columns, in table order; `warnings` (v5) is read with getattr.
+_COMPANY_COUNTS = (
+    "postings",
+    "bands",
+    "new_postings",
+    "updated_postings",
+    "removed_postings",
+    "changed_bands",
+)
 
 
 @dataclass(slots=True)
@@ -184,7 +219,7 @@ _POSTING_COLS = (
 _POSTING_COLS_I = ", ".join(f"i.{c}" for c in _POSTING_COLS.split(", "))
 _BAND_COLS = (
     "band_no, min_amount, max_amount, currency, period, annual_min, annual_max, annual_min_usd, annual_max_usd, "
-    "pay_type, zone, origin, is_estimate, source_text"
+    "pay_type, zone, origin, is_estimate, source_text, rule, evidence_start, evidence_end"
 )
 
 
@@ -316,11 +351,12 @@ class Store:
     def record_company(self, con: duckdb.DuckDBPyConnection, run_id: int, o: CompanyOutcome) -> None:
         c = o.counts
         _x(con,
-            "INSERT INTO crawl_run_companies VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO crawl_run_companies (run_id, company, source, board, status, {', '.join(_COMPANY_COUNTS)}, "
+            "error, error_kind, started_at, finished_at, warnings) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                run_id, o.company, o.source, o.board, o.status, c.postings, c.bands, c.new_postings,
-                c.updated_postings, c.removed_postings, c.changed_bands, o.error, o.error_kind,
-                o.started_at, o.finished_at or now_utc(),
+                run_id, o.company, o.source, o.board, o.status, *(getattr(c, f) for f in _COMPANY_COUNTS),
+                o.error, o.error_kind, o.started_at, o.finished_at or now_utc(), getattr(c, "warnings", 0),
             ],
         )  # fmt: skip
 
@@ -334,18 +370,20 @@ class Store:
                 "source": [o.source for o in outcomes],
                 "board": [o.board for o in outcomes],
                 "status": [o.status for o in outcomes],
-                **{f: [getattr(o.counts, f) for o in outcomes] for f in WriteCounts.__slots__},
+                **{f: [getattr(o.counts, f) for o in outcomes] for f in _COMPANY_COUNTS},
                 "error": [o.error for o in outcomes],
                 "error_kind": [o.error_kind for o in outcomes],
                 "started_at": [o.started_at for o in outcomes],
                 "finished_at": [o.finished_at or now_utc() for o in outcomes],
+                "warnings": [getattr(o.counts, "warnings", 0) for o in outcomes],
             },
             schema_overrides={"error": pl.String, "error_kind": pl.String,
-                              "started_at": pl.Datetime("us", "UTC"), "finished_at": pl.Datetime("us", "UTC")},
+                              "started_at": pl.Datetime("us", "UTC"), "finished_at": pl.Datetime("us", "UTC"),
+                              "warnings": pl.Int32},
         )  # fmt: skip
         con.register("run_companies", frame)
         try:
-            _x(con, "INSERT INTO crawl_run_companies SELECT * FROM run_companies")
+            _x(con, "INSERT INTO crawl_run_companies BY NAME SELECT * FROM run_companies")
         finally:
             con.unregister("run_companies")
 
@@ -370,6 +408,7 @@ class Store:
                     counts.removed_postings = self._mark_removed(
                         con, run_id, now, outcome.source, outcome.board
                     )
+                _set_warnings(counts, _warnings(postings))
                 outcome.counts = counts
                 outcome.finished_at = now_utc()
                 self.record_company(con, run_id, outcome)
@@ -411,9 +450,10 @@ class Store:
                     seen = [k for k, f in zip(keys, frames, strict=True) if len(f[0])]
                     removed = self._mark_removed_many(con, run_id, now, seen)
                 out = []
-                for o, key in zip((o for o, _ in batch), keys, strict=True):
+                for (o, ps), key in zip(batch, keys, strict=True):
                     o.counts = per_board.get(key, WriteCounts())
                     o.counts.removed_postings = removed.get(key, 0)
+                    _set_warnings(o.counts, _warnings(ps))
                     o.finished_at = now_utc()
                     out.append(o.counts)
                 self._record_companies(con, run_id, [o for o, _ in batch])
@@ -505,6 +545,13 @@ class Store:
             self._replace_bands(
                 con, run_id, now, "SELECT posting_id, posting_key FROM stage WHERE bands_changed"
             )
+            # Same pay in a changed posting: its rule and evidence may have moved (offsets in an
+            # edited description); refreshed on the current version, not a new one.
+            self._refresh_evidence(
+                con,
+                "SELECT posting_id, posting_key FROM stage "
+                "WHERE NOT is_new AND NOT bands_changed AND (raw_changed OR content_changed)",
+            )
             # An unchanged posting still seen moves nothing band_facts holds.
             sync_band_facts(
                 con,
@@ -535,18 +582,25 @@ class Store:
                 con.register("incoming_bands", bdf)
                 _x(
                     con,
-                    """CREATE OR REPLACE TEMP TABLE stage AS SELECT i.posting_id, e.posting_key, i.band_hash
-                       FROM incoming i JOIN postings e USING (posting_id)
-                       WHERE e.band_hash IS DISTINCT FROM i.band_hash""",
+                    """CREATE OR REPLACE TEMP TABLE stage AS
+                       SELECT i.posting_id, e.posting_key, i.band_hash,
+                              e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed
+                       FROM incoming i JOIN postings e USING (posting_id)""",
                 )
-                changed = con.execute("SELECT count(*) FROM stage").fetchall()[0][0]
-                self._replace_bands(con, run_id, now, "SELECT posting_id, posting_key FROM stage")
+                changed = con.execute("SELECT count(*) FROM stage WHERE bands_changed").fetchall()[0][0]
+                self._replace_bands(
+                    con, run_id, now, "SELECT posting_id, posting_key FROM stage WHERE bands_changed"
+                )
+                # Same pay: the current normalizer's rule and evidence replace the stored ones in place.
+                self._refresh_evidence(
+                    con, "SELECT posting_id, posting_key FROM stage WHERE NOT bands_changed"
+                )
                 _x(
                     con,
                     """UPDATE postings SET band_hash = s.band_hash FROM stage s
-                       WHERE postings.posting_key = s.posting_key""",
+                       WHERE postings.posting_key = s.posting_key AND s.bands_changed""",
                 )
-                sync_band_facts(con, "SELECT posting_key FROM stage")
+                sync_band_facts(con, "SELECT posting_key FROM stage WHERE bands_changed")
                 _x(con, "COMMIT")
             except BaseException:
                 _x(con, "ROLLBACK")
@@ -570,16 +624,35 @@ class Store:
         and insert their new bands from `incoming_bands`."""
         _x(
             con,
-            f"""UPDATE pay_band_versions SET valid_to = $now
+            f"""UPDATE pay_band_versions SET valid_to = $now, closed_run_id = $run
                 WHERE valid_to IS NULL AND posting_key IN (SELECT posting_key FROM ({keys_sql}))""",
-            {"now": now},
+            {"now": now, "run": run_id},
         )
         _x(
             con,
-            f"""INSERT INTO pay_band_versions
+            f"""INSERT INTO pay_band_versions (posting_id, posting_key, {_BAND_COLS}, valid_from, valid_to, run_id)
                 SELECT posting_id, k.posting_key, {_BAND_COLS}, $now, NULL, $run
                 FROM incoming_bands JOIN ({keys_sql}) k USING (posting_id)""",
             {"now": now, "run": run_id},
+        )
+
+    @staticmethod
+    def _refresh_evidence(con: duckdb.DuckDBPyConnection, keys_sql: str) -> None:
+        """For the postings `keys_sql` selects whose band set is unchanged (same band_hash, so the
+        same bands in the same order), write `incoming_bands`' rule, evidence offsets and source
+        text onto the current versions where they differ. Why and where a band was read is not
+        part of its identity (see band_hash): no new version, no pay_band_changes row."""
+        _x(
+            con,
+            f"""UPDATE pay_band_versions v
+                SET rule = b.rule, evidence_start = b.evidence_start, evidence_end = b.evidence_end,
+                    source_text = b.source_text
+                FROM (SELECT b.band_no, b.rule, b.evidence_start, b.evidence_end, b.source_text, k.posting_key
+                      FROM incoming_bands b JOIN ({keys_sql}) k USING (posting_id)) b
+                WHERE v.valid_to IS NULL AND v.posting_key = b.posting_key AND v.band_no = b.band_no
+                  AND (v.rule IS DISTINCT FROM b.rule OR v.evidence_start IS DISTINCT FROM b.evidence_start
+                       OR v.evidence_end IS DISTINCT FROM b.evidence_end
+                       OR v.source_text IS DISTINCT FROM b.source_text)""",
         )
 
     @staticmethod

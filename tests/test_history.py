@@ -73,7 +73,8 @@ def test_two_weeks_of_history(replay, week_boards, tmp_db):
     # the raised band is one row in pay_band_changes with old and new values; nothing else changed
     changes = query(
         tmp_db,
-        "SELECT posting_id, old_min_amount, new_min_amount, old_max_amount, new_max_amount, new_currency FROM pay_band_changes",
+        "SELECT posting_id, old_min_amount, new_min_amount, old_max_amount, new_max_amount, new_currency, "
+        "change_kind, run_id FROM pay_band_changes",
     )
     assert changes == [
         (
@@ -83,6 +84,8 @@ def test_two_weeks_of_history(replay, week_boards, tmp_db):
             float(old_max),
             float(old_max + 20000),
             "USD",
+            "crawl",  # a crawl saw the board change (a reparse's would be 'repair')
+            2,
         )
     ]
     # title history: two versions with adjoining validity intervals
@@ -113,8 +116,8 @@ def test_two_weeks_of_history(replay, week_boards, tmp_db):
     )
     assert res.exit_code == 0
     rows = json.loads(res.stdout)
-    assert [(r["old_max_amount"], r["new_max_amount"]) for r in rows] == [
-        (float(old_max), float(old_max + 20000))
+    assert [(r["old_max_amount"], r["new_max_amount"], r["change_kind"]) for r in rows] == [
+        (float(old_max), float(old_max + 20000), "crawl")
     ]
     res = CliRunner().invoke(
         cli, ["changes", "--since", "2999-01-01", "--format", "json", "--db", str(tmp_db)]

@@ -1,4 +1,4 @@
-"""`paybands changes --since DATE`: pay bands that moved between crawls."""
+"""`paybands changes --since DATE`: pay bands that moved, by a crawl or by a reparse's repair."""
 
 from __future__ import annotations
 
@@ -23,9 +23,12 @@ from ..options import db_option, format_option
 @db_option
 @format_option
 def changes_cmd(since: datetime, company: str | None, db_path: Path, fmt: str) -> None:
-    """Print every pay band that changed between crawls since DATE.
+    """Print every pay band that changed since DATE: between crawls, or repaired by a reparse.
 
     A band that appeared has no old values; one that went has no new values.
+    change_kind says who made the change: `crawl` (the board changed it) or
+    `repair` (`paybands reparse` re-read the stored payload with a newer
+    normalizer and corrected what an older one had stored).
 
     \b
     Example:

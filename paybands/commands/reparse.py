@@ -22,8 +22,11 @@ from ..options import db_option, quiet_option
 def reparse_cmd(db_path: Path, quiet: bool) -> None:
     """Re-parse stored raw payloads with the current normalizer and taxonomy (no network).
 
-    Bands that come out different are versioned like a crawl's changes;
-    unchanged ones are left alone. The run is recorded in crawl_runs (kind reparse).
+    Bands that come out different (amounts, currency, period, pay type, zone,
+    a band added or gone) get a new version, listed by `paybands changes` and
+    pay_band_changes with change_kind = repair. Bands whose pay is the same only
+    get the current rule and evidence written onto them (no new version). The
+    run is recorded in crawl_runs (kind reparse).
 
     \b
     Example:

@@ -71,7 +71,9 @@ def make_big_db(path: Path, postings: int = 1_000_000, runs: int = 30) -> Path:
         )
         # One band per posting, a second (zone) band for half, an older version for a tenth.
         con.execute(
-            """INSERT INTO pay_band_versions
+            """INSERT INTO pay_band_versions (posting_id, posting_key, band_no, min_amount, max_amount, currency,
+                   period, annual_min, annual_max, annual_min_usd, annual_max_usd, pay_type, zone, origin,
+                   is_estimate, source_text, valid_from, valid_to, run_id)
                SELECT p.posting_id, p.posting_key, z.band_no, lo, lo * (1.2 + 0.5 * random()),
                       cur, 'year', lo, lo * 1.4, lo * rate, lo * 1.4 * rate,
                       CASE WHEN h % 50 = 0 THEN 'total' WHEN h % 20 = 0 THEN 'ote' ELSE 'base' END,
@@ -89,7 +91,9 @@ def make_big_db(path: Path, postings: int = 1_000_000, runs: int = 30) -> Path:
                WHERE z.band_no = 1 OR p.h % 2 = 0"""
         )
         con.execute(
-            """INSERT INTO pay_band_versions
+            """INSERT INTO pay_band_versions (posting_id, posting_key, band_no, min_amount, max_amount, currency,
+                   period, annual_min, annual_max, annual_min_usd, annual_max_usd, pay_type, zone, origin,
+                   is_estimate, source_text, valid_from, valid_to, run_id)
                SELECT posting_id, posting_key, band_no, min_amount * 0.95, max_amount * 0.95, currency, period,
                       annual_min * 0.95, annual_max * 0.95, annual_min_usd * 0.95, annual_max_usd * 0.95,
                       pay_type, zone, origin, is_estimate, source_text, valid_from - INTERVAL 1 DAY, valid_from, run_id

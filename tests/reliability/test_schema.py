@@ -13,9 +13,10 @@ from click.testing import CliRunner
 import paybands.commands  # noqa: F401  (registers the commands)
 from paybands.cli import cli
 from scraper import schema
+from scraper.reparse import reparse
 from scraper.replay import ReplayServer
 from scraper.store import Store, StoreError
-from tests.helpers import crawl
+from tests.helpers import WEEK, crawl, edit_json
 from tests.reliability.support import paybands, rows, write_config
 
 V1_FILE = Path(__file__).parent / "fixtures" / "paybands_v1.duckdb"  # made by fixtures/make_v1_db.py
@@ -100,14 +101,16 @@ def test_v1_file_migrates_keeping_every_row(v1_copy: Path, replay: ReplayServer,
 def test_cli_crawl_migrates_and_readers_read_a_v1_file(
     v1_copy: Path, replay: ReplayServer, tmp_path, rel
 ) -> None:
-    before = dump(v1_copy)
+    shape = columns(v1_copy)
+    before = dump(v1_copy, shape)
     # a reader (read-only, cannot migrate) still reads the old file
     res = CliRunner().invoke(cli, ["query", "pay-ranges", "--format", "csv", "--db", str(v1_copy)])
     read_ok = res.exit_code == 0 and res.stdout.count("\n") > 1
     cfg = write_config(tmp_path / "c.toml", replay.url, V1_BOARDS)
     done = paybands("crawl", "-q", "--config", str(cfg), "--db", str(v1_copy))
     version = rows(v1_copy, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
-    kept = all(set(before[t]) <= set(dump(v1_copy)[t]) for t in ("crawl_run_companies", "posting_raw"))
+    after = dump(v1_copy, shape)  # over the v1 columns: later versions add some
+    kept = all(set(before[t]) <= set(after[t]) for t in ("crawl_run_companies", "posting_raw"))
     rel.record(
         "Schema",
         "`paybands query` then `paybands crawl` on a v1 file",
@@ -192,3 +195,105 @@ def test_fresh_database_has_the_current_version(tmp_db: Path, rel) -> None:
         outcome=f"created at v{version} with crawl_runs.pid/host/paybands_version",
     )
     assert int(version) == schema.SCHEMA_VERSION and {"pid", "host", "paybands_version"} <= cols
+
+
+# What v5 appended to v4's tables (and nothing else changed in their shape).
+V5_COLUMNS = {
+    "pay_band_versions": ["rule", "evidence_start", "evidence_end", "closed_run_id"],
+    "crawl_run_companies": ["warnings"],
+}
+
+
+def _to_v4(db: Path) -> None:
+    """Turn a v5 file into the file v4 would have written: v5 only appended columns, so dropping them
+    (and the views that read them) leaves v4's tables, column for column."""
+    con = duckdb.connect(str(db))
+    try:
+        for view in ("pay_band_changes", "posting_bands", "pay_bands"):
+            con.execute(f"DROP VIEW {view}")
+        for table, cols in V5_COLUMNS.items():
+            for col in cols:
+                con.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
+        con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+    finally:
+        con.close()
+
+
+def test_v4_file_upgrades_in_place_to_v5(replay: ReplayServer, week_boards, tmp_path, rel) -> None:
+    """A v4 file with history from crawls and a reparse: the upgrade keeps every row, gives existing
+    bands rule = origin and no evidence, and finds the run that closed each band version, so
+    pay_band_changes tells the reparse's repair from the crawl's change on the upgraded file."""
+    db = tmp_path / "v4.duckdb"
+    assert crawl(db, replay.url, *WEEK).status == "ok"
+
+    def raise_one_drop_one(data):  # one band raised, one posting's bands gone (no version follows them)
+        paid = [j for j in data["jobs"] if (j.get("compensation") or {}).get("compensationTiers")]
+        for c in paid[0]["compensation"]["compensationTiers"][0]["components"]:
+            if c["compensationType"] == "Salary":
+                c["maxValue"] += 10000
+        paid[1]["compensation"] = {}
+        paid[1]["descriptionPlain"] = paid[1]["descriptionHtml"] = "No pay stated."
+
+    edit_json(week_boards / "ashby/browserbase.json", raise_one_drop_one)
+    assert crawl(db, replay.url, *WEEK).status == "ok"
+    con = duckdb.connect(str(db))  # an old normalizer's band: the reparse repairs it
+    victim = con.execute(
+        "SELECT posting_id FROM pay_bands WHERE posting_id LIKE 'ashby:sierra:%' LIMIT 1"
+    ).fetchall()
+    con.execute("UPDATE pay_band_versions SET min_amount = 1 WHERE posting_id = ?", [victim[0][0]])
+    con.execute("UPDATE postings SET band_hash = 'old' WHERE posting_id = ?", [victim[0][0]])
+    con.close()
+    assert reparse(db).changed == 1
+    # (not old_rule / new_rule: bands stored before v5 say their origin until a reparse names the rule)
+    changes_sql = "SELECT * EXCLUDE (old_rule, new_rule) FROM pay_band_changes ORDER BY ALL"
+    changes = rows(db, changes_sql)
+    assert sorted(r[5] for r in changes) == ["crawl", "crawl", "repair"]  # change_kind
+    assert sum(r[8] is None and r[10] is None for r in changes) == 1  # the band that went: no new side
+    closed = rows(
+        db, "SELECT posting_id, band_no, valid_to, closed_run_id FROM pay_band_versions ORDER BY ALL"
+    )
+    bands = rows(db, "SELECT * EXCLUDE (rule, evidence_start, evidence_end) FROM pay_bands ORDER BY ALL")
+    facts = rows(db, "SELECT * FROM band_facts ORDER BY ALL")
+
+    _to_v4(db)
+    shape = columns(db)
+    before = dump(db, shape)
+    Store(db).close()  # opening for writing upgrades
+    version = rows(db, "SELECT value FROM meta WHERE key = 'schema_version'")[0][0]
+    fresh = tmp_path / "fresh.duckdb"
+    Store(fresh).close()
+    same_shape = columns(db) == columns(fresh)
+    kept = dump(db, shape) == before
+    rules = rows(
+        db,
+        "SELECT count(*) FILTER (rule IS DISTINCT FROM origin), count(evidence_start) FROM pay_band_versions",
+    )
+    rel.record(
+        "Schema",
+        "database file written by schema v4 (crawls, a band change, a reparse repair) opened by v5",
+        outcome=f"upgraded in place to v{version}; {sum(len(v) for v in before.values())} rows compared, "
+        f"{'all identical' if kept else 'DIFFERENT'}; columns as a new file: {same_shape}; "
+        f"bands with rule != origin / with evidence: {rules[0]}",
+        lost="nothing" if kept else "rows changed",
+    )
+    assert version == "5" and kept and same_shape
+    assert rules == [(0, 0)]
+    assert rows(db, "SELECT count(*) FROM crawl_run_companies WHERE warnings IS NOT NULL") == [(0,)]
+    assert (
+        rows(db, "SELECT posting_id, band_no, valid_to, closed_run_id FROM pay_band_versions ORDER BY ALL")
+        == closed
+    )
+    assert rows(db, changes_sql) == changes  # repair vs crawl, from the recovered closing runs
+    assert (
+        rows(db, "SELECT * EXCLUDE (rule, evidence_start, evidence_end) FROM pay_bands ORDER BY ALL") == bands
+    )
+    assert rows(db, "SELECT * FROM band_facts ORDER BY ALL") == facts
+
+    # the next reparse names each band's rule and evidence in place: no new versions, no changes
+    versions = rows(db, "SELECT count(*) FROM pay_band_versions")
+    assert reparse(db).changed == 0
+    assert rows(db, "SELECT count(*) FROM pay_band_versions") == versions
+    assert rows(db, changes_sql) == changes
+    assert rows(db, "SELECT count(*) FROM pay_bands WHERE origin = 'text' AND evidence_start IS NULL") == [
+        (0,)
+    ]
