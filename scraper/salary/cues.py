@@ -21,12 +21,14 @@ _PAY_WORDS = (
     r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
     r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka|gaji|fizetés|bér"
     r"|pensja|(?:bruto|netto|maand|uur|jaar|week)?loon|ral|stipendio|tjm|fix|fixe|fixum|taux|tarif|tarifa|pago|ingresos?"
-    r"|sazba|bolsa|honorar|honorarios|lønnen|lønnet|salär|gage"
+    r"|sazba|bolsa|honorar|honorarios|lønnen|lønnet|salär|gage|valor\s+hora|stawk\w*|compenso|venit|bérezés"
+    r"|platov\w*|töötasu|tasu|užmokest\w*|atlyg\w*|super(?:annuation)?|kiwisaver|package|pakket|pacote|paquete"
+    r"|pachet|pakke|vencimento|ставк\w*|ставка"
     r"|plat|mzda|mzdy|odm[eě]na|plata|pla[cć]a|pla[cč]a|salariu(?:l)?|palkka|palkan|palk|alga|atlyginimas|ma[aâ][sş]"
     r"|[üu]cret|l[uư][oơ]ng|m[uứ]c\s+l[uư][oơ]ng|bayaran|sahod|sweldo|mshahara"
 )
 _PAY_IN = (
-    r"gehalt|verg[üu]tung|entgelt|einkommen|lohn|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
+    r"gehalt|verg[üu]tung|entgelt|einkommen|lohn|bér|palk|palga|αποζημ|αποδοχ|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
     r"|заплат|зарплат|оклад|заробітн|възнагражд|зп\b|เงินเดือน|ค่าจ้าง|שכר|راتب|μισθ"
 )
 PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])|{_PAY_IN}")
@@ -35,7 +37,7 @@ PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])|{_PAY_IN}")
 _NOT_PAY_WORDS = (
     r"sign[- ]?on|signing|bonus(?:es)?|budget|allowance|reimburse\w*|401\s?\(?k\)?|403\s?\(?b\)?|match(?:ing|ed|es)?"
     r"|grants?|equity|rsus?|stock|shares|options?\s+grant|funding|funded|raised?|raising|series\s+[a-h]|seed\s+round"
-    r"|valuation|valued|revenue|arr|mrr|gmv|quotas?|acv|tcv|deals?|pipeline|in\s+sales|purchases|spend(?:ing)?|spent"
+    r"|valuation|revenue|arr|mrr|gmv|quotas?|acv|tcv|deals?|pipeline|in\s+sales|purchases|spend(?:ing)?|spent"
     r"|users|customers|downloads|investors?|invest(?:ed|ment|ments)?|fund|assets|aum|loans?|mortgage|credit"
     r"|insurance|coverage|hsa|fsa|hra|relocation|referral|commissions?|tuition|education(?:al)?|learning|training"
     r"|wellness|wellbeing|well-being|fitness|gym|home[- ]office|co-?working|internet|phone|mobile|meals?|lunch|food"
@@ -50,7 +52,7 @@ _NOT_PAY_WORDS = (
     r"|trillion|billions?|raise|restaurant\w*|tickets?|titres?|ch[èe]ques?|mutuelle|primes?"
     r"|variable|variabel|variabler|budżet\w*|transport(?:ation)?|holiday|overtime|severance|sick|on[- ]call"
     r"|packaging|welfare|vr|phone|tel|telephone|fax|license|licence|visa|incentives?|allowances"
-    r"|commission[- ]only|uncapped\s+earnings"
+    r"|commission[- ]only|uncapped\s+earnings|b[óo]nusz|pótlék"
 )
 _NOT_PAY_IN = (
     r"budget|zuschuss|pauschale|prämie|bonus|toetus|eelarve|biudžet|tunjangan|insentif|incentiv|vale-|auxílio|auxilio"
@@ -86,9 +88,10 @@ TOTAL_RE = re.compile(
     # Netflix: "The overall market range for roles in this area of Netflix is typically $X - $Y"
     # is its total compensation (the next sentence says so; the sentence alone must say it too).
     r"|overall\s+market\s+range"
-    r"|(?:incl\.?|inkl\.?|including|inklusive|inclusief)\s+(?:pension|pensjon|feriepenge|vakantiegeld|13)"
+    r"|(?:incl\.?|inkl\.?|including|inklusive|inclusief)\s+(?:pension|pensjon)"
     r"|(?:salary|remuneration|compensation|pay|total)\s+package|all[- ]inclusive|consolidated|inc\.?\s+super"
-    r"|賞与含む|含年终奖|含年終獎|paquete\s+retributivo|pacote\s+(?:total|remunerat\w*)|kokonaispalkka"
+    r"|賞与含む|含年终奖|含年終獎|paquete\s+retributivo|pacote\s+(?:total|remunerat\w*|salarial)|kokonaispalkka"
+    r"|pachet\s+salarial|totaal\s+pakket|total\s+package"
     r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?"
     r")(?![a-z])|gesamtverg[üu]tung"
 )
@@ -96,9 +99,9 @@ BASE_RE = re.compile(
     r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial|iu|iul)|sal[aá]rio|salaire|wages?|sueldo|gaji|fizetés"
     r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio|plat|mzda|plata|pla[cć]a|salariu(?:l)?|palkka|ma[aâ][sş]"
     r"|l[uư][oơ]ng|gaji|sweldo|sahod|fixed|palka|atlyginim\w*|[üu]cret|zarada|bér|loon|jaarloon|jaarsalaris"
-    r"|mzdy|mzdu|plat|palga)(?![a-z])"
+    r"|mzdy|mzdu|plat|palga|salär|zasadnicz\w*|vencimento|töötasu|alga|užmokest\w*)(?![a-z])"
     r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급|заплат|зарплат|оклад"
-    r"|เงินเดือน|שכר|راتب|μισθ|плата|заработн|зарплат|تنخواہ|বেতন|工资|工資|薪资|薪資"
+    r"|loon|bér|palk|palga|palkka|เงินเดือน|שכר|راتب|μισθ|плата|заработн|зарплат|تنخواہ|বেতন|工资|工資|薪资|薪資"
 )
 # Phrases that mention a kind without saying the range is of that kind.
 _CUE_NOISE = re.compile(
@@ -187,17 +190,24 @@ def closest_cue(window: str) -> str | None:
     return best
 
 
+# "from $115,000 in our lowest-cost geographic market": the cost of a market, not a price.
+_COST_OF_MARKET = re.compile(r"(?:low|high)(?:est|er)?[- ]cost|cost[- ]of[- ]living|cost[- ]of[- ]labou?r")
 _WEAK_PAY = frozenset({"paid", "earn", "earnings", "pays"})
 
 
 _INCLUDES_BEFORE = re.compile(r"(?:includ\w*|incl\.?|inkl\.?|inclusive\s+of|inclusief|einschlie\w*)\s[^.;]*$")
 
 
+def names_other_money(text: str) -> bool:
+    """A NOT_PAY word in (lowercased) `text`, other than the cost of a market ("lowest-cost market")."""
+    return NOT_PAY_RE.search(_COST_OF_MARKET.sub(" ", text)) is not None
+
+
 def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
     """A NOT_PAY word in the (lowercased) words right after an amount, before any PAY word.
     When the next amount follows the tail, a NOT_PAY word at its very end labels that amount
     ("£26,696 - £28,988 pro rata Distant Islands Allowance £1,461"), not this one."""
-    m_not = NOT_PAY_RE.search(tail)
+    m_not = NOT_PAY_RE.search(_COST_OF_MARKET.sub(" ", tail))
     if m_not is None:
         return False
     if m_not.start() > 28 or _INCLUDES_BEFORE.search(tail, 0, m_not.start()):

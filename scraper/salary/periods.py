@@ -109,7 +109,7 @@ _AFTER = {
     "month": [
         r"per\s+(?:calendar\s+)?(?:month|mo|mth)\b",
         r"an?\s+month\b",
-        r"/\s*(?:month|mo|mth|m|monat|mois|mies\.?|mes|mês|maand|mån(?:ad)?|(?-i:md)\.?|mese|月)(?![a-z])",
+        r"/\s*(?:month|mo|mth|m|mesiac|mes\.|міс|мес|kuu|monat|mois|mies\.?|mes|mês|maand|mån(?:ad)?|(?-i:md)\.?|mese|月)(?![a-z])",
         r"\bmonthly\b",
         r"\bpcm\b|\bp\.\s?m\.?|\bpm\b|\bp/m\b",
         r"\bmonatlich\b|\bmtl\.?|(?:pro|im)\s+monat\b",
@@ -147,6 +147,7 @@ _AFTER = {
     "hour": [
         r"per\s+(?:hour|hr)\b",
         r"an?\s+hour\b",
+        r"\bi\s+timen\b|\bpr\.?\s+time\b|/\s*time\b|\bper\s+time\b|/\s*val\.?|/\s*ώρα|/\s*ora\b|"
         r"/\s*(?:hour|hr|h|std\.?|stunde|heure|hora|godz\.?|godzin[eę]|uur|tim(?:me)?|時間?)(?![a-z])",
         r"\bhourly\b|\bp/h\b|\bph\b",
         r"\bpro\s+stunde\b|\bstündlich\b|\bde\s+l['’]heure\b|\bpar\s+heure\b",
@@ -163,7 +164,7 @@ _FILLER = (
     r"(?:\s|[-–—:,(]|gross|brutto|brut|bruts|brute|brutes|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
     r"|бруто|нето|брутто|bruttó|nettó|hrub[ée]ho|hrub[áé]|[čc]ist[ée]ho|brutt[oó]|brüt|kotor|bersih|gross/net"
     r"|/(?=\s*(?:bruto|brutto|gross|netto|neto|brut)\b)"
-    r"|tax[- ]free|before\s+tax(?:es)?|pre[- ]tax|(?:\(\s*)?\+\s*VAT\s*\)?|B2B|UoP|UoD|on\s+B2B"
+    r"|pro[- ]rata|tax[- ]free|before\s+tax(?:es)?|pre[- ]tax|(?:\(\s*)?\+\s*VAT\s*\)?|B2B|UoP|UoD|on\s+B2B"
     r"|before\s+tax|pre-tax"
     r"|(?-i:[A-Z]{3})|\(?(?:DOE|B2B|UoP|CLT|PJ|VAT|\+\s*VAT|\+\s*super|plus\s+super|approx\.?|ca\.?)\)?"
     r"|base|salary|wage|pay|rate|equivalent|each|only|de|im|in)*?"
@@ -197,6 +198,7 @@ _BEFORE_WORDS = {
     "day": r"day\s*rate|daily|per\s+day|tjm|taux\s+journalier|tagessatz|stawka\s+dzienna|diari[oa]|日薪|ค่าแรง",
     "hour": (
         r"hourly|per\s+hour|stundenlohn|stundensatz|taux\s+horaire|stawka\s+godzinowa|timlön|uurloon"
+        r"|timel[øo]nn?|tuntipalk\w*|tunnipalk|órabér|valandinis|часов\w*|hodinov\w*|godzinow\w*|ωριαί\w*"
         r"|salario\s+por\s+hora|pago\s+por\s+hora|por\s+hora|la\s+hora|valor\s+hora|uurloon|taux\s+horaire|tarif\s+orar|órabér|saatlik|시급|時薪|时薪|stundenlohn"
     ),
 }

@@ -116,8 +116,9 @@ _MAX_ONLY_BEFORE = re.compile(
     r"|up\s*to|to\s+a\s+max(?:imum)?\s+of|max(?:imum)?(?:\s+of)?|max\.|not\s+to\s+exceed|no\s+more\s+than|capped\s+at"
     r"|bis\s+zu|jusqu['’]\s*(?:à|a)|hasta|at[ée]|do|maks\.?|maximal|opptil|op\s+til|upp\s+till|tot|fino\s+a"
     r"|до|tới|đến|lên\s+đến|hingga|sampai|legfeljebb|p[âa]n[ăa]\s+la|max\.?|až|jopa|έως|iki|kuni|enintään|สูงสุด"
-    r"|bis|maximaal|maksimalt|högst|höchstens|עד"
-    r"|(?:maximum|max\b\.?|höchst\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Maximum US Base Salary USD $200,000"
+    r"|bis|maximaal|maksimalt|högst|höchstens|עד|akár|valued\s+to"
+    r"|(?:maximum|max\b\.?|höchst\w*)[^.\d$€£¥₹]{0,40})[:\s]*"
+    r"(?:(?:brutt?[oó]|gross|nett?[oó]|net|brut)\s*)?$",  # "Maximum US Base Salary USD $200,000"
     re.IGNORECASE,
 )
 _MIN_ONLY_BEFORE = re.compile(
@@ -125,13 +126,14 @@ _MIN_ONLY_BEFORE = re.compile(
     r"|starting\s+(?:at|from)|starts?\s+at|from|at\s+least|min(?:imum)?(?:\s+of)?|min\.|upwards\s+of|in\s+excess\s+of"
     r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|mindestens|minimal|fra|fr[åa]n|vanaf|a\s+partire\s+da"
     r"|dès|от|від|từ|mulai|minimum|minimal|legalább|de\s+la|alkaen|nuo|από|beginnt\s+bei|od\s+úrovne|alates"
-    r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab|minimaal|minimalt|lägst|vanaf|החל\s+מ-?|מ-"
-    r"|(?:minimum|min\b\.?|mindest(?!lohn)\w*)[^.\d$€£¥₹]{0,40})[:\s]*$",  # "Minimum US Base Salary USD $190,000"
+    r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab|minimaal|minimalt|lägst|vanaf|החל\s+מ-?|מ-|vähintään"
+    r"|(?:minimum|min\b\.?|mindest(?!lohn)\w*)[^.\d$€£¥₹]{0,40})[:\s]*"
+    r"(?:(?:brutt?[oó]|gross|nett?[oó]|net|brut)\s*)?$",  # "Minimum US Base Salary USD $190,000"
     re.IGNORECASE,
 )
 _MIN_ONLY_AFTER = re.compile(
-    r"^\s*(?:or\s+more|and\s+(?:up|above)|or\s+above|以上|～(?!\s*\d)|〜(?!\s*\d)|trở\s+lên|alkaen|이상|起|ขึ้นไป"
-    r"|(?:TL|₺)?['’]?(?:den|dan|ten|tan)\s+başlayan"
+    r"^\s*(?:or\s+more|and\s+(?:up|above)|or\s+above|以上|～(?!\s*\d)|〜(?!\s*\d)|trở\s+lên|alkaen|이상|起|ขึ้นไป|或以上"
+    r"|(?:TL|₺)?['’]?(?:den|dan|ten|tan)\s+başlayan|-?t[óő]l\b"
     r"|[-–~]\s*(?:[(（]|$))",  # "NT$ 60,000 - (月薪)": a range left open at the top
     re.IGNORECASE,
 )
@@ -298,9 +300,10 @@ MAX_AMOUNTS = 2_000
 # A pay field holding only an open amount: "up to $180,000", "Starting at $25/hour", "From £30,000".
 _OPEN_FIELD_RE = re.compile(
     r"\s*(?:up\s+to|from|starting\s+(?:at|from)|starts\s+at|min(?:imum)?|max(?:imum)?|at\s+least|ab|bis\s+zu"
-    r"|desde|hasta|à\s+partir\s+de|jusqu['’]\s*à)\s*:?\s*",
+    r"|desde|hasta|à\s+partir\s+de|jusqu['’]\s*à|do|od|до|від|от|bis|até|fino\s+a|tot|vanaf|fra|från|opptil)\s*:?\s*",
     re.IGNORECASE,
 )
+_PACKAGE_RE = re.compile(r"(?<![a-z])(?:package|pakket|pacote|paquete|pakke)(?![a-z])")
 _RAISE_AFTER_RE = re.compile(r"\s?(?:UP|アップ|增加|提升)")
 _COMMISSION_ONLY_RE = re.compile(r"commission[- ]only|only\s+commission|100\s*%\s+commission", re.IGNORECASE)
 # An explicit unit after a slash that is no period we know ("150 грн/год", "$50/user"): no band.
@@ -578,7 +581,7 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
                     rising or p.open == "min" or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
                 )
                 closed = c.open == "max" or _SECOND_END_RE.search(gap) is not None
-                if opened and closed and cues.NOT_PAY_RE.search(gap.lower()) is None:
+                if opened and closed and not cues.names_other_money(gap.lower()):
                     pp = periods.period_after(gap)
                     out[-1] = _Candidate(p.lo, c.hi, lo_period=pp[0] if pp else None)
                     continue
@@ -832,6 +835,8 @@ class _Parser:
         )
         if kind is None and cues.PLUS_VARIABLE_RE.match(after.lower()):
             kind = "base"
+        if kind is None and _PACKAGE_RE.search(before + " " + kind_tail[:12]):
+            kind = "total"  # "Package: 6 - 8 LPA", "$95,000 - $105,000 package" (no word says which part)
         p0, p1 = self.paragraph(lo.start, hi.end)
         if kind is None:
             kind = self.paragraph_kind(p0, p1)
@@ -921,7 +926,9 @@ class _Parser:
         mult = hi.mult or lo.mult
         if mult is not None and mult.cjk:
             if currency.yuan_context(ctx):
-                return "CNY"
+                return currency.resolve(
+                    currency.YUAN, ctx, default_currency=self.default, country=self.country
+                )
             if _JAPANESE_RE.search(ctx):
                 return "JPY"
             return None
