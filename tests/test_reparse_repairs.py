@@ -19,7 +19,7 @@ from scraper.models import Posting
 from scraper.reparse import reparse
 from scraper.schema import band_facts_sql
 from scraper.store import CompanyOutcome, Store, WriteCounts
-from tests.helpers import crawl, query
+from tests.helpers import crawl, edit_json, query
 
 # Replayed real boards: text bands (GitLab, Netflix, Match Group's description with "401(k)"),
 # structured ones (Anthropic, Browserbase, Match Group).
@@ -245,3 +245,29 @@ def test_crawl_run_companies_records_rejected_pay_values(replay, tmp_db):
     assert query(
         tmp_db, "SELECT company, warnings FROM crawl_run_companies WHERE run_id = ? ORDER BY 1", [run_id]
     ) == [("V", 1 if has_field else 0), ("W", 3 if has_field else 0)]
+
+
+def test_an_edited_description_moves_the_evidence_not_the_version(replay, week_boards, tmp_db, monkeypatch):
+    """A crawl that sees a posting's text change but not its pay writes the band's new offsets onto
+    its current version (no new version, no change)."""
+    lever = {"name": "Match Group", "source": "lever", "board": "matchgroup"}
+    _previous_normalizer(monkeypatch)  # its false "401(k)" band is a text band with offsets
+    assert crawl(tmp_db, replay.url, lever).status == "ok"
+    band_sql = (
+        "SELECT posting_id, band_no, evidence_start, evidence_end FROM pay_bands WHERE min_amount = 401000"
+    )
+    [(pid, band_no, start, end)] = query(tmp_db, band_sql)
+    versions = query(tmp_db, "SELECT count(*) FROM pay_band_versions")
+
+    def edit(jobs):
+        for j in jobs:
+            if pid.endswith(j["id"]):
+                j["descriptionPlain"] = "Hello. " + j["descriptionPlain"]
+
+    edit_json(week_boards / "lever/matchgroup.json", edit)
+    second = crawl(tmp_db, replay.url, lever)
+    c = second.outcomes[0].counts
+    assert (c.updated_postings, c.changed_bands) == (1, 0)
+    assert query(tmp_db, band_sql) == [(pid, band_no, start + 7, end + 7)]
+    assert query(tmp_db, "SELECT count(*) FROM pay_band_versions") == versions
+    assert query(tmp_db, "SELECT count(*) FROM pay_band_changes") == [(0,)]
