@@ -24,11 +24,13 @@ _PAY_WORDS = (
     r"|sazba|bolsa|honorar|honorarios|lønnen|lønnet|salär|gage|valor\s+hora|stawk\w*|compenso|venit|bérezés"
     r"|platov\w*|töötasu|tasu|užmokest\w*|atlyg\w*|super(?:annuation)?|kiwisaver|package|pakket|pacote|paquete"
     r"|pachet|pakke|vencimento|ставк\w*|ставка"
+    r"|zarada|zaradu|platu|plate|plata|upah|yevmiye|thu\s+nhập|lương|income|оплат\w*|доход\w*|жалақы"
     r"|plat|mzda|mzdy|odm[eě]na|plata|pla[cć]a|pla[cč]a|salariu(?:l)?|palkka|palkan|palk|alga|atlyginimas|ma[aâ][sş]"
     r"|[üu]cret|l[uư][oơ]ng|m[uứ]c\s+l[uư][oơ]ng|bayaran|sahod|sweldo|mshahara"
 )
 _PAY_IN = (
-    r"gehalt|verg[üu]tung|entgelt|einkommen|lohn|bér|palk|palga|αποζημ|αποδοχ|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
+    r"gehalt|verg[üu]tung|entgelt|einkommen|lohn|bér|palk|palga|αποζημ|αποδοχ|工资|工資|薪资|薪資|收入|급여|시급|일급"
+    r"|ค่าแรง|ค่าจ้าง|รายได้|مرتب|المرتب|أجر|الأجر|اجر|تنخواہ|বেতন|মজুরি|שכר|доход|оплат|жалақы|給与|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
     r"|заплат|зарплат|оклад|заробітн|възнагражд|зп\b|เงินเดือน|ค่าจ้าง|שכר|راتب|μισθ"
 )
 PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])|{_PAY_IN}")
@@ -52,7 +54,7 @@ _NOT_PAY_WORDS = (
     r"|trillion|billions?|raise|restaurant\w*|tickets?|titres?|ch[èe]ques?|mutuelle|primes?"
     r"|variable|variabel|variabler|budżet\w*|transport(?:ation)?|holiday|overtime|severance|sick|on[- ]call"
     r"|packaging|welfare|vr|phone|tel|telephone|fax|license|licence|visa|incentives?|allowances"
-    r"|commission[- ]only|uncapped\s+earnings|b[óo]nusz|pótlék"
+    r"|commission[- ]only|uncapped\s+earnings|b[óo]nusz|pótlék|premi[ae]|polecen\w*|sermaye|kapital\w*"
 )
 _NOT_PAY_IN = (
     r"budget|zuschuss|pauschale|prämie|bonus|toetus|eelarve|biudžet|tunjangan|insentif|incentiv|vale-|auxílio|auxilio"
@@ -77,7 +79,8 @@ OTE_RE = re.compile(
     r"(?<![a-z])(?:ote|on[- ]target[- ](?:earnings|earning|compensation|comp|pay|income)"
     r"|target\s+earnings|base[- ]to[- ]commission|base\s*(?:\+|plus|and)\s*(?:sales\s+)?(?:commission|variable)"
     r"|(?:includes?|including|incl\.?)\s+(?:both\s+)?(?:the\s+)?(?:sales\s+)?commissions?"
-    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision))(?![a-z])|zielgehalt|zieleinkommen"
+    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision)|hoa\s+hồng)(?![a-z])|zielgehalt|zieleinkommen"
+    r"|รวมค่าคอม|含提成|提成"
 )
 TOTAL_RE = re.compile(
     r"(?<![a-z])(?:total\s+(?:target\s+|annual\s+|cash\s+|direct\s+|expected\s+|yearly\s+)*"
@@ -92,16 +95,18 @@ TOTAL_RE = re.compile(
     r"|(?:salary|remuneration|compensation|pay|total)\s+package|all[- ]inclusive|consolidated|inc\.?\s+super"
     r"|賞与含む|含年终奖|含年終獎|paquete\s+retributivo|pacote\s+(?:total|remunerat\w*|salarial)|kokonaispalkka"
     r"|pachet\s+salarial|totaal\s+pakket|total\s+package"
+    # "(base + bonus)", "(basic + housing + transport)", "(оклад + бонус)": the amount is their sum
+    r"|\(\s*(?:base|basic|оклад|基本給)\s*(?:pay\s*|salary\s*)?\+"
     r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?"
     r")(?![a-z])|gesamtverg[üu]tung"
 )
 BASE_RE = re.compile(
     r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial|iu|iul)|sal[aá]rio|salaire|wages?|sueldo|gaji|fizetés"
     r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio|plat|mzda|plata|pla[cć]a|salariu(?:l)?|palkka|ma[aâ][sş]"
-    r"|l[uư][oơ]ng|gaji|sweldo|sahod|fixed|palka|atlyginim\w*|[üu]cret|zarada|bér|loon|jaarloon|jaarsalaris"
-    r"|mzdy|mzdu|plat|palga|salär|zasadnicz\w*|vencimento|töötasu|alga|užmokest\w*)(?![a-z])"
+    r"|l[uư][oơ]ng|gaji|sweldo|sahod|fixed(?!\s+(?:overtime|allowance|term|price|fee))|palka|atlyginim\w*|[üu]cret|zarada|bér|loon|jaarloon|jaarsalaris"
+    r"|mzdy|mzdu|plat|palga|salär|upah|yevmiye|zasadnicz\w*|vencimento|töötasu|alga|užmokest\w*)(?![a-z])"
     r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급|заплат|зарплат|оклад"
-    r"|loon|bér|palk|palga|palkka|เงินเดือน|שכר|راتب|μισθ|плата|заработн|зарплат|تنخواہ|বেতন|工资|工資|薪资|薪資"
+    r"|給与|급여|loon|bér|palk|palga|palkka|เงินเดือน|مرتب|أجر|الأجر|تنخواہ|মজুরি|שכר|راتب|μισθ|плата|заработн|зарплат|تنخواہ|বেতন|工资|工資|薪资|薪資"
 )
 # Phrases that mention a kind without saying the range is of that kind.
 _CUE_NOISE = re.compile(
@@ -174,7 +179,8 @@ def closest_cue(window: str) -> str | None:
         if _JOINED.search(prefix) and PAY_RE.search(prefix):
             continue  # "salary + bonus: $X" names pay that includes a bonus
         if m.group(0).startswith("stipend") and _LABEL_PREFIX.fullmatch(prefix):
-            continue  # "Stipend: ₹25,000/month" is an intern's pay
+            best_end, best = m.end(), "pay"  # "Stipend: ₹25,000/month" is an intern's pay
+            continue
         best_end, best = m.end(), "not"
     if best == "pay":
         # "Transport compensation", "equity compensation", "holiday pay": a not-pay word right
@@ -196,6 +202,12 @@ _WEAK_PAY = frozenset({"paid", "earn", "earnings", "pays"})
 
 
 _INCLUDES_BEFORE = re.compile(r"(?:includ\w*|incl\.?|inkl\.?|inclusive\s+of|inclusief|einschlie\w*)\s[^.;]*$")
+
+
+# Gross / net qualify only pay: an amount they qualify needs no other pay word to be named as pay.
+GROSS_NET_RE = re.compile(
+    r"(?<![a-z])(?:brutto|bruttó|bruto|brutos|netto|nettó|neto|netos|brut|bruts|gross)(?![a-z])"
+)
 
 
 def names_other_money(text: str) -> bool:

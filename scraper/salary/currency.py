@@ -28,7 +28,8 @@ RIYAL = "riyal"
 RAND = "R"
 SHILLING = "shilling"
 YUAN = "元"
-GENERIC = frozenset({DOLLAR, YEN, KRONA, RUPEE, PESO, DIRHAM, RIYAL, RAND, SHILLING, YUAN})
+NAIRA_N = "N₦"  # a bare "N" before digits: the naira, in Nigeria only
+GENERIC = frozenset({DOLLAR, YEN, KRONA, RUPEE, PESO, DIRHAM, RIYAL, RAND, SHILLING, YUAN, NAIRA_N})
 
 # Which currency a generic mark means in each country (ISO 3166 alpha-2), and without one.
 _BY_COUNTRY: dict[str, dict[str, str]] = {
@@ -51,6 +52,7 @@ _BY_COUNTRY: dict[str, dict[str, str]] = {
     RAND: {"ZA": "ZAR", "LS": "ZAR", "NA": "ZAR", "SZ": "ZAR"},
     SHILLING: {"KE": "KES", "UG": "UGX", "TZ": "TZS", "SO": "SOS"},
     YUAN: {"CN": "CNY", "TW": "TWD", "HK": "HKD", "MO": "MOP"},
+    NAIRA_N: {"NG": "NGN"},
 }  # fmt: skip
 _WITHOUT_COUNTRY: dict[str, str | None] = {
     DOLLAR: "USD",
@@ -63,6 +65,7 @@ _WITHOUT_COUNTRY: dict[str, str | None] = {
     RAND: None,  # "R45 000" is rand only where the posting is
     SHILLING: "KES",
     YUAN: "CNY",
+    NAIRA_N: None,
 }
 
 # The local currency of a country: unmarked amounts in a posting located there.
@@ -171,6 +174,12 @@ _ABBREVIATIONS = {
     "USh": "UGX",
     "TSh": "TZS",
     "SR": "SAR",
+    "LE": "EGP",
+    "N": NAIRA_N,
+    "Kshs": "KES",
+    "Kshs.": "KES",
+    "KShs": "KES",
+    "Ksh.": "KES",
     "QR": "QAR",
     "R": RAND,
     "kr": KRONA,
@@ -193,7 +202,8 @@ _ABBREVIATIONS = {
 }
 # Abbreviations read before a number ("Rs. 25,000", "RM 8,000", "zł 15 000", "R45 000").
 _PREFIX_ABBREVIATIONS = ("Rs", "Rs.", "RM", "Php", "PhP", "Rp", "Rp.", "SFr.", "Fr.", "zł", "Kč", "лв", "Tk", "Tk.", "KSh", "Ksh",
-                         "USh", "TSh", "SR", "QR", "R", "kr", "kr.")  # fmt: skip
+                         "USh", "TSh", "SR", "QR", "R", "kr", "kr.", "LE", "N", "Kshs", "Kshs.", "KShs", "Ksh.",
+                         "Dhs", "Dh", "DH")  # fmt: skip
 # Abbreviations read after a number ("45 000 kr", "800 000 Ft", "3 000 лв", "15 000 DH").
 _SUFFIX_ABBREVIATIONS = ("kr", "kr.", "Ft", "lei", "zl", "zł", "Kč", "лв", "лв.", "Dhs", "Dh", "DH", "TL", "CHF",
                          "Fr.", "грн", "руб", "руб.", "тг", "ден", "дин", "din", "đ", "Tk", "KSh", "Ksh")  # fmt: skip
@@ -282,6 +292,7 @@ _WORDS = {
     "лв.": "BGN",
     "сом": "KGS",
     "manat": "AZN",
+    "теңге": "KZT",
     "lari": "GEL",
     "denari": "MKD",
 }

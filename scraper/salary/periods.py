@@ -86,6 +86,7 @@ _AFTER = {
     "year": [
         r"per\s+(?:year|annum|yr)\b",
         r"an?\s+(?:year|yr)\b",
+        r"/\s*vuosi\b|\bper\s+vuosi\b|"
         r"/\s*(?:year|yr|y|annum|annual|annually|an|jahr|rok|año|ano|any|år|jaar|anno|年)(?![a-z])",
         r"\byearly\b",
         r"\bannual(?:ly)?\b",
@@ -109,6 +110,7 @@ _AFTER = {
     "month": [
         r"per\s+(?:calendar\s+)?(?:month|mo|mth)\b",
         r"an?\s+month\b",
+        r"\bشهرياً|\bشهريا|ماہانہ|মাসিক|/\s*tháng|\bper\s+bulan|"
         r"/\s*(?:month|mo|mth|m|mesiac|mes\.|міс|мес|kuu|monat|mois|mies\.?|mes|mês|maand|mån(?:ad)?|(?-i:md)\.?|mese|月)(?![a-z])",
         r"\bmonthly\b",
         r"\bpcm\b|\bp\.\s?m\.?|\bpm\b|\bp/m\b",
@@ -147,7 +149,7 @@ _AFTER = {
     "hour": [
         r"per\s+(?:hour|hr)\b",
         r"an?\s+hour\b",
-        r"\bi\s+timen\b|\bpr\.?\s+time\b|/\s*time\b|\bper\s+time\b|/\s*val\.?|/\s*ώρα|/\s*ora\b|"
+        r"/\s*hodin\w*|/\s*giờ|/\s*jam\b|/\s*час|/\s*ชม\.?|\bi\s+timen\b|\bpr\.?\s+time\b|/\s*time\b|\bper\s+time\b|/\s*val\.?|/\s*ώρα|/\s*ora\b|"
         r"/\s*(?:hour|hr|h|std\.?|stunde|heure|hora|godz\.?|godzin[eę]|uur|tim(?:me)?|時間?)(?![a-z])",
         r"\bhourly\b|\bp/h\b|\bph\b",
         r"\bpro\s+stunde\b|\bstündlich\b|\bde\s+l['’]heure\b|\bpar\s+heure\b",
@@ -190,15 +192,15 @@ _BEFORE_WORDS = {
         r"|årsl[öø]nn?|jaarsalaris|jaarlijks"
     ),
     "month": (
-        r"maandloon|brutomaandloon|maandsalaris|m[eě]s[ií][čc]n[ií]|havi|lunar|aylık|месечн\w*|ежемесячн\w*|kuukausipalkka|gaji\s+bulanan"
+        r"মাসিক|ماہانہ|شهري|월|maandloon|brutomaandloon|maandsalaris|m[eě]s[ií][čc]n[ií]|havi|lunar|aylık|месечн\w*|ежемесячн\w*|kuukausipalkka|gaji\s+bulanan"
         r"|monthly|per\s+month|monatlich\w*|salaire\s+mensuel|mensuel(?:le)?s?|mensual|mensal|miesi[eę]czn\w*"
         r"|m[åa]nadsl[öø]n|m[åa]nedsl[öø]nn?|maandsalaris|maandloon"
     ),
     "week": r"weekly|per\s+week|w[öo]chentlich|semanal(?:es)?|hebdomadaire",
-    "day": r"day\s*rate|daily|per\s+day|tjm|taux\s+journalier|tagessatz|stawka\s+dzienna|diari[oa]|日薪|ค่าแรง",
+    "day": r"day\s*rate|daily|per\s+day|harian|günlük|يومي|দৈনিক|일급|tjm|taux\s+journalier|tagessatz|stawka\s+dzienna|diari[oa]|日薪|ค่าแรง",
     "hour": (
         r"hourly|per\s+hour|stundenlohn|stundensatz|taux\s+horaire|stawka\s+godzinowa|timlön|uurloon"
-        r"|timel[øo]nn?|tuntipalk\w*|tunnipalk|órabér|valandinis|часов\w*|hodinov\w*|godzinow\w*|ωριαί\w*"
+        r"|orari[ao]|שעתי|почасов\w*|รายชั่วโมง|theo\s+giờ|timel[øo]nn?|tuntipalk\w*|tunnipalk|órabér|valandinis|часов\w*|hodinov\w*|godzinow\w*|ωριαί\w*"
         r"|salario\s+por\s+hora|pago\s+por\s+hora|por\s+hora|la\s+hora|valor\s+hora|uurloon|taux\s+horaire|tarif\s+orar|órabér|saatlik|시급|時薪|时薪|stundenlohn"
     ),
 }

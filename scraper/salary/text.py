@@ -68,7 +68,17 @@ def _has_hint(text: str) -> bool:
     low = text.lower()
     if any(w in low for w in _HINT_WORDS) or low.startswith(_HINT_AT_START):
         return True
-    return any(m.group(0) in _CODES for m in _CODE_WORD_RE.finditer(text))
+    if any(m.group(0) in _CODES for m in _CODE_WORD_RE.finditer(text)):
+        return True
+    return _MARK_NEAR_DIGIT_RE.search(text) is not None
+
+
+# Letter marks next to digits ("R45 000", "Tk. 35000", "QR 12,000", "40.000 TL", "500 Ft").
+_MARK_NEAR_DIGIT_RE = re.compile(
+    r"(?<![A-Za-z])(?:R|RM|Rp|Rs|Php|Tk|Ksh|Kshs|KSh|SR|QR|LE|N|Dhs|Dh)\.? ?\d"
+    r"|\d ?(?:TL|Ft|kr|lei|DH|Dhs|zł|Kč|lv|đ|VNĐ|din)(?![A-Za-z])"
+    r"|(?i:monthly|per month|per hour|hourly|per annum|p\.a\.|per year|yearly|annual|/hr|/month|/mo\b|\(\w{3}\))"
+)
 
 
 def _anchors(work: str, low: str) -> list[int]:
@@ -93,7 +103,7 @@ def _anchors(work: str, low: str) -> list[int]:
 _SEP_RE = re.compile(
     r"[ .]*(?:\((?:min|minimum|low)\)[ ]*)?"
     r"(?P<sep>-{1,2}[ ]*(?:and|to)(?![a-z])|-{1,2}|[–—−‒~～〜]|to|bis|à|a|au|y|e|en|do|till?|tot|and|und|et|through"
-    r"|thru|až|ile|og|och|és|și|ve|đến|tới|sampai|hingga|ถึง|до|iki|kuni|έως|から|至|到|إلى|עד|s/d|s\.d\.|_|/)[ ]*",
+    r"|thru|až|ile|og|och|és|și|ve|đến|tới|sampai|hingga|ถึง|до|iki|kuni|έως|から|至|到|إلى|עד|سے|থেকে|s/d|s\.d\.|_|/)[ ]*",
     re.IGNORECASE,
 )
 _BETWEEN_RE = re.compile(
@@ -104,7 +114,9 @@ _AND_WORDS = frozenset({"and", "und", "et", "y", "e", "en", "og", "och", "és", 
 # A separator alone on its line joins amounts split over lines ("$222,800\n—\n$290,000 USD" from HTML).
 _LINE_SEP_RE = re.compile(r"[ ]*\n[\n ]*(?:[-–—−‒~]|to|bis|à|a|til|tot|do|au)[ ]*\n[\n ]*", re.IGNORECASE)
 # A range broken over two lines by HTML-to-text: "Salary: $100,000\n- $140,000", "$100,000 -\n$140,000".
-_LINE_RANGE_RE = re.compile(r"[ ]*(?:\n[ ]*[-–—~][ ]*|[-–—~][ ]*\n[ ]*)")
+_LINE_RANGE_RE = re.compile(
+    r"[ ]*(?:\n[ ]*(?:[-–—~]|a|à|to|bis|tot|do|til|au|до)[ ]*|[-–—~][ ]*\n[ ]*)", re.IGNORECASE
+)
 # Chinese boards: "15k-25k·14薪" = monthly pay (in CNY), 14 months a year.
 _CN_MONTHS_RE = re.compile(r"\s*[·・*x×]\s*1\d\s*薪")
 _MIN_LABEL = re.compile(r"^[ ]*\((?:min|minimum)\)", re.IGNORECASE)
@@ -116,7 +128,7 @@ _MAX_ONLY_BEFORE = re.compile(
     r"|up\s*to|to\s+a\s+max(?:imum)?\s+of|max(?:imum)?(?:\s+of)?|max\.|not\s+to\s+exceed|no\s+more\s+than|capped\s+at"
     r"|bis\s+zu|jusqu['’]\s*(?:à|a)|hasta|at[ée]|do|maks\.?|maximal|opptil|op\s+til|upp\s+till|tot|fino\s+a"
     r"|до|tới|đến|lên\s+đến|hingga|sampai|legfeljebb|p[âa]n[ăa]\s+la|max\.?|až|jopa|έως|iki|kuni|enintään|สูงสุด"
-    r"|bis|maximaal|maksimalt|högst|höchstens|עד|akár|valued\s+to"
+    r"|bis|maximaal|maksimalt|högst|höchstens|עד|akár|valued\s+to|최대"
     r"|(?:maximum|max\b\.?|höchst\w*)[^.\d$€£¥₹]{0,40})[:\s]*"
     r"(?:(?:brutt?[oó]|gross|nett?[oó]|net|brut)\s*)?$",  # "Maximum US Base Salary USD $200,000"
     re.IGNORECASE,
@@ -126,18 +138,18 @@ _MIN_ONLY_BEFORE = re.compile(
     r"|starting\s+(?:at|from)|starts?\s+at|from|at\s+least|min(?:imum)?(?:\s+of)?|min\.|upwards\s+of|in\s+excess\s+of"
     r"|ab|à\s+partir\s+de|a\s+partir\s+de|desde|od|mindestens|minimal|fra|fr[åa]n|vanaf|a\s+partire\s+da"
     r"|dès|от|від|từ|mulai|minimum|minimal|legalább|de\s+la|alkaen|nuo|από|beginnt\s+bei|od\s+úrovne|alates"
-    r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab|minimaal|minimalt|lägst|vanaf|החל\s+מ-?|מ-|vähintään"
+    r"|يبدأ\s+من|تبدأ\s+من|einstiegsgehalt\s+ab|minimaal|minimalt|lägst|vanaf|החל\s+מ-?|מ-|vähintään|최소|mulai\s+dari"
     r"|(?:minimum|min\b\.?|mindest(?!lohn)\w*)[^.\d$€£¥₹]{0,40})[:\s]*"
     r"(?:(?:brutt?[oó]|gross|nett?[oó]|net|brut)\s*)?$",  # "Minimum US Base Salary USD $190,000"
     re.IGNORECASE,
 )
 _MIN_ONLY_AFTER = re.compile(
     r"^\s*(?:or\s+more|and\s+(?:up|above)|or\s+above|以上|～(?!\s*\d)|〜(?!\s*\d)|trở\s+lên|alkaen|이상|起|ขึ้นไป|或以上"
-    r"|(?:TL|₺)?['’]?(?:den|dan|ten|tan)\s+başlayan|-?t[óő]l\b"
+    r"|(?:TL|₺)?['’]?(?:den|dan|ten|tan)\s+başlayan|-?t[óő]l\b|부터|থেকে\s+শুরু"
     r"|[-–~]\s*(?:[(（]|$))",  # "NT$ 60,000 - (月薪)": a range left open at the top
     re.IGNORECASE,
 )
-_MAX_ONLY_AFTER = re.compile(r"^\s*(?:以下|まで|이하|(?:TL|₺)?['’]?(?:ye|ya)\s+kadar|kadar)")
+_MAX_ONLY_AFTER = re.compile(r"^\s*(?:以下|まで|이하|까지|(?:TL|₺)?['’]?(?:ye|ya)\s+kadar|kadar)")
 
 # Where a clause (zone label, pay-type words) and a sentence start.
 _SENTENCE_END_RE = re.compile(r"\n|[.!?。](?=\s|$)")
@@ -173,6 +185,7 @@ _MONTHLY_CONVENTION: dict[str, float] = {
     "THB": 400_000,
     "IDR": 200_000_000,
     "SGD": 30_000,
+    "ILS": 100_000,
     "HKD": 150_000,
     "AED": 60_000,
     "CNY": 100_000,
@@ -209,7 +222,9 @@ _IBERIAN_PAY_RE = re.compile(
     r"salario|sueldo|remuneraci[oó]n|retribuci[oó]n|renta\b|sal[aá]rio|remunera[cç][aã]o", re.IGNORECASE
 )
 _JAPANESE_RE = re.compile(r"円|年収|月給|給与|時給|賞与")
-_PLUS_SUPER_RE = re.compile(r"\s*(?:\+|plus|incl\.?|including|inclusive\s+of)\s*super", re.IGNORECASE)
+_PLUS_SUPER_RE = re.compile(
+    r"\s*(?:\+|plus|incl\.?|including|inclusive\s+of)\s*(?:super|kiwisaver)", re.IGNORECASE
+)
 
 
 @dataclass(slots=True, frozen=True)
@@ -300,9 +315,11 @@ MAX_AMOUNTS = 2_000
 # A pay field holding only an open amount: "up to $180,000", "Starting at $25/hour", "From £30,000".
 _OPEN_FIELD_RE = re.compile(
     r"\s*(?:up\s+to|from|starting\s+(?:at|from)|starts\s+at|min(?:imum)?|max(?:imum)?|at\s+least|ab|bis\s+zu"
-    r"|desde|hasta|à\s+partir\s+de|jusqu['’]\s*à|do|od|до|від|от|bis|até|fino\s+a|tot|vanaf|fra|från|opptil)\s*:?\s*",
+    r"|desde|hasta|à\s+partir\s+de|jusqu['’]\s*à|do|od|до|від|от|bis|até|fino\s+a|tot|vanaf|fra|från|opptil|da|de"
+    r"|mulai\s+dari|mulai|từ|tới|עד|akár|bis\s+zu)\s*:?\s*",
     re.IGNORECASE,
 )
+_PAREN_CODE_RE = re.compile(r"[^()\n]{0,14}\((?:[A-Z]{3})\)")
 _PACKAGE_RE = re.compile(r"(?<![a-z])(?:package|pakket|pacote|paquete|pakke)(?![a-z])")
 _RAISE_AFTER_RE = re.compile(r"\s?(?:UP|アップ|增加|提升)")
 _COMMISSION_ONLY_RE = re.compile(r"commission[- ]only|only\s+commission|100\s*%\s+commission", re.IGNORECASE)
@@ -422,7 +439,10 @@ def _alone_on_line(work: str, start: int) -> bool:
 def _line_start_if_alone(work: str, start: int) -> int | None:
     nl = work.rfind("\n", max(0, start - 12), start)
     line_start = nl + 1 if nl >= 0 else (0 if start <= 12 else -1)
-    if line_start < 0 or work[line_start:start].strip(" -–•*\t>"):
+    if line_start < 0:
+        return None
+    lead = work[line_start:start].strip(" -–•*\t>")
+    if lead and not _OPEN_FIELD_RE.fullmatch(lead):  # "от 900 000 ₸", "da 2.000 €" open a pay line too
         return None
     return line_start
 
@@ -685,6 +705,8 @@ class _Parser:
         marked = cn_months or any(
             a.cur is not None or (a.mult is not None and (a.mult.currency or a.mult.cjk)) for a in (lo, hi)
         )
+        if not marked and _PAREN_CODE_RE.match(work, hi.end, hi.end + 24):
+            marked = True
         if not marked and not _money_like(lo, hi):
             return self.reject(
                 c, "not an amount of money (no currency, too few digits, or a year)"
@@ -721,7 +743,16 @@ class _Parser:
             return self.reject(
                 c, "not pay: the nearest cue before it names other money (bonus, stipend, ...)"
             )
-        if not marked and cue != "pay":
+        if (
+            not marked
+            and cue != "pay"
+            and not (
+                # "90-100k pro rata + super", "• 20k-40k": a k-range named as pay after it, or alone on its line
+                not single
+                and hi.mult is not None
+                and (_PLUS_SUPER_RE.search(tail_low[:25]) is not None or line_start is not None)
+            )
+        ):
             return self.reject(c, "no currency and no pay word before it")
 
         # --- period ----------------------------------------------------------------------
@@ -805,6 +836,8 @@ class _Parser:
         if single:
             named = (
                 cue == "pay"
+                or (period in ("hour", "day") and c.open is None)  # "16 € pro Stunde": a wage's unit
+                or (cue is None and cues.GROSS_NET_RE.search(before[-24:] + " " + tail_low[:24]) is not None)
                 or cues.PAY_RE.search(tail_low) is not None
                 or line_start is not None
                 or (
@@ -835,7 +868,7 @@ class _Parser:
         )
         if kind is None and cues.PLUS_VARIABLE_RE.match(after.lower()):
             kind = "base"
-        if kind is None and _PACKAGE_RE.search(before + " " + kind_tail[:12]):
+        if kind is None and _PACKAGE_RE.search(before + " " + kind_tail[:20]):
             kind = "total"  # "Package: 6 - 8 LPA", "$95,000 - $105,000 package" (no word says which part)
         p0, p1 = self.paragraph(lo.start, hi.end)
         if kind is None:

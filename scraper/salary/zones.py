@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from ..locations import normalize_location
 from .cues import PAY_RE
 from .currency import ISO_CODES
 
@@ -200,6 +201,26 @@ def _clean_label(label: str) -> str | None:
     return zone
 
 
+# Words that make a label a named pay zone or level rather than a field name ("Zone A", "Tier 1",
+# "Level 4", "EMEA", "All other US locations", "NYC/SF metro").
+_ZONE_WORDS = re.compile(
+    r"(?i)\b(?:level|lvl|zone|tier|band|grade|step|stufe|niveau|nivel|geo|region|regions|market|markets|metro|area"
+    r"|locations?|remote|nationwide|national|international|global|emea|apac|latam|amer|americas|europe|eu|asia"
+    r"|office|hq|city|state|province|country|countries|campus)\b|\b[A-Z]{1,3}-?\d{1,2}\b"
+)
+
+
+def plausible_zone(zone: str | None) -> str | None:
+    """`zone` when it names a place, a level or a pay zone; None for a field name or other word
+    ("Sazba", "Welfare", "Compensation Tier", "Neto"): never a zone that is not one."""
+    if not zone:
+        return None
+    if _ZONE_WORDS.search(zone):
+        return zone
+    loc = normalize_location(zone)
+    return zone if loc.country is not None or loc.region is not None else None
+
+
 def zone_before(sentence_before: str, label: str) -> str | None:
     """Zone named before an amount: `sentence_before` is the sentence so far, `label` the clause opening."""
     for rx in (_LOCATED, _BASED_ROLES, _IN_IS):
@@ -210,12 +231,12 @@ def zone_before(sentence_before: str, label: str) -> str | None:
             z = m.group("z").strip()
             if z and not _CURRENCY_WORDS.match(z):
                 return z
-    return _clean_label(label)
+    return plausible_zone(_clean_label(label))
 
 
 def zone_label(heading: str) -> str | None:
     """Zone named by the label line above an amount ("United States Salary Range")."""
-    return _clean_label(heading.rstrip(":"))
+    return plausible_zone(_clean_label(heading.rstrip(":")))
 
 
 def zone_after(tail: str) -> str | None:
@@ -223,4 +244,4 @@ def zone_after(tail: str) -> str | None:
     if m is None:
         return None
     z = _SENTENCE_END.sub("", m.group("z")).rstrip(".")  # "Level 4. You will" -> "Level 4"
-    return None if _CURRENCY_WORDS.match(z) else z
+    return None if _CURRENCY_WORDS.match(z) else plausible_zone(z)
