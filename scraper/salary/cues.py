@@ -17,7 +17,7 @@ from ..models import PayType
 # once, which keeps the per-amount cost low. "_IN" parts may sit inside compounds
 # ("Bruttojahresgehalt", "Weiterbildungsbudget") or are CJK.
 _PAY_WORDS = (
-    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|pays|paid|compensation|comp|wages?|earnings|earn"
+    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|pays(?=\s+(?:up\s+to|from|between|an?\s|\$|£|€|\d))|paid|compensation|comp|wages?|earnings|earn"
     r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
     r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka|gaji|fizetés|bér"
     r"|pensja|(?:bruto|netto|maand|uur|jaar|week)?loon|ral|stipendio|tjm|fix|fixe|fixum|taux|tarif|tarifa|pago|ingresos?"
@@ -79,7 +79,7 @@ OTE_RE = re.compile(
     r"(?<![a-z])(?:ote|on[- ]target[- ](?:earnings|earning|compensation|comp|pay|income)"
     r"|target\s+earnings|base[- ]to[- ]commission|base\s*(?:\+|plus|and)\s*(?:sales\s+)?(?:commission|variable)"
     r"|(?:includes?|including|incl\.?)\s+(?:both\s+)?(?:the\s+)?(?:sales\s+)?commissions?"
-    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision)|hoa\s+hồng)(?![a-z])|zielgehalt|zieleinkommen"
+    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision)|hoa\s+hồng|\d\d\s*/\s*\d\d\s+split)(?![a-z])|zielgehalt|zieleinkommen"
     r"|รวมค่าคอม|含提成|提成"
 )
 TOTAL_RE = re.compile(
@@ -198,6 +198,7 @@ def closest_cue(window: str) -> str | None:
 
 # "from $115,000 in our lowest-cost geographic market": the cost of a market, not a price.
 _COST_OF_MARKET = re.compile(r"(?:low|high)(?:est|er)?[- ]cost|cost[- ]of[- ]living|cost[- ]of[- ]labou?r")
+_MARK_BETWEEN = re.compile(r"[$€£¥₹]")
 _WEAK_PAY = frozenset({"paid", "earn", "earnings", "pays"})
 
 
@@ -215,14 +216,29 @@ def names_other_money(text: str) -> bool:
     return NOT_PAY_RE.search(_COST_OF_MARKET.sub(" ", text)) is not None
 
 
+# Counts of people or places right after a number ("40 000 collaborateurs", "5,000 employees").
+_HEADCOUNT_AFTER = re.compile(
+    r"^\s*(?:\+\s*)?(?:employees|collaborateurs|colaboradores|mitarbeit\w*|dipendenti|medewerkers|anst[äa]llda|ansatte"
+    r"|pracownik\w*|people|staff|members|customers|clients|users|countries|offices|locations|stores|cities)(?![a-z])"
+)
+
+
 def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
+    if _HEADCOUNT_AFTER.match(tail):
+        return True
     """A NOT_PAY word in the (lowercased) words right after an amount, before any PAY word.
     When the next amount follows the tail, a NOT_PAY word at its very end labels that amount
     ("£26,696 - £28,988 pro rata Distant Islands Allowance £1,461"), not this one."""
     m_not = NOT_PAY_RE.search(_COST_OF_MARKET.sub(" ", tail))
     if m_not is None:
         return False
-    if m_not.start() > 28 or _INCLUDES_BEFORE.search(tail, 0, m_not.start()):
+    if (
+        m_not.start() > 28
+        or _INCLUDES_BEFORE.search(tail, 0, m_not.start())
+        or _MARK_BETWEEN.search(tail, 0, m_not.start())
+    ):
+        # Far from the amount, what it includes ("package c.£95,000 including car allowance"), or the
+        # label of another amount ("$21.25 an hour/ $.55 shift differential").
         # Far from the amount, or what the amount includes ("package c.£95,000 including car allowance").
         return False
     if next_amount_follows and not tail[m_not.end() :].strip(" :-–(") and m_not.start() > 12:

@@ -872,7 +872,12 @@ class _Parser:
             kind = "total"  # "Package: 6 - 8 LPA", "$95,000 - $105,000 package" (no word says which part)
         p0, p1 = self.paragraph(lo.start, hi.end)
         if kind is None:
-            kind = self.paragraph_kind(p0, p1)
+            # The paragraph's words before the amount (its blurb) and the sentence right after it
+            # ("... $100,000 - $720,000.\nThis market range is based on total compensation"), never
+            # words further on: a perk list below a wage does not make it total pay.
+            s_next = _SENTENCE_END_RE.search(work, min(p1, (after_end if tail_p else hi.end) + 1), p1)
+            s_next2 = _SENTENCE_END_RE.search(work, s_next.end(), p1) if s_next else None
+            kind = self.paragraph_kind(p0, s_next2.end() if s_next2 else p1)
         if self.conditional_ote(lo.start):
             # "For sales roles, the range provided is OTE": which one depends on the role.
             kind = "ote" if self.sales_role() else "unknown"
