@@ -17,7 +17,7 @@ from ..models import PayType
 # once, which keeps the per-amount cost low. "_IN" parts may sit inside compounds
 # ("Bruttojahresgehalt", "Weiterbildungsbudget") or are CJK.
 _PAY_WORDS = (
-    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|pay|pays(?=\s+(?:up\s+to|from|between|an?\s|\$|£|€|\d))|paid|compensation|comp|wages?|earnings|earn"
+    r"salar(?:y|ies|io|ios|is|i|ié|iu)|sal[aá]rio|salaire|base|basic|fix(?:ed)?|pay|pays(?=\s+(?:up\s+to|from|between|an?\s|\$|£|€|\d))|paid|compensation|comp|wages?|earnings|earn"
     r"|remunera\w*|r[ée]mun[ée]ration|retribu\w*|rate|income|ote|on[- ]target|ctc|lpa|hiring\s+range"
     r"|verg[üu]tung|bezahlung|sueldo|renta|wynagrodzenie|wide[łl]ki|stawka|gaji|fizetés|bér"
     r"|pensja|(?:bruto|netto|maand|uur|jaar|week)?loon|ral|stipendio|tjm|fix|fixe|fixum|taux|tarif|tarifa|pago|ingresos?"
@@ -29,7 +29,7 @@ _PAY_WORDS = (
     r"|[üu]cret|l[uư][oơ]ng|m[uứ]c\s+l[uư][oơ]ng|bayaran|sahod|sweldo|mshahara"
 )
 _PAY_IN = (
-    r"gehalt|verg[üu]tung|entgelt|einkommen|lohn|bér|palk|palga|αποζημ|αποδοχ|工资|工資|薪资|薪資|收入|급여|시급|일급"
+    r"gehalt|verg[üu]tung|entgelt|einkommen|lohn|заработн|(?<![а-я])плата|bér|palk|palga|αποζημ|αποδοχ|工资|工資|薪资|薪資|收入|급여|시급|일급"
     r"|ค่าแรง|ค่าจ้าง|รายได้|مرتب|المرتب|أجر|الأجر|اجر|تنخواہ|বেতন|মজুরি|שכר|доход|оплат|жалақы|給与|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
     r"|заплат|зарплат|оклад|заробітн|възнагражд|зп\b|เงินเดือน|ค่าจ้าง|שכר|راتب|μισθ"
 )
@@ -95,8 +95,6 @@ TOTAL_RE = re.compile(
     r"|(?:salary|remuneration|compensation|pay|total)\s+package|all[- ]inclusive|consolidated|inc\.?\s+super"
     r"|賞与含む|含年终奖|含年終獎|paquete\s+retributivo|pacote\s+(?:total|remunerat\w*|salarial)|kokonaispalkka"
     r"|pachet\s+salarial|totaal\s+pakket|total\s+package"
-    # "(base + bonus)", "(basic + housing + transport)", "(оклад + бонус)": the amount is their sum
-    r"|\(\s*(?:base|basic|оклад|基本給)\s*(?:pay\s*|salary\s*)?\+"
     r"|package\s+(?:incl\.?|including|inclusive\s+of)\s+super|(?:incl\.?|including|inclusive\s+of)\s+super(?:annuation)?"
     r")(?![a-z])|gesamtverg[üu]tung"
 )
@@ -104,9 +102,9 @@ BASE_RE = re.compile(
     r"(?<![a-z])(?:base|basic|salar(?:y|ies|io|ios|i|is|ié|ial|iu|iul)|sal[aá]rio|salaire|wages?|sueldo|gaji|fizetés"
     r"|fix|fixum|fixe|fijo|fixo|ral|pensja|stipendio|plat|mzda|plata|pla[cć]a|salariu(?:l)?|palkka|ma[aâ][sş]"
     r"|l[uư][oơ]ng|gaji|sweldo|sahod|fixed(?!\s+(?:overtime|allowance|term|price|fee))|palka|atlyginim\w*|[üu]cret|zarada|bér|loon|jaarloon|jaarsalaris"
-    r"|mzdy|mzdu|plat|palga|salär|upah|yevmiye|zasadnicz\w*|vencimento|töötasu|alga|užmokest\w*)(?![a-z])"
+    r"|mzdy|mzdu|plat|platu|palga|salär|upah|yevmiye|salariale?s?|zasadnicz\w*|vencimento|töötasu|alga|užmokest\w*)(?![a-z])"
     r"|gehalt|lohn|l[öø]nn?|salaris|基本給|月給|時給|日給|底薪|基本工资|年俸|薪|연봉|월급|заплат|зарплат|оклад"
-    r"|給与|급여|loon|bér|palk|palga|palkka|เงินเดือน|مرتب|أجر|الأجر|تنخواہ|মজুরি|שכר|راتب|μισθ|плата|заработн|зарплат|تنخواہ|বেতন|工资|工資|薪资|薪資"
+    r"|給与|급여|loon|bér|palk|palga|palkka|시급|일급|ค่าแรง|ค่าจ้าง|жалақы|เงินเดือน|مرتب|أجر|الأجر|تنخواہ|মজুরি|שכר|راتب|μισθ|(?<![а-я])плата|заработн|зарплат|تنخواہ|বেতন|工资|工資|薪资|薪資"
 )
 # Phrases that mention a kind without saying the range is of that kind.
 _CUE_NOISE = re.compile(
@@ -121,9 +119,9 @@ _CUE_NOISE = re.compile(
 )
 # "$160,000-$200,000 + Substantial Commission": the range is what comes before the variable pay.
 PLUS_VARIABLE_RE = re.compile(
-    r"^[\s,]*(?:\+|plus|and)\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*%\s*)?"
+    r"^[\s,.]*(?:pro[- ]rata\s*)?(?:p\.?\s?a\.?\s*)?(?:\+|plus|and)\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*%\s*)?"
     r"(?:substantial\s+|annual\s+|quarterly\s+|performance\s+|uncapped\s+|target\s+)*"
-    r"(?:bonus|commission|variable|super(?:annuation)?|incentive)"
+    r"(?:bonus|commission|variable|super(?:annuation)?|kiwisaver|incentive)"
 )
 
 
@@ -166,6 +164,8 @@ def pay_kind(context: str) -> PayType | None:
 
 def closest_cue(window: str) -> str | None:
     """'pay' / 'not' for the cue nearest the end of (lowercased) `window`, the text just before an amount."""
+    if "cost" in window or "aux" in window:  # same-length blanking keeps offsets
+        window = _COST_OF_MARKET.sub(lambda m: " " * len(m.group(0)), window)
     best_end, best = -1, None
     for m in PAY_RE.finditer(window):
         best_end, best = m.end(), "pay"
@@ -197,7 +197,10 @@ def closest_cue(window: str) -> str | None:
 
 
 # "from $115,000 in our lowest-cost geographic market": the cost of a market, not a price.
-_COST_OF_MARKET = re.compile(r"(?:low|high)(?:est|er)?[- ]cost|cost[- ]of[- ]living|cost[- ]of[- ]labou?r")
+_COST_OF_MARKET = re.compile(
+    r"(?:low|high)(?:est|er)?[- ]cost|cost[- ]of[- ]living|cost[- ]of[- ]labou?r|cost\s+to\s+(?:the\s+)?company"
+    r"|bolsa[- ]aux[ií]lio"  # a Brazilian intern's stipend: the pay itself
+)
 _MARK_BETWEEN = re.compile(r"[$€£¥₹]")
 _WEAK_PAY = frozenset({"paid", "earn", "earnings", "pays"})
 
@@ -207,7 +210,7 @@ _INCLUDES_BEFORE = re.compile(r"(?:includ\w*|incl\.?|inkl\.?|inclusive\s+of|incl
 
 # Gross / net qualify only pay: an amount they qualify needs no other pay word to be named as pay.
 GROSS_NET_RE = re.compile(
-    r"(?<![a-z])(?:brutto|bruttó|bruto|brutos|netto|nettó|neto|netos|brut|bruts|gross)(?![a-z])"
+    r"(?<![a-z])(?:brutto|bruttó|bruto|brutos|netto|nettó|neto|netos|brut|bruts|gross|net|brüt|нето|бруто)(?![a-z])"
 )
 
 
@@ -232,6 +235,8 @@ def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
     m_not = NOT_PAY_RE.search(_COST_OF_MARKET.sub(" ", tail))
     if m_not is None:
         return False
+    if tail.startswith(("含む", "含", "込み", "込"), m_not.end()):
+        return False  # "（賞与含む）", "（一律手当含む）": what the amount includes
     if (
         m_not.start() > 28
         or _INCLUDES_BEFORE.search(tail, 0, m_not.start())
@@ -239,7 +244,6 @@ def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
     ):
         # Far from the amount, what it includes ("package c.£95,000 including car allowance"), or the
         # label of another amount ("$21.25 an hour/ $.55 shift differential").
-        # Far from the amount, or what the amount includes ("package c.£95,000 including car allowance").
         return False
     if next_amount_follows and not tail[m_not.end() :].strip(" :-–(") and m_not.start() > 12:
         return False

@@ -163,7 +163,7 @@ _AFTER = {
 # Fillers allowed between the amount and its period word: "€60.000 brutto jährlich",
 # "$11,000 USD per month", "R$ 8.000,00 (CLT) mensais", "150 zł netto/h".
 _FILLER = (
-    r"(?:\s|[-–—:,(]|gross|brutto|brut|bruts|brute|brutes|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
+    r"(?:\s|[-–—:,()]|gross|brutto|brut|bruts|brute|brutes|bruto|brutos|brutas|brutte|net|netto|neto|netos|nett|netti|lordi|lordo"
     r"|бруто|нето|брутто|bruttó|nettó|hrub[ée]ho|hrub[áé]|[čc]ist[ée]ho|brutt[oó]|brüt|kotor|bersih|gross/net"
     r"|/(?=\s*(?:bruto|brutto|gross|netto|neto|brut)\b)"
     r"|pro[- ]rata|tax[- ]free|before\s+tax(?:es)?|pre[- ]tax|(?:\(\s*)?\+\s*VAT\s*\)?|B2B|UoP|UoD|on\s+B2B"

@@ -20,7 +20,14 @@ from ..models import PayBand, PayType, Period
 from . import cues, currency, periods, zones
 from .encoding import ODD_SPACES, repair
 from .numbers import MULTIPLIER, NUM, Multiplier, multiplier_of, parse_number
-from .pay import ANNUAL_FACTOR, MAX_PLAUSIBLE_ANNUAL_USD, MIN_PLAUSIBLE_ANNUAL_USD, fx_table, make_band
+from .pay import (
+    ANNUAL_FACTOR,
+    MAX_PLAUSIBLE_ANNUAL_USD,
+    MIN_PLAUSIBLE_ANNUAL_USD,
+    annual_floor_usd,
+    fx_table,
+    make_band,
+)
 
 _TOKEN_RE = re.compile(
     rf"""
@@ -47,12 +54,13 @@ _HINT_WORDS = (
     " rs.", " rs ", " rm ", " rp ", " tjm", " ral", " ft", " lei", "gaji", "fizet", "年収", "月給", "給", "薪", "연봉",
     "月薪", "时薪", "報酬", "лв", "ksh", "riyal", "dirham", "naira", "shilling", "rand", "ringgit", "rupiah",
     "baht", " dong", "shekel", "lira", "forint", " leva", " real", "tenge", " taka", "lương", "gaji", "bulan",
-    " tk", " dh", "kroner", "kronor", "บาท", "เงินเดือน", "ค่าจ้าง", "ريال", "راتب", "درهم", "جنيه", "روپے", "تنخواہ",
+    " tk", " dh", "kroner", "kronor", " ral", "плат", "динар", "зарплат", "оклад", "заработ", "доход", "оплат",
+    "тенге", "теңге", "жалақы", "บาท", "เงินเดือน", "ค่าจ้าง", "ريال", "راتب", "درهم", "جنيه", "روپے", "تنخواہ",
     "টাকা", "বেতন", "ש\"ח", "שכר", "тг", "тенге", "грн", "din", "zarad", "plat", "plać", "plač", "triệu", "tr ",
     "juta", "jt", "ribu", "tis.", "ezer", "millió", "тыс", "тис", "млн", "maaş", "ücret", "μισθ", "αποδοχ", "palk",
     "mzd", "odměn", "alga", "atlygin", "bér", "fizet", "salariu", "loon", "palga", "renta", "sahod", "sweldo",
 )  # fmt: skip
-_HINT_AT_START = ("rs.", "rs ", "rm ", "rp ")  # "Rs. 25,000" opening the text
+_HINT_AT_START = ("rs.", "rs ", "rm ", "rp ", "ral ")  # "Rs. 25,000" opening the text
 # Starts with a character class (not the lookbehind) so that sre scans for it at C speed.
 _CODE_WORD_RE = re.compile(r"[A-Z](?<![A-Za-z][A-Z])[A-Z]{2}(?![A-Za-z])")
 _CODES = currency.ISO_CODES | {"RMB"}
@@ -75,7 +83,7 @@ def _has_hint(text: str) -> bool:
 
 # Letter marks next to digits ("R45 000", "Tk. 35000", "QR 12,000", "40.000 TL", "500 Ft").
 _MARK_NEAR_DIGIT_RE = re.compile(
-    r"(?<![A-Za-z])(?:R|RM|Rp|Rs|Php|Tk|Ksh|Kshs|KSh|SR|QR|LE|N|Dhs|Dh)\.? ?\d"
+    r"(?<![A-Za-z])(?:R|RM|Rp|Rs|Php|Tk|Ksh|Kshs|KSh|SR|QR|LE|N|Dhs|Dh)\.? ?\d|\d ?[kK] ?[-–~] ?\d"
     r"|\d ?(?:TL|Ft|kr|lei|DH|Dhs|zł|Kč|lv|đ|VNĐ|din)(?![A-Za-z])"
     r"|(?i:monthly|per month|per hour|hourly|per annum|p\.a\.|per year|yearly|annual|/hr|/month|/mo\b|\(\w{3}\))"
 )
@@ -153,11 +161,13 @@ _MAX_ONLY_AFTER = re.compile(r"^\s*(?:以下|まで|이하|까지|(?:TL|₺)?['�
 
 # Where a clause (zone label, pay-type words) and a sentence start.
 _SENTENCE_END_RE = re.compile(r"\n|[.!?。](?=\s|$)")
-_FULL_STOP_RE = re.compile(r"[.!?。](?=\s|$)")  # "Minimum:\n$X\nMaximum:\n$Y" is one statement
+_FULL_STOP_RE = re.compile(
+    r"(?<!\s\d)(?<!\s\d\d)[.!?。](?=\s|$)"
+)  # not an ordinal's dot ("2. Jahr")  # "Minimum:\n$X\nMaximum:\n$Y" is one statement
 # Where the words belonging to an amount stop.
 # (An abbreviation's dot - "inkl.", "approx.", "mtl." - does not end the words of an amount.)
 _TAIL_STOP_RE = re.compile(
-    r"[;\n•|,·]|\s[-–—]\s|\+(?!\s*VAT)|(?<!inkl)(?<!incl)(?<!excl)(?<!approx)(?<!ca)(?<!mtl)(?<!mies)(?<!godz)(?<!std)(?<!Std)[.!?。](?:\s|$)"
+    r"[;\n•|,·]|\s[-–—]\s|\+(?!\s*VAT)|(?<!pr)(?<!inkl)(?<!incl)(?<!excl)(?<!approx)(?<!ca)(?<!mtl)(?<!mies)(?<!godz)(?<!std)(?<!Std)[.!?。](?:\s|$)"
     r"|\s(?:plus|and|with|und|et|y|o|or)\s",
     re.IGNORECASE,
 )
@@ -319,6 +329,7 @@ _OPEN_FIELD_RE = re.compile(
     r"|mulai\s+dari|mulai|từ|tới|עד|akár|bis\s+zu)\s*:?\s*",
     re.IGNORECASE,
 )
+_PAREN_SUM_RE = re.compile(r"^[^(]{0,12}\(\s*(?:base|basic|оклад|基本給)\s*(?:pay\s*|salary\s*)?(?:\+|$)")
 _PAREN_CODE_RE = re.compile(r"[^()\n]{0,14}\((?:[A-Z]{3})\)")
 _PACKAGE_RE = re.compile(r"(?<![a-z])(?:package|pakket|pacote|paquete|pakke)(?![a-z])")
 _RAISE_AFTER_RE = re.compile(r"\s?(?:UP|アップ|增加|提升)")
@@ -416,7 +427,8 @@ def _sentence_start(work: str, lo: int, hi: int) -> int:
 
 
 _ABBREV_BEFORE_DOT = re.compile(
-    r"(?<![A-Za-z])(?:max|min|ca|approx|inkl|incl|excl|zzgl|mtl|mind|c|vs|etc|p\.a|St|no|Nr|nr|mín|máx|aprox)$",
+    r"(?<![A-Za-z])(?:max|min|ca|approx|inkl|incl|excl|zzgl|mtl|mind|c|vs|etc|p\.a|St|no|Nr|nr|mín|máx|aprox)$"
+    r"|(?:^|(?<=\s))\d{1,2}$",  # an ordinal: "1. Jahr 1.150 €, 2. Jahr 1.250 €"
     re.IGNORECASE,
 )
 
@@ -739,7 +751,7 @@ class _Parser:
         cue = cues.closest_cue(before) if before.strip() else None
         if cue is None and heading_low:
             cue = cues.closest_cue(heading_low)
-        if cue == "not" and not lpa:  # "Budget: 30-40 LPA" is still a salary: LPA only names pay
+        if cue == "not" and not (lpa and "budget" in before):  # "Budget: 30-40 LPA" is still a salary
             return self.reject(
                 c, "not pay: the nearest cue before it names other money (bonus, stipend, ...)"
             )
@@ -827,8 +839,10 @@ class _Parser:
                 return self.reject(
                     c, f"no FX rate for {cur} and no period word"
                 )  # no rate to size it by: only a stated period makes it a band (USD left null)
-        elif not all(_MIN_USD <= v * ANNUAL_FACTOR[sized] * rate <= _MAX_USD for v in values):
-            return self.reject(c, f"implausible as pay: outside {_MIN_USD:,.0f}-{_MAX_USD:,.0f} USD a year")
+        elif not all(annual_floor_usd(cur) <= v * ANNUAL_FACTOR[sized] * rate <= _MAX_USD for v in values):
+            return self.reject(
+                c, f"implausible as pay: outside {annual_floor_usd(cur):,.0f}-{_MAX_USD:,.0f} USD a year"
+            )
 
         # --- a single amount must be named as pay (a range of amounts reads as one) ------------
         # "$99/mo", "starting at $29 per user", "up to $500 a month": prices and perks state one
@@ -836,7 +850,7 @@ class _Parser:
         if single:
             named = (
                 cue == "pay"
-                or (period in ("hour", "day") and c.open is None)  # "16 € pro Stunde": a wage's unit
+                or period in ("hour", "day")  # "16 € pro Stunde", "Up to 25.10 (CAD) Hourly": a wage's unit
                 or (cue is None and cues.GROSS_NET_RE.search(before[-24:] + " " + tail_low[:24]) is not None)
                 or cues.PAY_RE.search(tail_low) is not None
                 or line_start is not None
@@ -866,6 +880,8 @@ class _Parser:
         kind = cues.pay_kind(before + " " + kind_tail) or (
             cues.pay_kind(heading_low) if heading_low else None
         )
+        if _PAREN_SUM_RE.match(tail_low):
+            kind = "total"  # "HK$1.8M - 2.2M (base + bonus)": the amount is the sum of its parts
         if kind is None and cues.PLUS_VARIABLE_RE.match(after.lower()):
             kind = "base"
         if kind is None and _PACKAGE_RE.search(before + " " + kind_tail[:20]):
