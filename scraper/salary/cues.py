@@ -57,7 +57,7 @@ _NOT_PAY_WORDS = (
     r"|commission[- ]only|uncapped\s+earnings|b[óo]nusz|pótlék|premi[ae]|polecen\w*|sermaye|kapital\w*"
 )
 _NOT_PAY_IN = (
-    r"budget|zuschuss|pauschale|prämie|bonus|toetus|eelarve|biudžet|tunjangan|insentif|incentiv|vale-|auxílio|auxilio"
+    r"budget|zuschuss|pauschale|prämie|bonus|toetus|eelarve|biudžet|tunjangan|insentif|incentiv|vale-|(?<!bolsa-)aux[ií]lio"
     r"|bonifica|gratifica|buoni\s+pasto|ticket|cafeteria|regres|topli\s+obrok|компенсац|проїзд|обед|питани|фитнес"
     r"|bidrag|tillägg|tillæg|tillegg|förmån|godtgørelse|インセンティブ|歩合|ボーナス|קרן|ביס|בשווי"
     r"|电话|電話|联系|聯絡|地址|面议|面議|津贴|津貼|补贴|補貼|手当|交通費|賞与|奖金|獎金|分红|分紅|资本|資本|期权|股票"
@@ -92,6 +92,8 @@ TOTAL_RE = re.compile(
     # is its total compensation (the next sentence says so; the sentence alone must say it too).
     r"|overall\s+market\s+range"
     r"|(?:incl\.?|inkl\.?|including|inklusive|inclusief)\s+(?:pension|pensjon)"
+    # "inclusief vakantiegeld en 13e maand": a year's pay with its 13th month is the year's total cash
+    r"|(?:incl\.?|inkl\.?|including|inklusive|inclusief|y\s+incluye)\s[^.;]{0,30}(?:13e|13th|13\.|13)\s*(?:maand|month|monat\w*|mois)"
     r"|(?:salary|remuneration|compensation|pay|total)\s+package|all[- ]inclusive|consolidated|inc\.?\s+super"
     r"|賞与含む|含年终奖|含年終獎|paquete\s+retributivo|pacote\s+(?:total|remunerat\w*|salarial)|kokonaispalkka"
     r"|pachet\s+salarial|totaal\s+pakket|total\s+package"
@@ -199,7 +201,6 @@ def closest_cue(window: str) -> str | None:
 # "from $115,000 in our lowest-cost geographic market": the cost of a market, not a price.
 _COST_OF_MARKET = re.compile(
     r"(?:low|high)(?:est|er)?[- ]cost|cost[- ]of[- ]living|cost[- ]of[- ]labou?r|cost\s+to\s+(?:the\s+)?company"
-    r"|bolsa[- ]aux[ií]lio"  # a Brazilian intern's stipend: the pay itself
 )
 _MARK_BETWEEN = re.compile(r"[$€£¥₹]")
 _WEAK_PAY = frozenset({"paid", "earn", "earnings", "pays"})

@@ -83,7 +83,7 @@ def _has_hint(text: str) -> bool:
 
 # Letter marks next to digits ("R45 000", "Tk. 35000", "QR 12,000", "40.000 TL", "500 Ft").
 _MARK_NEAR_DIGIT_RE = re.compile(
-    r"(?<![A-Za-z])(?:R|RM|Rp|Rs|Php|Tk|Ksh|Kshs|KSh|SR|QR|LE|N|Dhs|Dh)\.? ?\d|\d ?[kK] ?[-–~] ?\d"
+    r"(?<![A-Za-z])(?:R|RM|Rp|Rs|Php|Tk|Ksh|Kshs|KSh|SR|QR|LE|N|Dhs|Dh)\.? ?\d|\d ?[kK] ?[-–~] ?\d|\d ?[-–~] ?\d+ ?[kK]\b"
     r"|\d ?(?:TL|Ft|kr|lei|DH|Dhs|zł|Kč|lv|đ|VNĐ|din)(?![A-Za-z])"
     r"|(?i:monthly|per month|per hour|hourly|per annum|p\.a\.|per year|yearly|annual|/hr|/month|/mo\b|\(\w{3}\))"
 )
@@ -877,10 +877,14 @@ class _Parser:
         if tail_end == next_start < len(work) and "(" in kind_tail:
             # "Salary $120,000 (OTE $200,000)": the parenthesis opens the next amount's label.
             kind_tail = kind_tail[: kind_tail.rfind("(")]
-        kind = cues.pay_kind(before + " " + kind_tail) or (
-            cues.pay_kind(heading_low) if heading_low else None
+        # The clause of the amount first ("OTE $260K (50/50 split) | Base $130K": Base), then its sentence.
+        clause = before[max(before.rfind("|"), before.rfind(";"), before.rfind("•")) + 1 :]
+        kind = (
+            (cues.pay_kind(clause + " " + kind_tail) if len(clause) < len(before) else None)
+            or cues.pay_kind(before + " " + kind_tail)
+            or (cues.pay_kind(heading_low) if heading_low else None)
         )
-        if _PAREN_SUM_RE.match(tail_low):
+        if kind_tail is tail_low and _PAREN_SUM_RE.match(tail_low):
             kind = "total"  # "HK$1.8M - 2.2M (base + bonus)": the amount is the sum of its parts
         if kind is None and cues.PLUS_VARIABLE_RE.match(after.lower()):
             kind = "base"
