@@ -62,6 +62,9 @@ class Posting:
     description: str | None = None  # clean text, no markup
     raw: str = "{}"  # the source's own JSON for this posting, verbatim
     bands: list[PayBand] = field(default_factory=list)
+    # One sentence per pay value the source rejected ("greenhouse pay range 'Remote - US':
+    # amount 'NaN' is not a number; no band"); counted per company in crawl_run_companies.warnings.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def posting_id(self) -> str:

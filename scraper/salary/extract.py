@@ -1,37 +1,46 @@
-"""Pay extraction shared by sources: text bands from descriptions, pay-type cues."""
+"""Pay extraction shared by sources: text bands from descriptions, the pay type of a structured label.
+
+One pay-type classifier: `pay_type_from_context` reads a structured label / blurb with the
+same cue words as free text (`cues.pay_kind`), plus the one condition only a structured
+label needs: "for sales roles, the range is OTE" is OTE only when the posting is a sales role.
+"""
 
 from __future__ import annotations
 
 import re
 
 from ..models import PayBand, PayType
+from . import cues
 from .text import parse_pay_text
 
 _SALES_RE = re.compile(r"\b(account executive|sales|business development|account manager|bdr|sdr)\b", re.I)
-_OTE_RE = re.compile(r"\b(OTE|on[- ]target earnings)\b", re.I)
-_TOTAL_RE = re.compile(r"total (target )?compensation|total cash|total comp\b", re.I)
-_BASE_RE = re.compile(r"\b(base|salary|salaries)\b", re.I)
-_CONDITIONAL_OTE_RE = re.compile(r"for (sales|commission)[- ]\w*\s*roles", re.I)
+# "For sales roles, ..." / "For commission-eligible roles, ...": a condition, up to the sentence end.
+_CONDITIONAL_RE = re.compile(r"for\s+(?:sales|commission)(?:[- ]\w+)?\s+roles[^.\n]*")
 
 
 def pay_type_from_context(context: str, title: str = "", department: str = "") -> PayType:
-    """Pay type for a structured band from its label/blurb.
+    """Pay type for a structured band from its label/blurb: ote / total / base / unknown.
 
-    Greenhouse and Ashby blurbs often say "for sales roles, the range is OTE":
-    that applies only when the posting is a sales role.
+    The cue words are text's (`cues.pay_kind` on the lowercased label): "OTE" and
+    "on-target earnings" are OTE, as words ("Remote - US" is not); "total compensation"
+    is total; "base", "salary" are base. Greenhouse and Ashby blurbs often say "for
+    sales roles, the range is OTE": that applies only when the posting is a sales role
+    (its title or department); otherwise the rest of the label decides.
     """
-    context, title, department = (x if isinstance(x, str) else "" for x in (context, title, department))
-    conditional = _CONDITIONAL_OTE_RE.search(context)
-    if _OTE_RE.search(context) and (not conditional or _SALES_RE.search(f"{title} {department}")):
-        return "ote"
-    if _TOTAL_RE.search(context):
-        return "total"
-    if _BASE_RE.search(context):
-        return "base"
-    return "unknown"
+    title, department = (x if isinstance(x, str) else "" for x in (title, department))
+    low = context.lower() if isinstance(context, str) else ""
+    conditional = _CONDITIONAL_RE.search(low)
+    if conditional is not None:
+        if cues.OTE_RE.search(conditional.group(0)) and _SALES_RE.search(f"{title} {department}"):
+            return "ote"
+        low = _CONDITIONAL_RE.sub(" ", low)
+    return cues.pay_kind(low) or "unknown"
 
 
-def text_bands(text: str | None, *, default_currency: str = "USD", zone: str | None = None) -> list[PayBand]:
+def text_bands(
+    text: str | None, *, default_currency: str = "USD", zone: str | None = None, country: str | None = None
+) -> list[PayBand]:
+    """Bands the text normalizer reads in a posting's text; `country` is the posting's (ISO 3166 alpha-2)."""
     if not text:
         return []
-    return parse_pay_text(text, default_currency=default_currency, zone=zone)
+    return parse_pay_text(text, default_currency=default_currency, zone=zone, country=country)

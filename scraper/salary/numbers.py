@@ -127,22 +127,74 @@ def parse_number(raw: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def to_float(value: object) -> float | None:
-    """Structured field values: int/float/numeric string ('4200000', '150,000.00', '$150,000') -> float."""
-    if value is None or isinstance(value, bool):
+class AmountError(ValueError):
+    """A structured amount that is present but is not a usable number; the message says why."""
+
+
+# Longer than this (after the currency mark) a string is no amount of pay ("1" * 400, an essay).
+_MAX_AMOUNT_CHARS = 40
+_MISSING_WORDS = frozenset({"null", "none"})  # a JSON null written as text: no value, not a bad one
+
+
+def amount_of(value: object) -> float | None:
+    """A structured field's amount: int / float / numeric string ('4200000', '150,000.00', '$150,000').
+
+    None when the field is missing (None, "", "null"); AmountError when it is present but not a
+    finite number: a bool, a list or dict, "NaN", "inf", float('nan'), "competitive", 10**400
+    (float() would overflow), a 400-digit string. Never raises anything else.
+    """
+    if value is None:
         return None
-    if isinstance(value, int | float):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if isinstance(value, str):
+    if isinstance(value, bool):
+        raise AmountError(f"amount {describe(value)} is not a number")
+    if isinstance(value, int):
+        try:
+            v = float(value)
+        except OverflowError:
+            raise AmountError(f"amount {describe(value)} is too large to be pay") from None
+    elif isinstance(value, float):
+        v = value
+    elif isinstance(value, str):
         s = value.strip().lstrip("$€£¥₹").strip()
-        if not s or len(s) > 40:
+        if not s or s.lower() in _MISSING_WORDS:
             return None
-        if s.lower() in ("nan", "inf", "-inf", "infinity", "null", "none"):
-            return None
+        if len(s) > _MAX_AMOUNT_CHARS:
+            digits = s.replace(",", "").replace(".", "").replace(" ", "").isdigit()
+            raise AmountError(
+                f"amount {describe(value)} is {'too large to be pay' if digits else 'not a number'}"
+            )
         try:
             v = float(s)
-            return v if math.isfinite(v) else None
         except ValueError:
-            return parse_number(s)
-    return None
+            parsed = parse_number(s)
+            if parsed is None:
+                raise AmountError(f"amount {describe(value)} is not a number") from None
+            v = parsed
+    else:
+        raise AmountError(f"amount {describe(value)} is not a number")
+    if not math.isfinite(v):
+        raise AmountError(f"amount {describe(value)} is not a finite number")
+    return v
+
+
+def to_float(value: object) -> float | None:
+    """amount_of, with None for an unusable value too (callers that need no reason). Never raises."""
+    try:
+        return amount_of(value)
+    except AmountError:
+        return None
+
+
+def describe(value: object, limit: int = 40) -> str:
+    """A short, safe text for any value in a message: repr, cut to `limit` characters.
+
+    Never raises: an int too long to print (Python refuses str() beyond 4,300 digits) is
+    described by its size, an object whose repr fails by its type.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
+        return f"a {int(math.log10(abs(value))) + 1}-digit integer"
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a hostile __repr__, a dict holding a 5,000-digit int
+        return f"a {type(value).__name__}"
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from ..models import PayBand, PayType
-from .pay import fx_table, make_band
 from . import currency
-from .numbers import to_float
+from .iso4217 import ACTIVE
+from .numbers import AmountError, amount_of, describe
+from .pay import band_problem, fx_table, make_band
 from .periods import normalize_interval
 
 # schema.org values without a unitText: yearly only when annual-sized (as in free text).
@@ -15,12 +16,16 @@ _ANNUAL_SIZE_USD = 10_000.0
 
 
 def _currency_code(value: object) -> str | None:
-    """'usd' / 'USD' / '$' / 'US$' -> ISO code; None when missing or unknown."""
+    """'usd' / 'USD' / '$' / 'US$' / 'KZT' -> ISO 4217 code; None when missing or not a currency.
+
+    Any active ISO 4217 code is accepted, with or without a rate in the FX table (a band in a
+    currency without a rate keeps its amounts and has null USD values).
+    """
     if not isinstance(value, str) or not value.strip():
         return None
     raw = value.strip()
     code = raw.upper()
-    if code in currency.ISO_CODES:
+    if code in ACTIVE or code in fx_table().usd_per_unit:
         return code
     marker = currency.marker_currency(raw)
     if marker is None:
@@ -33,7 +38,7 @@ def _currency_code(value: object) -> str | None:
 def structured_band(
     min_amount: object,
     max_amount: object,
-    currency: object,
+    currency_code: object,
     interval: object,
     *,
     pay_type: PayType = "unknown",
@@ -41,21 +46,50 @@ def structured_band(
     source_text: str = "",
     cents: bool = False,
     is_estimate: bool = False,
+    rule: str = "structured",
+    warnings: list[str] | None = None,
+    label: str | None = None,
 ) -> PayBand | None:
     """One band from ATS fields (Lever salaryRange, Ashby component, Greenhouse pay_input_ranges).
 
     `interval` takes every spelling the sources use ("per-year-salary", "1 HOUR",
     "YEAR", "hourly" ...); one-time and unknown intervals give None. Amounts may be
-    str / int / float / None; `cents=True` divides by 100.
+    str / int / float / None; `cents=True` divides by 100. `rule` says which source's
+    fields the band came from ("structured:greenhouse").
+
+    Never raises. A stated amount that is not a finite number (a bool, a list, NaN, "inf",
+    10**400), a currency that is not one, or numbers that fail `pay.band_problem` (the cents
+    mistake, more than 5M USD a year) give no band - never an open band when one side is bad -
+    and one sentence appended to `warnings`: "{label}: {why}; no band" (`label` defaults to
+    `rule`). Both amounts missing is no pay stated: None without a warning.
     """
-    period = normalize_interval(interval)
-    code = _currency_code(currency)
-    if period is None or code is None:
+    where = label or rule
+
+    def reject(reason: str) -> None:
+        if warnings is not None:
+            warnings.append(f"{where}: {reason}; no band")
+
+    try:
+        lo, hi = amount_of(min_amount), amount_of(max_amount)
+    except AmountError as exc:
+        reject(str(exc))
         return None
-    lo, hi = to_float(min_amount), to_float(max_amount)
+    if lo is None and hi is None:
+        return None
+    period = normalize_interval(interval)
+    if period is None:
+        return None  # one-time, "NONE" or no period stated: not a periodic wage
+    code = _currency_code(currency_code)
+    if code is None:
+        reject(f"currency {describe(currency_code)} is not an ISO 4217 currency")
+        return None
     if cents:
         lo = lo / 100 if lo is not None else None
         hi = hi / 100 if hi is not None else None
+    problem = band_problem(lo, hi, code, period)
+    if problem is not None:
+        reject(f"{problem}{' (amounts in cents)' if cents else ''}")
+        return None
     return make_band(
         lo,
         hi,
@@ -66,32 +100,47 @@ def structured_band(
         origin="structured",
         source_text=source_text,
         is_estimate=is_estimate,
+        rule=rule,
     )
 
 
 def _summary(obj: object) -> str:
     try:
         return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), default=str)[:300]
-    except (TypeError, ValueError):
-        return str(obj)[:300]
+    except (TypeError, ValueError, RecursionError):  # ValueError: an int too long to print
+        return describe(obj, 300)
 
 
 def schema_org_bands(
-    base_salary: object, *, estimate: bool = False, currency_hint: str | None = None
+    base_salary: object,
+    *,
+    estimate: bool = False,
+    currency_hint: str | None = None,
+    country: str | None = None,
+    warnings: list[str] | None = None,
 ) -> list[PayBand]:
     """Bands from a JobPosting's baseSalary (or estimatedSalary with estimate=True).
 
     Accepts a MonetaryAmount {currency|salaryCurrency, value: number | str |
     QuantitativeValue {value|minValue|maxValue, unitText}}, unitText on either
     level, a list of those, a bare number, or null/empty (-> []).
-    baseSalary bands are "base"; estimatedSalary bands are estimates of unknown kind.
+    baseSalary bands are "base" (rule `schema_org`); estimatedSalary bands are estimates of
+    unknown kind (rule `schema_org:estimate`). `country` (ISO 3166 alpha-2 of the posting) goes
+    to the text normalizer when the field holds text. Never raises; a value that is present
+    but unusable (see structured_band) adds a sentence to `warnings`.
     """
+    field = "estimatedSalary" if estimate else "baseSalary"
+    rule = "schema_org:estimate" if estimate else "schema_org"
     if base_salary is None or base_salary == "" or base_salary == [] or base_salary == {}:
         return []
     if isinstance(base_salary, list | tuple):
         out: list[PayBand] = []
         for item in base_salary:
-            out.extend(schema_org_bands(item, estimate=estimate, currency_hint=currency_hint))
+            out.extend(
+                schema_org_bands(
+                    item, estimate=estimate, currency_hint=currency_hint, country=country, warnings=warnings
+                )
+            )
         return out
     pay_type: PayType = "unknown" if estimate else "base"
     if isinstance(base_salary, str):
@@ -99,7 +148,7 @@ def schema_org_bands(
         from .text import parse_pay_text
 
         texts: list[PayBand] = []
-        for b in parse_pay_text(base_salary, default_currency=currency_hint or "USD"):
+        for b in parse_pay_text(base_salary, default_currency=currency_hint or "USD", country=country):
             band = make_band(
                 b.min_amount,
                 b.max_amount,
@@ -110,6 +159,7 @@ def schema_org_bands(
                 origin="structured",
                 source_text=b.source_text,
                 is_estimate=estimate,
+                rule=rule,
             )
             if band is not None:
                 texts.append(band)
@@ -135,9 +185,14 @@ def schema_org_bands(
             lo, hi, single = outer.get("minValue"), outer.get("maxValue"), v
             unit = outer.get("unitText")
             cur_v = cur
-        lo_f, hi_f = to_float(lo), to_float(hi)
-        if lo_f is None and hi_f is None:
-            lo_f = hi_f = to_float(single)
+        try:
+            lo_f, hi_f = amount_of(lo), amount_of(hi)
+            if lo_f is None and hi_f is None:
+                lo_f = hi_f = amount_of(single)
+        except AmountError as exc:
+            if warnings is not None:
+                warnings.append(f"schema.org {field}: {exc}; no band")
+            continue
         if lo_f is None and hi_f is None:
             continue
         code = _currency_code(cur_v) or _currency_code(currency_hint)
@@ -150,8 +205,13 @@ def schema_org_bands(
             rate = fx_table().usd_per_unit.get(code)
             vals = [x for x in (lo_f, hi_f) if x is not None]
             if rate is None or not all(x * rate >= _ANNUAL_SIZE_USD for x in vals):
-                continue
+                continue  # no period and no rate to tell an annual size by: never a guess
             period = "year"
+        problem = band_problem(lo_f, hi_f, code, period)
+        if problem is not None:
+            if warnings is not None:
+                warnings.append(f"schema.org {field}: {problem}; no band")
+            continue
         band = make_band(
             lo_f,
             hi_f,
@@ -161,6 +221,7 @@ def schema_org_bands(
             origin="structured",
             source_text=_summary(base_salary),
             is_estimate=estimate,
+            rule=rule,
         )
         if band is not None:
             out.append(band)
