@@ -56,7 +56,7 @@ _HINT_WORDS = (
     "baht", " dong", "shekel", "lira", "forint", " leva", " real", "tenge", " taka", "lương", "gaji", "bulan",
     " tk", " dh", "kroner", "kronor", " ral", "плат", "динар", "зарплат", "оклад", "заработ", "доход", "оплат",
     "тенге", "теңге", "жалақы", "บาท", "เงินเดือน", "ค่าจ้าง", "ريال", "راتب", "درهم", "جنيه", "روپے", "تنخواہ",
-    "টাকা", "বেতন", "ש\"ח", "שכר", "тг", "тенге", "грн", "din", "zarad", "plat", "plać", "plač", "triệu", "tr ",
+    "টাকা", "বেতন", "ש\"ח", "שכר", "тг", "тенге", "грн", "din", "zarad", "plata", "platu", "plať", "plać", "plač", "triệu", "tr ",
     "juta", "jt", "ribu", "tis.", "ezer", "millió", "тыс", "тис", "млн", "maaş", "ücret", "μισθ", "αποδοχ", "palk",
     "mzd", "odměn", "alga", "atlygin", "bér", "fizet", "salariu", "loon", "palga", "renta", "sahod", "sweldo",
 )  # fmt: skip
@@ -78,7 +78,13 @@ def _has_hint(text: str) -> bool:
         return True
     if any(m.group(0) in _CODES for m in _CODE_WORD_RE.finditer(text)):
         return True
-    return _MARK_NEAR_DIGIT_RE.search(text) is not None
+    # Letter marks and period words without a pay word are pay fields and short statements ("R45 000 pm",
+    # "Tk. 35000 - 45000 (Monthly)"); a long description that states pay names it, so the regex pass
+    # (slow on megabytes) is kept to short texts.
+    return len(text) <= _SHORT_TEXT and _MARK_NEAR_DIGIT_RE.search(text) is not None
+
+
+_SHORT_TEXT = 2_000
 
 
 # Letter marks next to digits ("R45 000", "Tk. 35000", "QR 12,000", "40.000 TL", "500 Ft").
@@ -346,7 +352,7 @@ def _scan(work: str) -> list[_Amount]:
         if len(out) >= MAX_AMOUNTS:
             break
         num = m.group("num")
-        if num in _PLAN_NUMBERS and _PLAN_RE.match(work, m.end("num")):
+        if num in _PLAN_NUMBERS and m.group("pre") is None and _PLAN_RE.match(work, m.end("num")):
             continue  # "401k", "401(k)", "403(b)": retirement plans, never amounts
         raw = parse_number(num)
         if raw is None:

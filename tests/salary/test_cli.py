@@ -38,7 +38,7 @@ def test_json_one_object_per_input_in_order() -> None:
     first = objs[0]["bands"][0]
     assert set(first) == {
         "min", "max", "currency", "period", "annual_min", "annual_max",
-        "annual_min_usd", "annual_max_usd", "pay_type", "zone", "span",
+        "annual_min_usd", "annual_max_usd", "pay_type", "zone", "span", "rule",
     }  # fmt: skip
     assert (first["min"], first["max"], first["currency"], first["period"]) == (18.0, 22.0, "USD", "hour")
     assert first["annual_min"] == 18 * 2080
@@ -71,3 +71,31 @@ def test_currency_and_zone_options() -> None:
 def test_help_has_an_example() -> None:
     out = _run(["--help"])
     assert "Example:" in out and "paybands salary" in out and "--json" in out
+
+
+def test_explain_names_the_rule_of_each_band_and_the_reason_for_each_rejection() -> None:
+    text = "Benefits: 401(k) match up to $5,000, $100 per month stipend. Base salary $150,000 - $180,000 per year."
+    out = _run(["--explain", text])
+    assert "'$150,000 - $180,000 per year': band 150,000 - 180,000 USD per year, base  [text:range]" in out
+    assert "'$100': no band: not pay: the words after it name other money" in out
+    assert "'$5,000': no band: not pay" in out
+    assert "401" not in out.split("\n", 1)[1]  # "401(k)" is never an amount: not even listed
+    objs = [json.loads(line) for line in _run(["--explain", "--json", text]).splitlines()]
+    decisions = objs[0]["decisions"]
+    assert [d["rule"] for d in decisions] == [None, None, "text:range"]
+    assert decisions[-1]["band"]["rule"] == "text:range" and decisions[0]["band"] is None
+    assert "no amount of money" in _run(["--explain", "We pay well."])
+
+
+def test_country_decides_an_ambiguous_mark_the_text_does_not_name() -> None:
+    def cur(args: list[str]) -> list[str]:
+        return [b["currency"] for b in json.loads(_run(["--json", *args]))["bands"]]
+
+    assert cur(["Salary: $120,000 - $150,000"]) == ["USD"]
+    assert cur(["--country", "CA", "Salary: $120,000 - $150,000"]) == ["CAD"]
+    assert cur(["--country", "AU", "Salary: $120,000 - $150,000 + super"]) == ["AUD"]
+    assert cur(["--country", "CA", "Salary: $120,000 - $150,000 USD"]) == ["USD"]  # the text names it
+    assert cur(["--country", "NO", "Lønn: kr 600 000 – 750 000 per år"]) == ["NOK"]
+    assert cur(["--country", "DK", "Lønnen er 38.000-45.000 kr. pr. måned"]) == ["DKK"]
+    result = CliRunner().invoke(cli, ["salary", "--country", "Canada", "$1"])
+    assert result.exit_code == 2 and "two-letter country code" in result.output
