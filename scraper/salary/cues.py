@@ -79,7 +79,7 @@ OTE_RE = re.compile(
     r"(?<![a-z])(?:ote|on[- ]target[- ](?:earnings|earning|compensation|comp|pay|income)"
     r"|target\s+earnings|base[- ]to[- ]commission|base\s*(?:\+|plus|and)\s*(?:sales\s+)?(?:commission|variable)"
     r"|(?:includes?|including|incl\.?)\s+(?:both\s+)?(?:the\s+)?(?:sales\s+)?commissions?"
-    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision)|hoa\s+hồng|\d\d\s*/\s*\d\d\s+split)(?![a-z])|zielgehalt|zieleinkommen"
+    r"|variable\s+inclus|(?:inkl\.?|inklusive)\s+(?:variabler?|provision)|hoa\s+hồng)(?![a-z])|zielgehalt|zieleinkommen"
     r"|รวมค่าคอม|含提成|提成"
 )
 TOTAL_RE = re.compile(
@@ -159,9 +159,16 @@ def pay_kind(context: str) -> PayType | None:
         return "ote"
     if TOTAL_RE.search(ctx):
         return "total"
+    if _SPLIT_RE.search(ctx) and not _BASE_SALARY_RE.search(ctx):
+        return "ote"  # "50/50 split $323.9K – $445.5K": a base/commission split of the whole
     if BASE_RE.search(ctx):
         return "base"
     return None
+
+
+# A base-to-variable split names the range as the whole (OTE) unless it says it is the base.
+_SPLIT_RE = re.compile(r"(?<!\d)\d\d\s*/\s*\d\d\s+split(?![a-z])")
+_BASE_SALARY_RE = re.compile(r"(?<![a-z])base\s+(?:salary|pay)(?![a-z])")
 
 
 def closest_cue(window: str) -> str | None:
