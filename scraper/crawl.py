@@ -33,6 +33,8 @@ class RunResult:
     status: RunStatus
     outcomes: list[CompanyOutcome] = field(default_factory=list)
     requests: int = 0
+    # Pay values the sources rejected, "{company}: {sentence}" (Posting.warnings of stored postings).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -238,7 +240,12 @@ def _describe(exc: BaseException) -> tuple[str, str]:
 
 
 async def _crawl_company(
-    company: CompanyConfig, ctx: CrawlContext, store: Store, run_id: int, writer: StoreWriter
+    company: CompanyConfig,
+    ctx: CrawlContext,
+    store: Store,
+    run_id: int,
+    writer: StoreWriter,
+    warnings: list[str] | None = None,
 ) -> CompanyOutcome:
     outcome = CompanyOutcome(company.name, company.source, company.board, status="ok", started_at=now_utc())
     source_cls = get_source(company.source)
@@ -255,6 +262,8 @@ async def _crawl_company(
         return outcome
     if not postings:
         outcome.status = "empty"
+    if warnings is not None:
+        warnings.extend(f"{company.name}: {w}" for p in postings for w in p.warnings)
     # The store runs on its own thread so fetching continues while a company is written.
     try:
         await writer.write(run_id, outcome, postings)
@@ -298,7 +307,7 @@ async def run_crawl_async(
                     async with gate:
                         if progress:
                             progress("start", company, None)
-                        outcome = await _crawl_company(company, ctx, store, run_id, writer)
+                        outcome = await _crawl_company(company, ctx, store, run_id, writer, result.warnings)
                         if progress:
                             progress("done", company, outcome)
                         return outcome

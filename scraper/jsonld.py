@@ -46,10 +46,10 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from .salary.extract import text_bands
 from .models import PayBand, Remote
 from .salary import schema_org_bands
-from .sources.base import dedupe_bands, first_text, parse_datetime
+from .salary.extract import text_bands
+from .sources.base import dedupe_bands, first_text, parse_datetime, pay_guard, posting_country
 from .text import clean_text, html_to_text
 
 MAX_BLOCK_CHARS = 10_000_000  # one JSON-LD script; real ones are < 300 KB
@@ -195,6 +195,7 @@ class JobPostingLD:
     organization: str | None = None
     description: str = ""
     bands: list[PayBand] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # pay values rejected (see models.Posting)
 
     @property
     def location(self) -> str | None:
@@ -213,6 +214,8 @@ def read_job_posting(obj: dict[str, Any], page_url: str | None = None) -> JobPos
     if url and page_url:
         url = urljoin(page_url, url)
     org = obj.get("hiringOrganization")
+    warnings: list[str] = []
+    bands = posting_bands(obj, description, country=posting_country("; ".join(locations)), warnings=warnings)
     return JobPostingLD(
         raw=_dump(_with_page_url(obj, page_url)),
         title=_title(obj.get("title")) or _title(obj.get("name")),
@@ -224,12 +227,21 @@ def read_job_posting(obj: dict[str, Any], page_url: str | None = None) -> JobPos
         employment_type=_employment_type(obj.get("employmentType")),
         organization=first_text(*_names(org)) if isinstance(org, dict | list) else first_text(org),
         description=description,
-        bands=posting_bands(obj, description),
+        bands=bands,
+        warnings=warnings,
     )
 
 
-def posting_bands(obj: dict[str, Any], description: str) -> list[PayBand]:
-    """baseSalary first; the estimate is kept beside it; text only when nothing structured is posted."""
+def posting_bands(
+    obj: dict[str, Any], description: str, *, country: str | None = None, warnings: list[str] | None = None
+) -> list[PayBand]:
+    """baseSalary first; the estimate is kept beside it; text only when nothing structured is posted.
+
+    `country` (ISO 3166 alpha-2 of the posting's location) goes to the text normalizer; a pay
+    value rejected (or an error from pay code, caught here: one posting never fails a page)
+    adds a sentence to `warnings`.
+    """
+    warnings = [] if warnings is None else warnings
     currency = obj.get("salaryCurrency")
     hint = (
         currency.strip().upper()
@@ -238,16 +250,31 @@ def posting_bands(obj: dict[str, Any], description: str) -> list[PayBand]:
     )
     bands: list[PayBand] = []
     if obj.get("baseSalary") is not None:
-        bands.extend(schema_org_bands(obj["baseSalary"], currency_hint=hint))
+        with pay_guard(warnings, "schema.org baseSalary"):
+            bands.extend(
+                schema_org_bands(obj["baseSalary"], currency_hint=hint, country=country, warnings=warnings)
+            )
     posted = bool(bands)
     if obj.get("estimatedSalary") is not None:
-        bands.extend(schema_org_bands(obj["estimatedSalary"], estimate=True, currency_hint=hint))
+        with pay_guard(warnings, "schema.org estimatedSalary"):
+            bands.extend(
+                schema_org_bands(
+                    obj["estimatedSalary"],
+                    estimate=True,
+                    currency_hint=hint,
+                    country=country,
+                    warnings=warnings,
+                )
+            )
     if not posted:
-        # iCIMS puts the whole pay statement in salaryCurrency; otherwise the description may state it.
-        if isinstance(currency, str) and hint is None and any(ch.isdigit() for ch in currency):
-            bands.extend(text_bands(clean_text(currency)))
-        if not any(not b.is_estimate for b in bands):
-            bands.extend(text_bands(description[:MAX_TEXT_CHARS], default_currency=hint or "USD"))
+        with pay_guard(warnings, "JobPosting text"):
+            # iCIMS puts the whole pay statement in salaryCurrency; otherwise the description may state it.
+            if isinstance(currency, str) and hint is None and any(ch.isdigit() for ch in currency):
+                bands.extend(text_bands(clean_text(currency), country=country))
+            if not any(not b.is_estimate for b in bands):
+                bands.extend(
+                    text_bands(description[:MAX_TEXT_CHARS], default_currency=hint or "USD", country=country)
+                )
     return dedupe_bands(bands)
 
 

@@ -175,6 +175,7 @@ class WriteCounts:
     updated_postings: int = 0
     removed_postings: int = 0
     changed_bands: int = 0
+    warnings: int = 0  # pay values the sources rejected (Posting.warnings): crawl_run_companies.warnings
 
 
 def _warnings(postings: Sequence[Posting]) -> int:

@@ -15,6 +15,8 @@ from scraper.store import CompanyOutcome, StoreError, StoreLocked
 from ..cli import cli
 from ..options import db_option, quiet_option
 
+MAX_WARNING_LINES = 20  # rejected pay values printed in the summary; the rest are counted
+
 
 class _Progress:
     """stderr progress: a live line on a TTY, one line per finished company otherwise."""
@@ -63,6 +65,14 @@ def summary_lines(result: RunResult) -> list[str]:
     lines += [
         f"  empty: {x.company} ({x.source}:{x.board}) has no postings" for x in o if x.status == "empty"
     ]
+    # Pay values the sources rejected (NaN, a list, the cents mistake ...): the postings were stored
+    # without those bands. The count is crawl_run_companies.warnings; the first sentences follow.
+    rejected = sum(getattr(x.counts, "warnings", 0) or 0 for x in o) or len(result.warnings)
+    if rejected:
+        lines.append(f"{rejected} pay value{'s' if rejected != 1 else ''} rejected (see warnings)")
+        lines += [f"  warning: {w}" for w in result.warnings[:MAX_WARNING_LINES]]
+        if len(result.warnings) > MAX_WARNING_LINES:
+            lines.append(f"  ... and {len(result.warnings) - MAX_WARNING_LINES} more")
     return lines
 
 

@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..salary.extract import pay_type_from_context, text_bands
 from ..models import PayBand, Posting
 from ..salary import structured_band
+from ..salary.extract import pay_type_from_context, text_bands
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, as_list, dedupe_bands, first_text, parse_datetime
+from .base import (
+    CrawlContext,
+    Source,
+    SourceError,
+    as_list,
+    dedupe_bands,
+    first_text,
+    parse_datetime,
+    pay_guard,
+    posting_country,
+)
 
 PAY_COMPONENTS = ("Salary",)
 
@@ -47,39 +57,52 @@ class Ashby(Source):
         description = plain.strip() if isinstance(plain, str) else None
         if not description:
             description = html_to_text(job.get("descriptionHtml"))
-        bands: list[PayBand] = []
-        comp = job.get("compensation") if isinstance(job.get("compensation"), dict) else {}
-        for tier in as_list(comp.get("compensationTiers")):
-            if not isinstance(tier, dict):
-                continue
-            zone = first_text(tier.get("title"))
-            for part in as_list(tier.get("components")):
-                if not isinstance(part, dict) or part.get("compensationType") not in PAY_COMPONENTS:
-                    continue
-                summary = first_text(part.get("summary"), tier.get("tierSummary")) or ""
-                band = structured_band(
-                    part.get("minValue"),
-                    part.get("maxValue"),
-                    part.get("currencyCode") or "USD",
-                    part.get("interval"),
-                    pay_type=pay_type_from_context(f"{summary} salary", title, department),
-                    zone=zone,
-                    source_text=first_text(tier.get("tierSummary"), summary) or "",
-                )
-                if band is not None:
-                    bands.append(band)
-        if not bands:
-            bands.extend(text_bands(description))
-        workplace = (first_text(job.get("workplaceType")) or "").lower()
-        remote = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite"}.get(workplace)
-        if remote is None and job.get("isRemote") is True:
-            remote = "remote"
         secondary = [
             first_text(s.get("location"))
             for s in as_list(job.get("secondaryLocations"))
             if isinstance(s, dict)
         ]
         location = "; ".join(x for x in [first_text(job.get("location")), *secondary] if x) or None
+        country = posting_country(location)
+        bands: list[PayBand] = []
+        warnings: list[str] = []
+        comp = job.get("compensation") if isinstance(job.get("compensation"), dict) else {}
+        for tier in as_list(comp.get("compensationTiers")):
+            if not isinstance(tier, dict):
+                continue
+            zone = first_text(tier.get("title"))
+            where = f"ashby pay tier {zone!r}" if zone else "ashby pay tier"
+            for part in as_list(tier.get("components")):
+                if not isinstance(part, dict) or part.get("compensationType") not in PAY_COMPONENTS:
+                    continue
+                with pay_guard(warnings, where):
+                    summary = first_text(part.get("summary"), tier.get("tierSummary")) or ""
+                    # The kind of pay may be said by the tier rather than the component:
+                    # additionalInformation "On-Target Earnings (OTE)" (Sierra).
+                    label = " • ".join(
+                        x for x in (summary, first_text(tier.get("additionalInformation")), "salary") if x
+                    )
+                    band = structured_band(
+                        part.get("minValue"),
+                        part.get("maxValue"),
+                        part.get("currencyCode") or "USD",
+                        part.get("interval"),
+                        pay_type=pay_type_from_context(label, title, department),
+                        zone=zone,
+                        source_text=first_text(tier.get("tierSummary"), summary) or "",
+                        rule="structured:ashby",
+                        warnings=warnings,
+                        label=where,
+                    )
+                    if band is not None:
+                        bands.append(band)
+        if not bands:
+            with pay_guard(warnings, "ashby description"):
+                bands.extend(text_bands(description, country=country))
+        workplace = (first_text(job.get("workplaceType")) or "").lower()
+        remote = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite"}.get(workplace)
+        if remote is None and job.get("isRemote") is True:
+            remote = "remote"
         return self.posting(
             job.get("id"),
             title,
@@ -92,4 +115,5 @@ class Ashby(Source):
             posted_at=parse_datetime(job.get("publishedAt")),
             description=description,
             bands=dedupe_bands(bands),
+            warnings=warnings,
         )

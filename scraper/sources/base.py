@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from ..fetch import FetchError
+from ..locations import normalize_location
 from ..models import PayBand, Posting
+from ..salary.numbers import describe
 from ..text import (
     clean_line,
     clean_text,
@@ -92,7 +95,7 @@ class Source:
         if fields.get("bands"):
             fields["bands"] = [_clean_band(b) for b in fields["bands"]]
         if not isinstance(raw, str):
-            raw = json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+            raw = _dump_raw(raw)
             if has_surrogates(raw):  # escaped, the payload still round-trips for `paybands reparse`
                 raw = json.dumps(json.loads(raw), ensure_ascii=True, separators=(",", ":"))
             # either way free of lone surrogates now: no safe_text scan needed
@@ -107,6 +110,27 @@ class Source:
             raw=raw,
             **fields,
         )
+
+
+def _dump_raw(raw: Any) -> str:
+    try:
+        return json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+    except ValueError:
+        # An int longer than Python prints (4,300 digits; json.loads refuses it too, so only a
+        # payload built in Python has one): kept as a string, so the posting is still stored.
+        return json.dumps(_printable(raw), ensure_ascii=False, separators=(",", ":"))
+
+
+def _printable(value: Any, depth: int = 0) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
+        return describe(value)
+    if depth > 200:
+        return value
+    if isinstance(value, dict):
+        return {k: _printable(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v, depth + 1) for v in value]
+    return value
 
 
 def _text(text: str) -> str:
@@ -155,6 +179,39 @@ def first_text(*values: Any) -> str | None:
         if isinstance(v, str) and v.strip():
             return " ".join(v.split())
     return None
+
+
+def posting_country(location: str | None) -> str | None:
+    """ISO 3166 alpha-2 country of a posting's location string (its first place), or None.
+
+    Sources compute it once per posting and pass it to the text normalizer, which decides
+    an ambiguous "$" / "kr" / "¥" by it.
+    """
+    return normalize_location(location).country if location else None
+
+
+# What pay code may raise on a hostile value despite its checks: caught per posting, never per board.
+PAY_ERRORS = (ValueError, OverflowError, TypeError, ArithmeticError)
+
+
+@contextmanager
+def pay_guard(warnings: list[str], where: str) -> Iterator[None]:
+    """Run one posting's pay extraction; an error from it costs that band, not the board.
+
+    The posting keeps everything else; `warnings` gets one sentence ("{where}: ...; no band").
+    """
+    try:
+        yield
+    except PAY_ERRORS as exc:
+        warnings.append(f"{where}: {type(exc).__name__}: {safe_str(exc)[:200]}; no band")
+
+
+def safe_str(value: Any) -> str:
+    """str(value), or a description when Python refuses to print it (an int over 4,300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return describe(value)
 
 
 def dedupe_bands(bands: list[PayBand]) -> list[PayBand]:

@@ -44,12 +44,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
-from ..salary.extract import text_bands
 from ..fetch import BROWSER_USER_AGENT, FetchError
 from ..models import PayBand, Posting, Remote
+from ..salary.extract import text_bands
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, dedupe_bands, fetch_details, first_text, parse_datetime
+from .base import (
+    CrawlContext,
+    Source,
+    SourceError,
+    dedupe_bands,
+    fetch_details,
+    first_text,
+    parse_datetime,
+    pay_guard,
+    posting_country,
+)
 
 PAGE_SIZE = 10  # Eightfold's own cap per page, whatever `num` says
 MAX_PAGES = 300  # 3,000 positions: a guard against a server whose paging never ends
@@ -187,18 +197,21 @@ class Eightfold(Source):
             merged.get("location")
         )
         description = html_to_text(first_text(merged.get("job_description")) and merged["job_description"])
+        location = "; ".join(locations) or None
+        warnings: list[str] = []
         return self.posting(
             pid,
             first_text(merged.get("name"), merged.get("posting_name")),
             merged,
             url=first_text(merged.get("canonicalPositionUrl")) or f"{self.base_url}/careers/job/{pid}",
-            location="; ".join(locations) or None,
+            location=location,
             department=first_text(merged.get("department")),
             remote=_remote(locations, merged.get("work_location_option")),
             posted_at=parse_datetime(_typed(merged.get("t_create"))),
             updated_at=parse_datetime(_typed(merged.get("t_update"))),
             description=description or None,
-            bands=_bands(description),
+            bands=_bands(description, posting_country(location), warnings),
+            warnings=warnings,
         )
 
     # -- pcsx (Morgan Stanley and newer tenants) ---------------------------------------
@@ -239,12 +252,14 @@ class Eightfold(Source):
         )
         description = html_to_text(first_text(merged.get("jobDescription")) and merged["jobDescription"])
         path = first_text(merged.get("positionUrl")) or f"/careers/job/{pid}"
+        location = "; ".join(locations) or None
+        warnings: list[str] = []
         return self.posting(
             pid,
             merged.get("name"),
             merged,
             url=first_text(merged.get("publicUrl")) or f"{self.base_url}{path}",
-            location="; ".join(locations) or None,
+            location=location,
             department=first_text(merged.get("department")),
             employment_type=first_text(*_as_list(merged.get("efcustomTextTextTimeType"))),
             remote=_remote(locations, merged.get("workLocationOption")),
@@ -252,7 +267,8 @@ class Eightfold(Source):
             posted_at=parse_datetime(_typed(merged.get("creationTs"))),
             updated_at=parse_datetime(_typed(merged.get("postedTs"))),
             description=description or None,
-            bands=_bands(description),
+            bands=_bands(description, posting_country(location), warnings),
+            warnings=warnings,
         )
 
     # -- shared ---------------------------------------------------------------------
@@ -285,8 +301,11 @@ class Eightfold(Source):
         return out
 
 
-def _bands(description: str) -> list[PayBand]:
-    bands = text_bands(description)
+def _bands(description: str, country: str | None = None, warnings: list[str] | None = None) -> list[PayBand]:
+    """Eightfold states pay only in text (no structured pay field in either API)."""
+    bands: list[PayBand] = []
+    with pay_guard([] if warnings is None else warnings, "eightfold description"):
+        bands = text_bands(description, country=country)
     if bands and _TOTAL_COMP_RE.search(description):
         # Netflix: the range is total compensation whatever the word "salary" suggests.
         bands = [b if b.pay_type == "total" else replace(b, pay_type="total") for b in bands]

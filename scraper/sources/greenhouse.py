@@ -6,17 +6,29 @@ amounts are in cents; a 404 means the board no longer exists.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from ..salary.extract import pay_type_from_context, text_bands
 from ..models import PayBand, Posting
 from ..salary import structured_band
+from ..salary.extract import pay_type_from_context, text_bands
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, as_list, dedupe_bands, first_text, parse_datetime
+from .base import (
+    CrawlContext,
+    Source,
+    SourceError,
+    as_list,
+    dedupe_bands,
+    first_text,
+    parse_datetime,
+    pay_guard,
+    posting_country,
+)
 
-# Range titles that name the pay kind, not a location zone.
-_GENERIC_ZONE_WORDS = ("salary", "compensation", "pay", "range", "base", "ote", "annual", "hourly")
+# Range titles that name the pay kind, not a location zone. Whole words: "Remote - US" holds
+# "ote" and "Orange County" holds "range", and both are zones.
+_GENERIC_ZONE_RE = re.compile(r"\b(?:salary|compensation|pay|range|base|ote|annual|hourly)\b", re.IGNORECASE)
 
 
 @register
@@ -40,41 +52,55 @@ class Greenhouse(Source):
         departments = as_list(job.get("departments"))
         department = first_text(*(d.get("name") for d in departments if isinstance(d, dict)))
         location = job.get("location") if isinstance(job.get("location"), dict) else {}
+        location_name = first_text(location.get("name"))
+        country = posting_country(location_name)
         description = html_to_text(job.get("content"), unescape_first=True)
         bands: list[PayBand] = []
+        warnings: list[str] = []
         for rng in as_list(job.get("pay_input_ranges")):
             if isinstance(rng, dict):
-                band = self._range_band(rng, title, department or "")
+                band = self._range_band(rng, title, department or "", warnings)
                 if band is not None:
                     bands.append(band)
-        bands.extend(text_bands(description))
+        with pay_guard(warnings, "greenhouse description"):
+            bands.extend(text_bands(description, country=country))
         return self.posting(
             job.get("id"),
             title,
             job,
             url=first_text(job.get("absolute_url")),
-            location=first_text(location.get("name")),
+            location=location_name,
             department=department,
             posted_at=parse_datetime(job.get("first_published")),
             updated_at=parse_datetime(job.get("updated_at")),
             description=description,
             bands=dedupe_bands(bands),
+            warnings=warnings,
         )
 
     @staticmethod
-    def _range_band(rng: dict[str, Any], title: str, department: str) -> PayBand | None:
+    def _range_band(
+        rng: dict[str, Any], title: str, department: str, warnings: list[str] | None = None
+    ) -> PayBand | None:
+        warnings = [] if warnings is None else warnings
         label = (first_text(rng.get("title")) or "").rstrip(":").strip()
-        blurb = html_to_text(rng.get("blurb"))
-        zone = None if any(w in label.lower() for w in _GENERIC_ZONE_WORDS) else (label or None)
-        # "Annual Salary" / "Hourly" labels are Greenhouse's only period signal.
-        interval = "hour" if "hour" in label.lower() else "year"
-        return structured_band(
-            rng.get("min_cents"),
-            rng.get("max_cents"),
-            rng.get("currency_type") or "USD",
-            interval,
-            cents=True,
-            pay_type=pay_type_from_context(f"{label}. {blurb}", title, department),
-            zone=zone,
-            source_text=" ".join(x for x in (label, blurb) if x)[:500],
-        )
+        where = f"greenhouse pay range {label!r}" if label else "greenhouse pay range"
+        with pay_guard(warnings, where):
+            blurb = html_to_text(rng.get("blurb"))
+            zone = None if _GENERIC_ZONE_RE.search(label) else (label or None)
+            # "Annual Salary" / "Hourly" labels are Greenhouse's only period signal.
+            interval = "hour" if "hour" in label.lower() else "year"
+            return structured_band(
+                rng.get("min_cents"),
+                rng.get("max_cents"),
+                rng.get("currency_type") or "USD",
+                interval,
+                cents=True,
+                pay_type=pay_type_from_context(f"{label}. {blurb}", title, department),
+                zone=zone,
+                source_text=" ".join(x for x in (label, blurb) if x)[:500],
+                rule="structured:greenhouse",
+                warnings=warnings,
+                label=where,
+            )
+        return None

@@ -163,6 +163,7 @@ class JsonLd(Source):
             posted_at=jp.date_posted,
             description=jp.description or None,
             bands=jp.bands,
+            warnings=jp.warnings,
         )
 
     async def _render_listing(

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..salary.extract import pay_type_from_context, text_bands
 from ..models import PayBand, Posting
 from ..salary import structured_band
+from ..salary.extract import pay_type_from_context, text_bands
 from ..text import html_to_text
 from . import register
-from .base import CrawlContext, Source, SourceError, as_list, dedupe_bands, first_text, parse_datetime
+from .base import (
+    CrawlContext,
+    Source,
+    SourceError,
+    as_list,
+    dedupe_bands,
+    first_text,
+    parse_datetime,
+    pay_guard,
+    posting_country,
+    safe_str,
+)
 
 PAGE_SIZE = 100
 MAX_PAGES = 200  # 20,000 postings: a guard against a server that ignores `skip`
@@ -69,37 +80,47 @@ class Lever(Source):
         salary_plain = item.get("salaryDescriptionPlain")
         salary_text = salary_plain.strip() if isinstance(salary_plain, str) else None
         salary_text = salary_text or html_to_text(item.get("salaryDescription"))
+        location = first_text(
+            categories.get("location"),
+            ", ".join(x for x in as_list(categories.get("allLocations")) if isinstance(x, str)),
+        )
+        country = posting_country(location)
         bands: list[PayBand] = []
+        warnings: list[str] = []
         sr = item.get("salaryRange")
         if isinstance(sr, dict):
-            band = structured_band(
-                sr.get("min"),
-                sr.get("max"),
-                sr.get("currency") or "USD",
-                sr.get("interval"),
-                pay_type=pay_type_from_context(
-                    salary_text or "salary", title, categories.get("department") or ""
-                ),
-                source_text=f"salaryRange {sr.get('min')}-{sr.get('max')} {sr.get('currency')} {sr.get('interval')}",
-            )
-            if band is not None:
-                bands.append(band)
-        bands.extend(text_bands(salary_text))
-        bands.extend(text_bands(description))
+            with pay_guard(warnings, "lever salaryRange"):
+                shown = " ".join(safe_str(sr.get(k)) for k in ("currency", "interval"))
+                band = structured_band(
+                    sr.get("min"),
+                    sr.get("max"),
+                    sr.get("currency") or "USD",
+                    sr.get("interval"),
+                    pay_type=pay_type_from_context(
+                        salary_text or "salary", title, categories.get("department") or ""
+                    ),
+                    source_text=f"salaryRange {safe_str(sr.get('min'))}-{safe_str(sr.get('max'))} {shown}",
+                    rule="structured:lever",
+                    warnings=warnings,
+                    label="lever salaryRange",
+                )
+                if band is not None:
+                    bands.append(band)
+        with pay_guard(warnings, "lever description"):
+            bands.extend(text_bands(salary_text, country=country))
+            bands.extend(text_bands(description, country=country))
         workplace = item.get("workplaceType")
         return self.posting(
             item.get("id"),
             title,
             item,
             url=first_text(item.get("hostedUrl")),
-            location=first_text(
-                categories.get("location"),
-                ", ".join(x for x in as_list(categories.get("allLocations")) if isinstance(x, str)),
-            ),
+            location=location,
             department=first_text(categories.get("department"), categories.get("team")),
             employment_type=first_text(categories.get("commitment")),
             remote=workplace if workplace in ("remote", "hybrid", "onsite") else None,
             posted_at=parse_datetime(item.get("createdAt")),
             description="\n\n".join(x for x in (description, salary_text) if x),
             bands=dedupe_bands(bands),
+            warnings=warnings,
         )

@@ -26,9 +26,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from ..salary.extract import pay_type_from_context, text_bands
 from ..models import PayBand, Posting, Remote
 from ..salary import structured_band
+from ..salary.extract import pay_type_from_context, text_bands
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -39,6 +39,9 @@ from .base import (
     fetch_details,
     first_text,
     parse_datetime,
+    pay_guard,
+    posting_country,
+    safe_str,
 )
 
 PAGE_SIZE = 100  # the server's own maximum
@@ -112,14 +115,22 @@ class SmartRecruiters(Source):
                 if text:
                     parts.append(f"{first_text(section.get('title')) or ''}\n{text}".strip())
         description = "\n\n".join(parts)
+        location = merged.get("location") if isinstance(merged.get("location"), dict) else {}
+        location_text = first_text(
+            location.get("fullLocation"),
+            ", ".join(str(location[k]) for k in ("city", "region", "country") if location.get(k)),
+        )
+        country = posting_country(location_text)
         bands: list[PayBand] = []
+        warnings: list[str] = []
         comp = merged.get("compensation")
         if isinstance(comp, dict):
-            band = _compensation_band(comp, title, department or "")
-            if band is not None:
-                bands.append(band)
-        bands.extend(text_bands(description))
-        location = merged.get("location") if isinstance(merged.get("location"), dict) else {}
+            with pay_guard(warnings, "smartrecruiters compensation"):
+                band = _compensation_band(comp, title, department or "", warnings)
+                if band is not None:
+                    bands.append(band)
+        with pay_guard(warnings, "smartrecruiters description"):
+            bands.extend(text_bands(description, country=country))
         company = merged.get("company") if isinstance(merged.get("company"), dict) else {}
         public_id = first_text(company.get("identifier")) or self.company.board
         return self.posting(
@@ -128,16 +139,14 @@ class SmartRecruiters(Source):
             merged,
             url=first_text(merged.get("postingUrl"))
             or f"https://jobs.smartrecruiters.com/{quote(public_id, safe='')}/{merged['id']}",
-            location=first_text(
-                location.get("fullLocation"),
-                ", ".join(str(location[k]) for k in ("city", "region", "country") if location.get(k)),
-            ),
+            location=location_text,
             department=department,
             employment_type=_label(merged.get("typeOfEmployment")),
             remote=_remote(location),
             posted_at=parse_datetime(merged.get("releasedDate")),
             description=description or None,
             bands=dedupe_bands(bands),
+            warnings=warnings,
         )
 
 
@@ -155,7 +164,9 @@ def _remote(location: dict[str, Any]) -> Remote | None:
     return None
 
 
-def _compensation_band(comp: dict[str, Any], title: str, department: str) -> PayBand | None:
+def _compensation_band(
+    comp: dict[str, Any], title: str, department: str, warnings: list[str] | None = None
+) -> PayBand | None:
     # Unrecorded shape: min/max/currency, and a period under one of these names when given.
     period = next((comp[k] for k in ("period", "interval", "frequency") if comp.get(k)), None)
     if isinstance(period, dict):
@@ -165,6 +176,9 @@ def _compensation_band(comp: dict[str, Any], title: str, department: str) -> Pay
         comp.get("max"),
         comp.get("currency") or "USD",
         period,
-        pay_type=pay_type_from_context(str(comp.get("type") or ""), title, department),
-        source_text=f"compensation {comp}"[:500],
+        pay_type=pay_type_from_context(safe_str(comp.get("type") or ""), title, department),
+        source_text=f"compensation {safe_str(comp)}"[:500],
+        rule="structured:smartrecruiters",
+        warnings=warnings,
+        label="smartrecruiters compensation",
     )

@@ -30,9 +30,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from ..salary.extract import pay_type_from_context, text_bands
 from ..models import PayBand, Posting
 from ..salary import structured_band
+from ..salary.extract import pay_type_from_context, text_bands
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -43,6 +43,9 @@ from .base import (
     fetch_details,
     first_text,
     parse_datetime,
+    pay_guard,
+    posting_country,
+    safe_str,
 )
 
 PAGE_SIZE = 20  # Workday answers 400 above this
@@ -130,15 +133,19 @@ class Workday(Source):
         location = "; ".join(x for x in [first_text(info.get("location")), *extra] if x) or first_text(
             item.get("locationsText")
         )
+        country = posting_country(location)
         bands: list[PayBand] = []
+        warnings: list[str] = []
         pay = info.get("payRange")
-        if isinstance(pay, str):
-            bands.extend(text_bands(pay))
-        elif isinstance(pay, dict):
-            band = _pay_range_band(pay, title)
-            if band is not None:
-                bands.append(band)
-        bands.extend(text_bands(description))
+        with pay_guard(warnings, "workday payRange"):
+            if isinstance(pay, str):
+                bands.extend(text_bands(pay, country=country))
+            elif isinstance(pay, dict):
+                band = _pay_range_band(pay, title, warnings)
+                if band is not None:
+                    bands.append(band)
+        with pay_guard(warnings, "workday description"):
+            bands.extend(text_bands(description, country=country))
         return self.posting(
             external_id,
             title,
@@ -150,10 +157,11 @@ class Workday(Source):
             posted_at=parse_datetime(info.get("startDate")),
             description=description or None,
             bands=dedupe_bands(bands),
+            warnings=warnings,
         )
 
 
-def _pay_range_band(pay: dict[str, Any], title: str) -> PayBand | None:
+def _pay_range_band(pay: dict[str, Any], title: str, warnings: list[str] | None = None) -> PayBand | None:
     # No recorded payRange exists; accept the key spellings Workday uses for money elsewhere.
     def pick(*keys: str) -> Any:
         return next((pay[k] for k in keys if pay.get(k) not in (None, "")), None)
@@ -169,6 +177,9 @@ def _pay_range_band(pay: dict[str, Any], title: str) -> PayBand | None:
         pick("max", "maximum", "maximumAmount", "to"),
         currency if isinstance(currency, str) and currency else "USD",
         interval,
-        pay_type=pay_type_from_context(str(pick("descriptor", "label") or ""), title),
-        source_text=f"payRange {pay}"[:500],
+        pay_type=pay_type_from_context(safe_str(pick("descriptor", "label") or ""), title),
+        source_text=f"payRange {safe_str(pay)}"[:500],
+        rule="structured:workday",
+        warnings=warnings,
+        label="workday payRange",
     )

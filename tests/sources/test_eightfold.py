@@ -120,7 +120,7 @@ def test_netflix_fields_and_raw_payload(netflix_db):
 def test_netflix_quirk_relabels_a_range_the_parser_calls_base(monkeypatch):
     """The Netflix wording is total compensation even if the normalizer says base."""
     base = PayBand(170_000.0, 720_000.0, "USD", "year", 170_000.0, 720_000.0, 170_000.0, 720_000.0, "base")
-    monkeypatch.setattr(eightfold, "text_bands", lambda text: [base])
+    monkeypatch.setattr(eightfold, "text_bands", lambda text, **_: [base])
     text = load_real_pay_text(1)
     assert [b.pay_type for b in eightfold._bands(text)] == ["total"]
     assert [b.pay_type for b in eightfold._bands("The base salary range is $170,000 - $720,000.")] == ["base"]
