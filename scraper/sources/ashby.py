@@ -7,10 +7,11 @@ tier `title` names the location zone; an "OTE" summary marks on-target pay.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..models import PayBand, Posting
-from ..salary import structured_band
+from ..salary import currency, structured_band
 from ..salary.extract import pay_type_from_context, text_bands
 from ..text import html_to_text
 from . import register
@@ -70,7 +71,7 @@ class Ashby(Source):
         for tier in as_list(comp.get("compensationTiers")):
             if not isinstance(tier, dict):
                 continue
-            zone = first_text(tier.get("title"))
+            zone = _tier_zone(tier)
             where = f"ashby pay tier {zone!r}" if zone else "ashby pay tier"
             for part in as_list(tier.get("components")):
                 if not isinstance(part, dict) or part.get("compensationType") not in PAY_COMPONENTS:
@@ -117,3 +118,18 @@ class Ashby(Source):
             bands=dedupe_bands(bands),
             warnings=warnings,
         )
+
+
+def _tier_zone(tier: dict[str, Any]) -> str | None:
+    """The zone a tier's pay applies to: its title, as the tier summary writes it.
+
+    A qualifier the summary adds to the title is kept ("United States" titled, "United States
+    (MG4) $287K – $373K" summarized: two levels of one country are two zones). A title that
+    only names the currency ("EUR", "Euro", "GBP") is no zone.
+    """
+    title = first_text(tier.get("title"))
+    if not title or currency.marker_currency(title) is not None:
+        return None
+    summary = first_text(tier.get("tierSummary")) or ""
+    qualified = re.match(re.escape(title) + r"\s*\([^()]{1,40}\)", summary)
+    return qualified.group(0) if qualified else title

@@ -26,9 +26,17 @@ def _ashby_expected_bands(job: dict) -> list[tuple]:
             if c["compensationType"] == "Salary" and c["interval"] not in ("NONE", "1 TIME"):
                 if c["minValue"] is None and c["maxValue"] is None:
                     continue
+                title = " ".join(tier["title"].split()) if tier["title"] else None
+                # A qualifier the tier summary adds to the title is part of the zone (Zapier's
+                # "United States (MG4) $287K – $373K"); a currency as the title is no zone.
+                summary = tier.get("tierSummary") or ""
+                if title and summary.startswith(f"{title} ("):
+                    title = summary[: summary.index(")") + 1]
+                if title in ("EUR", "Euro", "EURO", "GBP", "USD"):
+                    title = None
                 out.append(
                     (
-                        " ".join(tier["title"].split()) if tier["title"] else None,
+                        title,
                         c["minValue"],
                         c["maxValue"],
                         c["currencyCode"],
