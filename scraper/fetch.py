@@ -64,15 +64,32 @@ class Response:
     def json(self) -> Any:
         try:
             try:
-                return json.loads(self.body)
+                return _loads(self.body)
             except UnicodeDecodeError:
                 # One bad byte in one description must not lose the whole board: keep the rest (U+FFFD).
-                return json.loads(self.body.decode("utf-8", errors="replace"))
+                return _loads(self.body.decode("utf-8", errors="replace"))
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: absurdly deep JSON
             ctype = self.headers.get("content-type", "?")
             raise FetchError(
                 "bad_json", self.url, f"{self.url} did not return valid JSON ({ctype}): {exc}", self.status
             ) from None
+
+
+def _loads(data: bytes | str) -> Any:
+    try:
+        return json.loads(data)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            raise
+    # A number longer than Python converts (sys.get_int_max_str_digits(), 4,300 digits) is one
+    # hostile value, not a broken board: it is kept as its digits (a string), which pay code
+    # refuses like any absurd amount. Only this rare retry pays for the Python callback.
+    return json.loads(data, parse_int=_long_int)
+
+
+def _long_int(digits: str) -> int | str:
+    limit = sys.get_int_max_str_digits()
+    return digits if limit and len(digits.lstrip("-")) > limit else int(digits)
 
 
 class Fetcher:

@@ -360,3 +360,25 @@ def test_crawl_stores_the_board_and_counts_the_warning(replay, tmp_db, tmp_path)
     cols = [r[0] for r in query(tmp_db, "SELECT column_name FROM (DESCRIBE crawl_run_companies)")]
     if "warnings" in cols and hasattr(result.outcomes[0].counts, "warnings"):
         assert stored[0][cols.index("warnings")] == 1
+
+
+def test_a_5001_digit_number_in_a_board_response_costs_one_band() -> None:
+    """json.loads refuses ints over 4,300 digits: the fetcher keeps such a number as its digits,
+    so the board still parses and only that band is lost (the replay server itself cannot serve
+    such a recording: it parses recordings with json.loads, so the response is built here)."""
+    import httpx
+
+    from scraper.fetch import Response
+
+    board = load_real("greenhouse/gitlab_jobs_content_2jobs.json")
+    job = load_real("greenhouse/anthropic_job_4461450008_pay_transparency.json")
+    job["pay_input_ranges"][0]["max_cents"] = 424242  # replaced by 5,001 digits in the JSON text
+    board["jobs"].append(job)
+    body = json.dumps(board).replace("424242", "9" * 5001).encode()
+    data = Response("https://boards-api.greenhouse.io/v1/boards/x/jobs", 200, httpx.Headers(), body).json()
+    src = Greenhouse(_cfg("greenhouse", "huge"))
+    postings = [src.parse_job(j) for j in data["jobs"]]
+    assert len(postings) == 3 and _structured(postings[2]) == []
+    (warning,) = postings[2].warnings
+    assert warning.startswith("greenhouse pay range 'Annual Salary': amount '9999") and "too large" in warning
+    json.loads(postings[2].raw)
