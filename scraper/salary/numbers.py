@@ -61,13 +61,37 @@ _MULTIPLIERS: dict[str, Multiplier] = {
     "億": Multiplier(1e8, cjk=True),
     "만": Multiplier(1e4, "KRW"),
     "억": Multiplier(1e8, "KRW"),
+    "萬": Multiplier(1e4, cjk=True),
+    "천": Multiplier(1e3, "KRW"),
+    "천만": Multiplier(1e7, "KRW"),
+    # Thousands and millions as postings abbreviate them in other languages.
+    "tis.": Multiplier(1e3),
+    "tis": Multiplier(1e3),
+    "тис.": Multiplier(1e3),
+    "тис": Multiplier(1e3),
+    "тыс.": Multiplier(1e3),
+    "тыс": Multiplier(1e3),
+    "хил.": Multiplier(1e3),
+    "ezer": Multiplier(1e3),
+    "e": Multiplier(1e3),  # Hungarian "600e Ft" (ezer)
+    "millió": Multiplier(1e6),
+    "млн": Multiplier(1e6),
+    "triệu": Multiplier(1e6, "VND"),
+    "tr": Multiplier(1e6, "VND"),
+    "juta": Multiplier(1e6, "IDR"),
+    "jt": Multiplier(1e6, "IDR"),
+    "ribu": Multiplier(1e3, "IDR"),
+    "rb": Multiplier(1e3, "IDR"),
+    "ہزار": Multiplier(1e3),
+    "হাজার": Multiplier(1e3),
 }
 
 # Longest first so "LPA" wins over "L", "million" over "mil", "mio." over "m".
 MULTIPLIER = (
     r"(?:(?i:thousand|millions?|millones|milhões|billion|lakhs?|lacs?|lpa|crores?|mio\.?|tsd\.?|mil|mn|bn)"
-    r"|Cr\.?|cr\.?|MM|mm|[kKmMBL])(?![A-Za-z0-9])"
-    r"|[万千億만억]"
+    r"|Cr\.?|cr\.?|MM|mm|[kKmMBL]|tis\.?|тис\.?|тыс\.?|хил\.|ezer|millió|млн|triệu|juta|jt|ribu|rb"
+    r"|ہزار|হাজার|tr(?=\s*[-–~]|\s*(?:VND|đ|/th))|e(?=\s*[-–]|\s*Ft\b))(?!\w)"  # not the K of "Kč"
+    r"|천만|[万千億萬만억천]"
 )
 
 
