@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scraper.salary.pay import ANNUAL_FACTOR, annual_floor_usd, fx_table
 from scraper.salary import parse_pay_text, schema_org_bands, structured_band
+from scraper.salary.pay import ANNUAL_FACTOR, annual_floor_usd, fx_table
 
 # Pieces of pay text, so that random texts often contain (broken) pay statements.
 # fmt: off
