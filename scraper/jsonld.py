@@ -271,10 +271,11 @@ def posting_bands(
             # iCIMS puts the whole pay statement in salaryCurrency; otherwise the description may state it.
             if isinstance(currency, str) and hint is None and any(ch.isdigit() for ch in currency):
                 bands.extend(text_bands(clean_text(currency), country=country))
-            if not any(not b.is_estimate for b in bands):
-                bands.extend(
-                    text_bands(description[:MAX_TEXT_CHARS], default_currency=hint or "USD", country=country)
-                )
+            # The description too: it may state what the structured value does not, or name its zone and
+            # kind ("Minimum US Base Salary"); its restatements of a structured band are dropped.
+            bands.extend(
+                text_bands(description[:MAX_TEXT_CHARS], default_currency=hint or "USD", country=country)
+            )
     return dedupe_bands(bands)
 
 

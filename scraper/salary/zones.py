@@ -245,3 +245,21 @@ def zone_after(tail: str) -> str | None:
         return None
     z = _SENTENCE_END.sub("", m.group("z")).rstrip(".")  # "Level 4. You will" -> "Level 4"
     return None if _CURRENCY_WORDS.match(z) else plausible_zone(z)
+
+
+# "This salary range is reflective of a position based in New York City": the place a range
+# stated elsewhere (a structured field) applies to, named in the sentence about it.
+_STATEMENT_PLACE = re.compile(
+    r"(?i:\b(?:salary|pay|compensation|range)\b)[^.\n]{0,80}?\b(?i:based|located)\s+(?i:in)\s+(?:the\s+)?"
+    r"(?P<z>[A-Z][\w'’-]*(?:[ ,]+[A-Z][\w'’-]*){0,3})"
+)
+
+
+def zone_of_statement(text: str | None) -> str | None:
+    """The one place a pay statement says its range applies to, or None (none, or several)."""
+    if not text:
+        return None
+    places = {m.group("z").strip(" ,.") for m in _STATEMENT_PLACE.finditer(text)}
+    if len(places) != 1:
+        return None
+    return plausible_zone(places.pop())

@@ -97,9 +97,10 @@ class Ashby(Source):
                     )
                     if band is not None:
                         bands.append(band)
-        if not bands:
-            with pay_guard(warnings, "ashby description"):
-                bands.extend(text_bands(description, country=country))
+        # The description too: it may state ranges the tiers do not (other zones, hourly rates) and it
+        # names the zones of tiers whose titles name none; restatements of a tier are dropped below.
+        with pay_guard(warnings, "ashby description"):
+            bands.extend(text_bands(description, country=country))
         workplace = (first_text(job.get("workplaceType")) or "").lower()
         remote = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite"}.get(workplace)
         if remote is None and job.get("isRemote") is True:

@@ -218,19 +218,40 @@ def dedupe_bands(bands: list[PayBand]) -> list[PayBand]:
     """Drop repeated statements of the same pay.
 
     Structured pay wins: a text band with the same numbers as a structured
-    band is the description restating it. Two zones with equal ranges stay two.
+    band is the description restating it, and lends it the zone or the kind
+    of pay the structured field does not name. Two zones with equal ranges stay two.
     """
     out: list[PayBand] = []
     seen: set[tuple] = set()
-    structured: set[tuple] = set()
+    structured: dict[tuple, int] = {}  # numbers -> index in `out` of the structured band
     for b in sorted(bands, key=lambda b: b.origin != "structured"):
         numbers = (b.min_amount, b.max_amount, b.currency, b.period)
-        if (*numbers, b.zone) in seen or (b.origin == "text" and numbers in structured):
+        if b.origin == "text" and numbers in structured:
+            # The description restating a structured band may name its zone ("54,000 – 84,000 GBP
+            # in the UK" for a tier titled "GBP"): the band takes the zone, once.
+            i = structured[numbers]
+            if out[i].zone is None and b.zone is not None and (*numbers, b.zone) not in seen:
+                out[i] = replace(out[i], zone=b.zone)
+                seen.add((*numbers, b.zone))
+            if out[i].pay_type == "unknown" and b.pay_type != "unknown":
+                out[i] = replace(out[i], pay_type=b.pay_type)  # "Minimum US Base Salary USD $190,000"
+            continue
+        if (*numbers, b.zone) in seen:
             continue
         seen.add((*numbers, b.zone))
         if b.origin == "structured":
-            structured.add(numbers)
+            structured.setdefault(numbers, len(out))
         out.append(b)
+    # The same numbers once without a zone and once with one: one statement, the zone's.
+    zoned = {(b.min_amount, b.max_amount, b.currency, b.period): b for b in out if b.zone is not None}
+    if zoned and len(zoned) < len(out):
+        kept = []
+        for b in out:
+            z = zoned.get((b.min_amount, b.max_amount, b.currency, b.period))
+            if b.zone is None and z is not None:
+                continue
+            kept.append(b)
+        out = kept
     return out
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
+from ..salary.zones import zone_of_statement
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -103,6 +104,7 @@ class Lever(Source):
                     rule="structured:lever",
                     warnings=warnings,
                     label="lever salaryRange",
+                    zone=zone_of_statement(salary_text),
                 )
                 if band is not None:
                     bands.append(band)

@@ -191,7 +191,8 @@ def test_by_company_counts_match_direct_sql(ro):
     assert len(joined) == len(expected) == len(got)
     assert joined["postings"].to_list() == joined["postings_right"].to_list()
     assert joined["bands"].to_list() == joined["bands_right"].to_list()
-    assert (joined["mid_p50"] - joined["med"].round(0)).abs().max() == 0
+    # The query rounds half away from zero, polars half to even: a median of x.5 may differ by 1.
+    assert (joined["mid_p50"] - joined["med"]).abs().max() <= 0.5
     z = got.filter(pl.col("company") == ZYZZYVA).row(0, named=True)
     assert (z["postings"], z["bands"], z["mid_p50"], z["small_group"]) == (4, 4, 175_000, True)
     assert (z["lowest_min"], z["highest_max"]) == (90_000, 300_000)
