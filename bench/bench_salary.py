@@ -14,11 +14,12 @@ Python process started from this interpreter, fed the same texts from one file:
 
 Repetitions are interleaved (current, baseline, naive, then again, rotating who goes first), so a
 slow spell of this shared machine hits all three alike; each figure is the median of the rounds,
-with the best beside it. Each side runs in one process on one core: the issue's floor of 10,000
-texts/s (2 cores) is checked against that single-core figure, a conservative reading.
+with the best beside it. Each side runs in one process on one core; then two processes of this tree
+run at once (a crawl parses on both cores), and their sum is checked against the issue's floor of
+10,000 texts/s on 2 cores.
 
-Run through `python -m bench.run_all` the figures also replace the salary section of
-bench/RESULTS.md; run alone it only prints.
+Run through `python -m bench.run_all` (or alone with `--write`) the figures also replace the salary
+section of bench/RESULTS.md; run alone without it, it only prints.
 """
 
 from __future__ import annotations
@@ -154,13 +155,19 @@ class Worker:
             raise RuntimeError(f"{self.name} worker exited ({self.proc.wait()})")
         return json.loads(line)
 
-    def time(self, seconds: float) -> float:
+    def start(self, seconds: float) -> None:
         assert self.proc.stdin is not None
         self.proc.stdin.write(json.dumps({"seconds": seconds}) + "\n")
         self.proc.stdin.flush()
+
+    def result(self) -> float:
         tps = self._read()["tps"]
         self.tps.append(tps)
         return tps
+
+    def time(self, seconds: float) -> float:
+        self.start(seconds)
+        return self.result()
 
     def close(self) -> None:
         if self.proc.stdin:
@@ -194,13 +201,24 @@ def run(seconds: float = 0.5, rounds: int = 7, baseline: str = BASELINE_COMMIT) 
         for r in range(rounds):
             for w in workers[r % 3 :] + workers[: r % 3]:
                 w.time(seconds)
+        # Two cores: two processes of this tree timed at once, each over every text (a crawl parses
+        # on both cores); the sum is the figure the issue's floor is about.
+        twin = Worker("current-2", "parser", ROOT, texts_path)
+        workers.append(twin)
+        pair = (workers[0], twin)
+        two_core: list[float] = []
+        for _ in range(max(3, rounds // 2)):
+            for w in pair:
+                w.start(seconds)
+            two_core.append(sum(w.result() for w in pair))
     finally:
         for w in workers:
             w.close()
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
         subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
         shutil.rmtree(tmp, ignore_errors=True)
-    cur, base, nai = (statistics.median(w.tps) for w in workers)
+    cur, base, nai = (statistics.median(w.tps[:rounds]) for w in workers[:3])
+    two = statistics.median(two_core)
     return {
         "texts": len(texts),
         "corpus_files": [str(p.relative_to(ROOT)) for p in corpus_files()],
@@ -208,7 +226,8 @@ def run(seconds: float = 0.5, rounds: int = 7, baseline: str = BASELINE_COMMIT) 
         "current_tps": cur,
         "baseline_tps": base,
         "naive_tps": nai,
-        "current_best_tps": max(workers[0].tps),
+        "current_two_core_tps": two,
+        "current_best_tps": max(workers[0].tps[:rounds]),
         "baseline_best_tps": max(workers[1].tps),
         "naive_best_tps": max(workers[2].tps),
         "current_vs_baseline": cur / base,
@@ -225,7 +244,7 @@ def run(seconds: float = 0.5, rounds: int = 7, baseline: str = BASELINE_COMMIT) 
         "rounds": rounds,
         "seconds_per_round": seconds,
         "floor_tps": FLOOR_TPS,
-        "floor_met": cur >= FLOOR_TPS,
+        "floor_met": two >= FLOOR_TPS,
         "load_avg": {"start": load_start, "end": os.getloadavg()},
     }
 
@@ -250,10 +269,12 @@ def report(r: dict) -> str:
         "",
         f"current / before issue 12: {r['current_vs_baseline']:.2f}x; naive regex / current: "
         f"{r['naive_vs_current']:.1f}x",
+        f"this tree on 2 cores (two processes at once): {r['current_two_core_tps']:,.0f} texts/s",
         (
-            f"floor {r['floor_tps']:,} texts/s: MET ({r['current_tps']:,.0f})"
+            f"floor {r['floor_tps']:,} texts/s on 2 cores: MET ({r['current_two_core_tps']:,.0f})"
             if r["floor_met"]
-            else f"floor {r['floor_tps']:,} texts/s: NOT MET ({r['current_tps']:,.0f} texts/s) <-- below the issue's floor"
+            else f"floor {r['floor_tps']:,} texts/s on 2 cores: NOT MET ({r['current_two_core_tps']:,.0f} texts/s) "
+            "<-- below the issue's floor"
         ),
     ]
     return "\n".join(out)
@@ -285,9 +306,14 @@ def main() -> None:
         "--baseline", default=BASELINE_COMMIT, help=f"commit to compare with (default {BASELINE_COMMIT})"
     )
     ap.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    ap.add_argument(
+        "--write", action="store_true", help="also replace the salary section of bench/RESULTS.md"
+    )
     a = ap.parse_args()
     r = run(a.seconds, a.rounds, a.baseline)
     print(report(r))
+    if a.write:
+        write_results_section(r)
     if a.json:
         print(json.dumps(r))
 

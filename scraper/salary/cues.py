@@ -171,6 +171,10 @@ _SPLIT_RE = re.compile(r"(?<!\d)\d\d\s*/\s*\d\d\s+split(?![a-z])")
 _BASE_SALARY_RE = re.compile(r"(?<![a-z])base\s+(?:salary|pay)(?![a-z])")
 
 
+# Every OTE_RE alternative contains one of these: a window without any cannot match it.
+_OTE_KEYS = ("ote", "target", "commission", "variab", "provision", "ziel", "hoa h", "ค่าคอม", "提成")
+
+
 def closest_cue(window: str) -> str | None:
     """'pay' / 'not' for the cue nearest the end of (lowercased) `window`, the text just before an amount."""
     if "cost" in window or "aux" in window:  # same-length blanking keeps offsets
@@ -178,9 +182,10 @@ def closest_cue(window: str) -> str | None:
     best_end, best = -1, None
     for m in PAY_RE.finditer(window):
         best_end, best = m.end(), "pay"
-    for m in OTE_RE.finditer(window):  # "Base salary plus commission: $X" is pay
-        if m.end() >= best_end:
-            best_end, best = m.end(), "pay"
+    if any(k in window for k in _OTE_KEYS):
+        for m in OTE_RE.finditer(window):  # "Base salary plus commission: $X" is pay
+            if m.end() >= best_end:
+                best_end, best = m.end(), "pay"
     for m in NOT_PAY_RE.finditer(window):
         if m.end() < best_end or _BEFORE_NEUTRAL.fullmatch(m.group(0)):
             continue

@@ -102,6 +102,8 @@ def annualize(amount: float | None, period: str) -> float | None:
 
 
 def _amount_problem(value: object) -> str | None:
+    if type(value) is float and 0 < value <= MAX_ANNUAL_UNITS:
+        return None  # the common case, decided at once (NaN and inf fail the comparison)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return f"amount {describe(value)} is not a number"
     try:
@@ -126,7 +128,8 @@ def band_problem(min_amount: object, max_amount: object, currency: object, perio
     if not isinstance(period, str) or period not in ANNUAL_FACTOR:
         return f"period {describe(period)} is not a pay period"
     code = currency.upper() if isinstance(currency, str) else None
-    if code is None or (code not in ACTIVE and code not in fx_table().usd_per_unit):
+    rates = fx_table().usd_per_unit
+    if code is None or (code not in ACTIVE and code not in rates):
         return f"currency {describe(currency)} is not an ISO 4217 currency"
     vals = [v for v in (min_amount, max_amount) if v is not None]
     if not vals:
@@ -143,7 +146,7 @@ def band_problem(min_amount: object, max_amount: object, currency: object, perio
     top = max(v for v in (lo, hi) if v is not None)
     if top * factor > MAX_ANNUAL_UNITS:
         return f"{_num(top)} {code} a {period} is too large to be pay"
-    rate = fx_table().usd_per_unit.get(code)
+    rate = rates.get(code)
     if rate is None:
         return None  # no rate: the amounts stand as stated, without USD values or a USD window
     floor = annual_floor_usd(code)

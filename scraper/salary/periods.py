@@ -219,8 +219,14 @@ PERIOD_BEFORE_RE = re.compile(
 )
 
 
+# Every period word has a letter, a CJK character or a slash ("/h"): a tail without one states none.
+_WORDLIKE = re.compile(r"[^\W\d_]|/")
+
+
 def period_after(tail: str) -> tuple[Period, int] | None:
     """Period stated at the start of `tail` (text right after an amount), with its end offset."""
+    if _WORDLIKE.search(tail, 0, 80) is None:
+        return None  # " - ", " – ": most gaps between a range's ends hold no word at all
     m = PERIOD_AFTER_RE.match(tail)
     if m is None:
         return None

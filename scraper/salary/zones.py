@@ -12,6 +12,7 @@ A label is kept only if something capitalized remains once pay words are removed
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..locations import normalize_location
 from .cues import PAY_RE
@@ -210,6 +211,7 @@ _ZONE_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def plausible_zone(zone: str | None) -> str | None:
     """`zone` when it names a place, a level or a pay zone; None for a field name or other word
     ("Sazba", "Welfare", "Compensation Tier", "Neto"): never a zone that is not one."""
@@ -221,9 +223,19 @@ def plausible_zone(zone: str | None) -> str | None:
     return zone if loc.country is not None or loc.region is not None else None
 
 
+_SENTENCE_ZONES = (
+    (_LOCATED, ("locat", "based", "living", "working", "hired", "resid")),
+    (_BASED_ROLES, ("based",)),
+    (_IN_IS, ("in ",)),
+)
+
+
 def zone_before(sentence_before: str, label: str) -> str | None:
     """Zone named before an amount: `sentence_before` is the sentence so far, `label` the clause opening."""
-    for rx in (_LOCATED, _BASED_ROLES, _IN_IS):
+    low = sentence_before.lower()
+    for rx, keys in _SENTENCE_ZONES:
+        if not any(k in low for k in keys):
+            continue  # each pattern needs one of its words: skip the regex when none is there
         m = None
         for found in rx.finditer(sentence_before):  # the last one is nearest the amount
             m = found

@@ -202,7 +202,9 @@ STATIC_BANDS = {
         (150000.0, 250000.0, "USD", "year", "structured", False, "base")
     ],
     "https://careers-buspatrol.icims.com/jobs/1977/senior-product-manager/job": [
-        (190000.0, 200000.0, "USD", "year", "text", False, "unknown")
+        # salaryCurrency "USD $190,000.00 - USD $200,000.00 /Yr." names no kind; the description
+        # restating it ("Minimum US Base Salary") says base
+        (190000.0, 200000.0, "USD", "year", "text", False, "base")
     ],
     "https://empleoayudaenaccion.talentclue.com/es/node/125197717/4590": [
         (1200.0, 1500.0, "USD", "month", "text", False, "base")
