@@ -49,3 +49,18 @@ def edit_json(path: Path, fn: Any) -> None:
     data = json.loads(path.read_text())
     fn(data)
     path.write_text(json.dumps(data))
+
+
+def band_dicts(bands) -> list[dict]:
+    """The fields the salary corpora label, one dict a band (tests/salary/test_corpus*.py)."""
+    return [
+        {
+            "min": b.min_amount,
+            "max": b.max_amount,
+            "currency": b.currency,
+            "period": b.period,
+            "pay_type": b.pay_type,
+            "zone": b.zone,
+        }
+        for b in bands
+    ]

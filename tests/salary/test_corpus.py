@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from scraper.salary import parse_pay_text
+from tests.helpers import band_dicts
 
 CORPUS = Path(__file__).with_name("corpus.jsonl")
 MIN_SCORE = 0.98
@@ -39,17 +40,7 @@ def _norm(band: dict) -> tuple:
 
 
 def _got(text: str, default_currency: str) -> list[dict]:
-    return [
-        {
-            "min": b.min_amount,
-            "max": b.max_amount,
-            "currency": b.currency,
-            "period": b.period,
-            "pay_type": b.pay_type,
-            "zone": b.zone,
-        }
-        for b in parse_pay_text(text, default_currency=default_currency)
-    ]
+    return band_dicts(parse_pay_text(text, default_currency=default_currency))
 
 
 def _score() -> tuple[int, list[str], int, int]:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from scraper.salary import parse_pay_text
+from tests.helpers import band_dicts
 
 HERE = Path(__file__).parent
 WORLD = sorted(HERE.glob("corpus_world_*.jsonl"))
@@ -43,17 +44,7 @@ def _close(a: float | None, b: float | None, rel: float = 1e-6) -> bool:
 
 
 def _got(text: str, country: str | None) -> list[dict]:
-    return [
-        {
-            "min": b.min_amount,
-            "max": b.max_amount,
-            "currency": b.currency,
-            "period": b.period,
-            "pay_type": b.pay_type,
-            "zone": b.zone,
-        }
-        for b in parse_pay_text(text, country=country)
-    ]
+    return band_dicts(parse_pay_text(text, country=country))
 
 
 def _same(want: dict, got: dict, keys: tuple[str, ...]) -> bool:
