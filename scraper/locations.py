@@ -362,14 +362,14 @@ def _parse_part(part: str) -> Location:
     if area:  # "SF Bay Area, CA"
         return Location(None, area[0], country or area[1])
     known = _CITY.get(_fold(city_token))
-    resolved = None
+    resolved: tuple[str | None, str | None] | None = None
     if known and country in (None, known[2]):
         # "Perth, WA" is Western Australia and "Bombay, MH" Maharashtra: read the
         # region in the gazetteer city's country first, then anywhere.
         resolved = _regions(region_tokens, known[2], strict=True)
     if resolved is None:
         resolved = _regions(region_tokens, country, strict=False)
-    region, reg_country = resolved
+    region, reg_country = resolved or (None, None)
     country = country or reg_country
     if (
         known

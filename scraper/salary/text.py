@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from ..models import PayBand, PayType, Period
 from . import cues, currency, periods, zones
@@ -793,12 +794,13 @@ class _Parser:
             lo_v *= ANNUAL_FACTOR[lo_period]
             hi_v *= ANNUAL_FACTOR[period]
             period = "year"
-        period = (  # type: ignore[assignment]
+        period = cast(
+            "Period | None",
             period
             or lo_period
             or implied
             or periods.period_before(before)
-            or periods.period_before(heading_low)
+            or periods.period_before(heading_low),
         )
 
         # --- zone: found lazily, only for amounts that pass the cheaper checks ------------
@@ -829,14 +831,15 @@ class _Parser:
 
         # --- period from size, then plausibility (before the costly zone / kind work) -----
         values = [v for v in (lo_v, hi_v) if v is not None]
-        sized = period
-        if period is None:
-            if all(self.annual_sized(v, cur) for v in values):
-                sized = "year"
-            elif self.monthly_by_locale(values, cur, before):
-                sized = "month"
-            else:
-                return self.reject(c, "no period word and too small to be a yearly amount")
+        sized: Period
+        if period is not None:
+            sized = period
+        elif all(self.annual_sized(v, cur) for v in values):
+            sized = "year"
+        elif self.monthly_by_locale(values, cur, before):
+            sized = "month"
+        else:
+            return self.reject(c, "no period word and too small to be a yearly amount")
         rate = self.fx.usd_per_unit.get(cur)
         if lo_v > hi_v:
             return self.reject(c, "the first end is above the second")
@@ -928,7 +931,7 @@ class _Parser:
             _round(mn),
             _round(mx),
             cur,
-            period,
+            sized,
             pay_type=pay_type,
             zone=zone_of() or self.zone,
             origin="text",
@@ -959,7 +962,7 @@ class _Parser:
             and cues.NOT_PAY_RE.search(self.lower(end, start)) is None
         )
 
-    def reject(self, c: _Candidate, reason: str) -> None:
+    def reject(self, c: _Candidate, reason: str) -> PayBand | None:
         """Record why a candidate is no band (for `paybands salary --explain`); always None."""
         if self.trace is not None:
             span = (self.orig(c.lo.start), self.orig(c.hi.end))
