@@ -811,7 +811,10 @@ class _Parser:
             if not found:
                 clause_start = max(_clause_start(work, w0, lo.start), prev_money_end)
                 z = zones.zone_before(work[sentence_start : lo.start], work[clause_start : lo.start])
-                found.append(z or zones.zone_after(after) or (zones.zone_label(heading) if heading else None))
+                paren = zones.zone_in_parentheses(after)  # "... per annum (London)": closest to the amount
+                found.append(
+                    paren or z or zones.zone_after(after) or (zones.zone_label(heading) if heading else None)
+                )
             return found[0]
 
         # --- currency --------------------------------------------------------------------

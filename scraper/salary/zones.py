@@ -194,6 +194,8 @@ def _clean_label(label: str) -> str | None:
     if all(w.strip(":,()").lower() in _CONNECTORS for w in words):
         return None
     zone = " ".join(words).strip(" :,-–—/&")
+    if zone.startswith("(") and zone.endswith(")") and zone.count("(") == 1:
+        zone = zone[1:-1].strip()  # "Annual salary range (NYC):" -> "NYC"
     for c in ("or ", "and ", "& ", "of "):  # a connector left at the start by a removed pay word
         if zone.lower().startswith(c):
             zone = zone[len(c) :]
@@ -223,6 +225,7 @@ def plausible_zone(zone: str | None) -> str | None:
     return zone if loc.country is not None or loc.region is not None else None
 
 
+_LAST_PART = re.compile(r"\s[—–-]\s|:\s")
 _SENTENCE_ZONES = (
     (_LOCATED, ("locat", "based", "living", "working", "hired", "resid")),
     (_BASED_ROLES, ("based",)),
@@ -240,7 +243,7 @@ def zone_before(sentence_before: str, label: str) -> str | None:
         for found in rx.finditer(sentence_before):  # the last one is nearest the amount
             m = found
         if m is not None:
-            z = m.group("z").strip()
+            z = _LAST_PART.split(m.group("z"))[-1].strip()  # "Base salary ranges — US-based roles" -> US
             if z and not _CURRENCY_WORDS.match(z):
                 return z
     return plausible_zone(_clean_label(label))
@@ -249,6 +252,20 @@ def zone_before(sentence_before: str, label: str) -> str | None:
 def zone_label(heading: str) -> str | None:
     """Zone named by the label line above an amount ("United States Salary Range")."""
     return plausible_zone(_clean_label(heading.rstrip(":")))
+
+
+# "£38,000 - £42,500 (National)", "$52,000 – $58,000 per year (Halifax, NS)", "(Level 2)", "(Band 15)"
+_AFTER_PAREN = re.compile(
+    r"^[ ,]*(?:[A-Za-z.\- ]{0,24}?\s)?\((?P<z>[^()\d$€£¥]{2,40}|(?i:level|band|grade|tier|zone|l)\s*[\w.]{1,4})\)"
+)
+
+
+def zone_in_parentheses(tail: str) -> str | None:
+    """A place, level or pay zone in the parentheses right after an amount (and its period)."""
+    m = _AFTER_PAREN.match(tail)
+    if m is None:
+        return None
+    return plausible_zone(m.group("z").strip())
 
 
 def zone_after(tail: str) -> str | None:
