@@ -104,9 +104,14 @@ WORKER = r"""
 import json, re, sys, time
 mode, texts_path, tree = sys.argv[1], sys.argv[2], sys.argv[3]
 texts = json.loads(open(texts_path, encoding="utf-8").read())
+clear = lambda: None
 if mode == "parser":
     import scraper
+    import scraper.salary
     from scraper.salary import parse_pay_text as fn
+    # Caches of repeated labels are emptied before every pass: each pass times new texts, as a
+    # crawl of new postings would (the caches still help within a pass, where boards repeat blurbs).
+    clear = getattr(scraper.salary, "clear_caches", clear)
     where = scraper.__file__
     if not where.startswith(tree):
         sys.exit(f"worker imported scraper from {where}, not from {tree}")
@@ -126,6 +131,7 @@ for line in sys.stdin:
     n = passes = 0
     t0 = time.perf_counter()
     while True:
+        clear()
         for t in texts:
             fn(t)
         n += len(texts)

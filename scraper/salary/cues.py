@@ -9,8 +9,57 @@ an amount ("$10,000 sign-on bonus", "$50M Series B") a NOT_PAY word rejects it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..models import PayType
+
+# Pure functions of short strings: boards repeat the same blurbs and labels in every posting.
+_CACHE = 8192
+
+
+def _top_level(alternation: str) -> list[str]:
+    """The top-level alternatives of a regex alternation (| inside groups and classes kept)."""
+    parts, depth, cls, start, i = [], 0, False, 0, 0
+    while i < len(alternation):
+        ch = alternation[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if cls:
+            cls = ch != "]"
+        elif ch == "[":
+            cls = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(alternation[start:i])
+            start = i + 1
+        i += 1
+    parts.append(alternation[start:])
+    return parts
+
+
+def _by_first_char(alternation: str) -> str:
+    """The same alternation with its alternatives grouped by a literal first character
+    ("b(?:onus(?:es)?|udget)|..."): the regex engine then tests one character per group instead
+    of every alternative at every position (these lists have hundreds)."""
+    groups: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for alt in _top_level(alternation):
+        first, after = alt[:1], alt[1:2]
+        if (
+            first.isalnum()
+            and after not in ("?", "*", "+", "{")
+            and not (first.isascii() and first.isupper())
+        ):
+            groups.setdefault(first, []).append(alt[1:])
+        else:
+            rest.append(alt)
+    grouped = [f"{k}(?:{'|'.join(v)})" if len(v) > 1 else k + v[0] for k, v in groups.items()]
+    return "|".join(grouped + rest)
+
 
 # All patterns here run on LOWERCASED text (callers lower the windows once) and check
 # the start of a word once per position - most positions are inside words and fail at
@@ -33,7 +82,7 @@ _PAY_IN = (
     r"|ค่าแรง|ค่าจ้าง|รายได้|مرتب|المرتب|أجر|الأجر|اجر|تنخواہ|বেতন|মজুরি|שכר|доход|оплат|жалақы|給与|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
     r"|заплат|зарплат|оклад|заробітн|възнагражд|зп\b|เงินเดือน|ค่าจ้าง|שכר|راتب|μισθ"
 )
-PAY_RE = re.compile(rf"(?<![a-z])(?:{_PAY_WORDS})(?![a-z])|{_PAY_IN}")
+PAY_RE = re.compile(rf"(?<![a-z])(?:{_by_first_char(_PAY_WORDS)})(?![a-z])|{_by_first_char(_PAY_IN)}")
 
 # Money that is not pay. Kept to words that name the money itself.
 _NOT_PAY_WORDS = (
@@ -63,7 +112,9 @@ _NOT_PAY_IN = (
     r"|电话|電話|联系|聯絡|地址|面议|面議|津贴|津貼|补贴|補貼|手当|交通費|賞与|奖金|獎金|分红|分紅|资本|資本|期权|股票"
     r"|提成|โทร|ค่าเดินทาง|โบนัส|สวัสดิการ|phụ\s+cấp|thưởng|ödenek|yemek|prim\b|бонус|премі|премия|надбав"
 )
-NOT_PAY_RE = re.compile(rf"(?<![a-z0-9])(?:{_NOT_PAY_WORDS})(?![a-z])|{_NOT_PAY_IN}")
+NOT_PAY_RE = re.compile(
+    rf"(?<![a-z0-9])(?:{_by_first_char(_NOT_PAY_WORDS)})(?![a-z])|{_by_first_char(_NOT_PAY_IN)}"
+)
 
 # A bare "stipend" label opening a clause is often the pay of an intern ("Stipend: ₹25,000/month");
 # a qualified one is a perk ("learning stipend", "a monthly stipend of $100").
@@ -150,6 +201,7 @@ def sales_role(low: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=_CACHE)
 def pay_kind(context: str) -> PayType | None:
     """OTE / total / base from cue words in (lowercased) `context`, or None when it names no kind."""
     if not context:
@@ -175,6 +227,7 @@ _BASE_SALARY_RE = re.compile(r"(?<![a-z])base\s+(?:salary|pay)(?![a-z])")
 _OTE_KEYS = ("ote", "target", "commission", "variab", "provision", "ziel", "hoa h", "ค่าคอม", "提成")
 
 
+@lru_cache(maxsize=_CACHE)
 def closest_cue(window: str) -> str | None:
     """'pay' / 'not' for the cue nearest the end of (lowercased) `window`, the text just before an amount."""
     if "cost" in window or "aux" in window:  # same-length blanking keeps offsets
@@ -239,6 +292,7 @@ _HEADCOUNT_AFTER = re.compile(
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def attached_not_pay(tail: str, next_amount_follows: bool = False) -> bool:
     if _HEADCOUNT_AFTER.match(tail):
         return True

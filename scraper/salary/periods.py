@@ -8,8 +8,12 @@ taken as yearly (text.py), never a guess from size the other way round.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..models import Period
+
+# Pure functions of short strings: boards repeat the same blurbs and labels in every posting.
+_CACHE = 8192
 
 # Structured ATS / schema.org interval spellings -> period; None = not a periodic wage.
 _INTERVALS: dict[str, Period | None] = {
@@ -223,6 +227,7 @@ PERIOD_BEFORE_RE = re.compile(
 _WORDLIKE = re.compile(r"[^\W\d_]|/")
 
 
+@lru_cache(maxsize=_CACHE)
 def period_after(tail: str) -> tuple[Period, int] | None:
     """Period stated at the start of `tail` (text right after an amount), with its end offset."""
     if _WORDLIKE.search(tail, 0, 80) is None:
@@ -233,6 +238,7 @@ def period_after(tail: str) -> tuple[Period, int] | None:
     return m.lastgroup, m.end()  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=_CACHE)
 def period_before(window: str) -> Period | None:
     """The period word closest to the amount in the label/clause before it (`window` lowercased)."""
     last = None

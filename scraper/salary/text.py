@@ -408,7 +408,7 @@ def _scan(work: str) -> list[_Amount]:
                 mult=mult,
                 cur=cur,
                 plus=plus,
-                grouped=mult is not None or any(c in num for c in ",.' ’"),
+                grouped=mult is not None or not num.isdigit(),  # separators: "120,000", "45 000", "1.234,56"
                 implied=cur is not None and pre is None and suf is None,
             )
         )

@@ -18,6 +18,9 @@ from ..locations import normalize_location
 from .cues import PAY_RE
 from .currency import ISO_CODES
 
+# Pure functions of short strings: boards repeat the same blurbs and labels in every posting.
+_CACHE = 8192
+
 _LOCATED = re.compile(
     r"(?:located|based|living|working|hired|residing|reside)\s+(?:in|within|outside(?:\s+of)?)\s+(?:the\s+)?"
     r"(?P<z>[^,.:;()\n]{2,60}?)\s*(?:,|:|\bis\b|\bare\b|\bthe\b|$)",
@@ -163,6 +166,7 @@ _CURRENCY_WORDS = re.compile(
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def _keep(word: str) -> bool:
     low = word.lower()
     if not word or low in _STOP:
@@ -171,6 +175,7 @@ def _keep(word: str) -> bool:
     return m is None and not _CURRENCY_WORDS.match(word)
 
 
+@lru_cache(maxsize=_CACHE)
 def _clean_label(label: str) -> str | None:
     label = label.strip(" \t-–—:•*|/,(")
     # Money or sentence punctuation in it: prose, not a label.
@@ -233,6 +238,7 @@ _SENTENCE_ZONES = (
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def zone_before(sentence_before: str, label: str) -> str | None:
     """Zone named before an amount: `sentence_before` is the sentence so far, `label` the clause opening."""
     low = sentence_before.lower()
@@ -249,6 +255,7 @@ def zone_before(sentence_before: str, label: str) -> str | None:
     return plausible_zone(_clean_label(label))
 
 
+@lru_cache(maxsize=_CACHE)
 def zone_label(heading: str) -> str | None:
     """Zone named by the label line above an amount ("United States Salary Range")."""
     return plausible_zone(_clean_label(heading.rstrip(":")))
@@ -260,6 +267,7 @@ _AFTER_PAREN = re.compile(
 )
 
 
+@lru_cache(maxsize=_CACHE)
 def zone_in_parentheses(tail: str) -> str | None:
     """A place, level or pay zone in the parentheses right after an amount (and its period)."""
     m = _AFTER_PAREN.match(tail)
@@ -268,6 +276,7 @@ def zone_in_parentheses(tail: str) -> str | None:
     return plausible_zone(m.group("z").strip())
 
 
+@lru_cache(maxsize=_CACHE)
 def zone_after(tail: str) -> str | None:
     m = _AFTER_IN.match(tail)
     if m is None:
