@@ -71,8 +71,9 @@ def _has_hint(text: str) -> bool:
     if any(s in text for s in _HINT_SYMBOLS):
         return True
     # A (lowercase) hint word already in the text is in its lowercased copy too: most postings say
-    # "salary" or "pay" as written, and lowering a long description costs more than these tests.
-    if any(w in text for w in _HINT_WORDS):
+    # "salary" or "pay" as written, and lowering a long description costs more than these tests
+    # (a short text is lowered at once: one pass of the words instead of two).
+    if len(text) > 256 and any(w in text for w in _HINT_WORDS):
         return True
     low = text.lower()
     if any(w in low for w in _HINT_WORDS) or low.startswith(_HINT_AT_START):
