@@ -178,6 +178,11 @@ PLUS_VARIABLE_RE = re.compile(
 )
 
 
+# "The range provided is the role's On Target Earnings ("OTE") range": said of the range that follows,
+# whatever its label says ("Annual Salary: $X"); unless a "for sales roles" condition comes first.
+STATED_OTE_RE = re.compile(
+    r"(?<!sales roles, )the\s+range\s+(?:provided\s+|below\s+|above\s+)?is\s+the\s+role['’]s\s+on[- ]target"
+)
 # "For sales roles, the range provided is the role's OTE": OTE only if this posting is a sales role.
 CONDITIONAL_OTE_RE = re.compile(r"for\s+sales\s+roles[^.\n]*(?:ote|on[- ]target)")
 SALES_ROLE_RE = re.compile(

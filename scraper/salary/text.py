@@ -337,6 +337,9 @@ _OPEN_FIELD_RE = re.compile(
     r"|mulai\s+dari|mulai|từ|tới|עד|akár|bis\s+zu)\s*:?\s*",
     re.IGNORECASE,
 )
+_PERIOD_OF_PAY_RE = re.compile(
+    r"(?:hourly|daily|weekly|monthly|annual|yearly)\s+(?:base\s+)?(?:rates?|pay|salar(?:y|ies)|wages?|compensation)"
+)
 _PAREN_SUM_RE = re.compile(r"^[^(]{0,12}\(\s*(?:base|basic|оклад|基本給)\s*(?:pay\s*|salary\s*)?(?:\+|$)")
 _PAREN_CODE_RE = re.compile(r"[^()\n]{0,14}\((?:[A-Z]{3})\)")
 _PACKAGE_RE = re.compile(r"(?<![a-z])(?:package|pakket|pacote|paquete|pakke)(?![a-z])")
@@ -800,7 +803,10 @@ class _Parser:
             period
             or lo_period
             or implied
-            or periods.period_before(before)
+            # The period word of the amount's own label ("Annual Salary: $X"), or one naming a pay
+            # further back ("The hourly rates vary ... ranging from $X"); not "Daily lunches ... $X".
+            or periods.period_before(before[-40:])
+            or (periods.period_before(before) if _PERIOD_OF_PAY_RE.search(before) else None)
             or periods.period_before(heading_low),
         )
 
@@ -914,6 +920,8 @@ class _Parser:
         if self.conditional_ote(lo.start):
             # "For sales roles, the range provided is OTE": which one depends on the role.
             kind = "ote" if self.sales_role() else "unknown"
+        elif cues.STATED_OTE_RE.search(self.lower(max(0, lo.start - 700), lo.start)):
+            kind = "ote"  # "The range provided is the role's On Target Earnings ("OTE") range ... Annual Salary: $X"
         pay_type: PayType = kind or "unknown"
 
         mn: float | None = lo_v
