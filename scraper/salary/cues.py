@@ -12,53 +12,10 @@ import re
 from functools import lru_cache
 
 from ..models import PayType
+from .alternation import by_first_char
 
 # Pure functions of short strings: boards repeat the same blurbs and labels in every posting.
 _CACHE = 8192
-
-
-def _top_level(alternation: str) -> list[str]:
-    """The top-level alternatives of a regex alternation (| inside groups and classes kept)."""
-    parts, depth, cls, start, i = [], 0, False, 0, 0
-    while i < len(alternation):
-        ch = alternation[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if cls:
-            cls = ch != "]"
-        elif ch == "[":
-            cls = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(alternation[start:i])
-            start = i + 1
-        i += 1
-    parts.append(alternation[start:])
-    return parts
-
-
-def _by_first_char(alternation: str) -> str:
-    """The same alternation with its alternatives grouped by a literal first character
-    ("b(?:onus(?:es)?|udget)|..."): the regex engine then tests one character per group instead
-    of every alternative at every position (these lists have hundreds)."""
-    groups: dict[str, list[str]] = {}
-    rest: list[str] = []
-    for alt in _top_level(alternation):
-        first, after = alt[:1], alt[1:2]
-        if (
-            first.isalnum()
-            and after not in ("?", "*", "+", "{")
-            and not (first.isascii() and first.isupper())
-        ):
-            groups.setdefault(first, []).append(alt[1:])
-        else:
-            rest.append(alt)
-    grouped = [f"{k}(?:{'|'.join(v)})" if len(v) > 1 else k + v[0] for k, v in groups.items()]
-    return "|".join(grouped + rest)
 
 
 # All patterns here run on LOWERCASED text (callers lower the windows once) and check
@@ -82,7 +39,7 @@ _PAY_IN = (
     r"|ค่าแรง|ค่าจ้าง|รายได้|مرتب|المرتب|أجر|الأجر|اجر|تنخواہ|বেতন|মজুরি|שכר|доход|оплат|жалақы|給与|l[öø]nn?|salaris|年収|月給|年俸|給与|時給|日給|薪|연봉|월급|報酬"
     r"|заплат|зарплат|оклад|заробітн|възнагражд|зп\b|เงินเดือน|ค่าจ้าง|שכר|راتب|μισθ"
 )
-PAY_RE = re.compile(rf"(?<![a-z])(?:{_by_first_char(_PAY_WORDS)})(?![a-z])|{_by_first_char(_PAY_IN)}")
+PAY_RE = re.compile(rf"(?<![a-z])(?:{by_first_char(_PAY_WORDS)})(?![a-z])|{by_first_char(_PAY_IN)}")
 
 # Money that is not pay. Kept to words that name the money itself.
 _NOT_PAY_WORDS = (
@@ -113,7 +70,7 @@ _NOT_PAY_IN = (
     r"|提成|โทร|ค่าเดินทาง|โบนัส|สวัสดิการ|phụ\s+cấp|thưởng|ödenek|yemek|prim\b|бонус|премі|премия|надбав"
 )
 NOT_PAY_RE = re.compile(
-    rf"(?<![a-z0-9])(?:{_by_first_char(_NOT_PAY_WORDS)})(?![a-z])|{_by_first_char(_NOT_PAY_IN)}"
+    rf"(?<![a-z0-9])(?:{by_first_char(_NOT_PAY_WORDS)})(?![a-z])|{by_first_char(_NOT_PAY_IN)}"
 )
 
 # A bare "stipend" label opening a clause is often the pay of an intern ("Stipend: ₹25,000/month");

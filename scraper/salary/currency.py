@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from ..locations import normalize_location
+from .alternation import by_first_char
 from .iso4217 import ACTIVE, WORD_LIKE
 
 DOLLAR = "$"
@@ -93,18 +95,7 @@ ISO_CODES: frozenset[str] = ACTIVE
 _TEXT_CODES = sorted(ACTIVE - WORD_LIKE, key=len, reverse=True)
 
 
-def _by_first_letter(words: list[str]) -> str:
-    """An alternation grouped by first letter ("A(?:ED|FN|UD)|B(?:...)"): the regex engine then
-    picks one group by the next character instead of trying 150 codes one after the other."""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[0], []).append(re.escape(w[1:]))
-    return "|".join(
-        f"{re.escape(k)}(?:{'|'.join(sorted(v, key=len, reverse=True))})" for k, v in sorted(groups.items())
-    )
-
-
-_CODES_RE = _by_first_letter(_TEXT_CODES)
+_CODES_RE = by_first_char("|".join(_TEXT_CODES))  # codes hold no regex syntax
 
 # "$"-prefixes naming their country: longest first so "US$" is not read as "$".
 _DOLLAR_PREFIXES = {
@@ -474,32 +465,9 @@ def unnamed_after(after: str) -> bool:
     )
 
 
-# Places a zone label names, for the currency of its "$" / "kr" / "¥" ("Canada-based roles: $X",
-# "US: $Y" in a posting located in Toronto). A zone's place wins over the posting's location.
-_ZONE_COUNTRY = [
-    (re.compile(r"Canad|Toronto|Vancouver|Montr[eé]al|Ottawa|Calgary|Waterloo|Edmonton|Qu[eé]bec|Ontario"
-                r"|British Columbia|Alberta|\bCAN\b|\bCA\$"), "CA"),
-    (re.compile(r"\bU\.?S\.?A?\b|United States|\bAmerica\b|California|New York|\bNYC\b|San Francisco|Bay Area"
-                r"|Seattle|Boston|Austin|Chicago|Washington|Los Angeles|Colorado|Texas|Denver|Atlanta"), "US"),
-    (re.compile(r"\bUK\b|United Kingdom|London|England|Scotland|Manchester|Edinburgh|Great Britain"), "GB"),
-    (re.compile(r"Australia|Sydney|Melbourne|Brisbane|Perth|Adelaide|Canberra|\bAUS?\b"), "AU"),
-    (re.compile(r"New Zealand|Auckland|Wellington|\bNZ\b"), "NZ"),
-    (re.compile(r"Singapore|\bSG\b"), "SG"),
-    (re.compile(r"Hong Kong|\bHK\b"), "HK"),
-    (re.compile(r"Mexico|México|CDMX|Guadalajara|Monterrey|\bMX\b"), "MX"),
-    (re.compile(r"Japan|Tokyo|Osaka|\bJP\b"), "JP"),
-    (re.compile(r"China|Beijing|Shanghai|Shenzhen|Hangzhou|\bCN\b"), "CN"),
-    (re.compile(r"Denmark|Danmark|Copenhagen|København|\bDK\b"), "DK"),
-    (re.compile(r"Norway|Norge|Oslo|\bNO\b"), "NO"),
-    (re.compile(r"Sweden|Sverige|Stockholm|Gothenburg|Göteborg|\bSE\b"), "SE"),
-    (re.compile(r"India|Bengaluru|Bangalore|Mumbai|Delhi|Hyderabad|Pune|Chennai"), "IN"),
-]  # fmt: skip
-
-
+# The place a zone label names decides a "$" / "kr" / "¥" ("Canada-based roles: $X" in a US posting,
+# "US: $Y" in a posting located in Toronto): a zone's place wins over the posting's location.
 @lru_cache(maxsize=4096)
 def zone_country(zone: str | None) -> str | None:
-    """The country a zone label names (first match), for resolving a generic mark."""
-    if not zone:
-        return None
-    hits = {code for rx, code in _ZONE_COUNTRY if rx.search(zone)}
-    return hits.pop() if len(hits) == 1 else None  # "US & Canada": no single place
+    """The country a zone label names (the location gazetteer), for resolving a generic mark."""
+    return normalize_location(zone).country if zone else None

@@ -66,3 +66,36 @@ def test_rewritten_token_regexes_find_the_same_spans() -> None:
         assert [m.span() for m in salary_text._DIGITS_RE.finditer(t)] == [
             m.span() for m in DIGITS.finditer(t)
         ], repr(t)
+
+
+def test_word_lists_grouped_by_first_letter_match_as_written() -> None:
+    """cues.PAY_RE / NOT_PAY_RE and the currency codes use alternation.by_first_char: the same
+    matches as the plain alternations, on every corpus text."""
+    import json
+    import re
+    from pathlib import Path
+
+    from scraper.salary import cues, currency
+    from scraper.salary.alternation import by_first_char
+
+    here = Path(__file__).parent
+    texts = [
+        json.loads(line)["text"].lower()
+        for path in [here / "corpus.jsonl", *sorted(here.glob("corpus_world_*.jsonl"))]
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(texts) > 600
+    pairs = [
+        (re.compile(rf"(?<![a-z])(?:{cues._PAY_WORDS})(?![a-z])|{cues._PAY_IN}"), cues.PAY_RE),
+        (re.compile(rf"(?<![a-z0-9])(?:{cues._NOT_PAY_WORDS})(?![a-z])|{cues._NOT_PAY_IN}"), cues.NOT_PAY_RE),
+    ]
+    for plain, grouped in pairs:
+        for t in texts:
+            assert [m.span() for m in plain.finditer(t)] == [m.span() for m in grouped.finditer(t)], t
+    codes = "|".join(currency._TEXT_CODES)
+    assert by_first_char(codes) != codes  # grouped, not returned as is
+    for code in currency._TEXT_CODES:
+        assert re.fullmatch(f"(?:{by_first_char(codes)})", code)
+    assert not re.fullmatch(f"(?:{by_first_char(codes)})", "ABC")
+    assert by_first_char("bonus(?:es)?|budget|s?tip|[xy]z") == "b(?:onus(?:es)?|udget)|s?tip|[xy]z"
