@@ -382,7 +382,6 @@ _NAMING = {
         r"(?<![A-Za-z])(?P<code>CNY|TWD|HKD|RMB)(?![A-Za-z])|(?P<TWD>新台幣|台幣|NT\$)|(?P<CNY>人民币)"
     ),
 }
-_CANADA_ZONE = re.compile(r"Canad|Toronto|Vancouver|Montr[eé]al|Ottawa|Calgary|Waterloo|\bCAN\b")
 
 
 def resolve(generic: str, context: str, *, default_currency: str, country: str | None = None) -> str | None:
@@ -413,16 +412,6 @@ def resolve(generic: str, context: str, *, default_currency: str, country: str |
 
 def local_currency(country: str | None) -> str | None:
     return COUNTRY_CURRENCY.get(country.upper()) if country else None
-
-
-def dollar_named(context: str) -> bool:
-    """The words near a bare "$" say which dollar ("CAD", "Canadian", "USD" ...)."""
-    return _NAMING[DOLLAR].search(context) is not None
-
-
-def canadian_zone(zone: str | None) -> bool:
-    """A Canadian zone label: its bare "$" amounts are Canadian dollars ("Toronto: $120,000 - $150,000")."""
-    return bool(zone) and _CANADA_ZONE.search(zone) is not None  # type: ignore[arg-type]
 
 
 def yuan_context(context: str) -> bool:

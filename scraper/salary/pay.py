@@ -62,10 +62,6 @@ ANNUAL_FLOOR_USD: dict[str, float] = {
     c: floor for floor, codes in _FLOOR_TIERS.items() for c in codes.split()
 }
 DEFAULT_ANNUAL_FLOOR_USD = 1_500.0
-# The early bound text parsing checks before its costly work (text.py): annual pay below it is not
-# considered. make_band's own floor is annual_floor_usd(currency), higher for most currencies and
-# lower (300) for the low-wage ones, whose low pay text parsing therefore still drops.
-MIN_PLAUSIBLE_ANNUAL_USD = 1_000.0
 # Currency-blind bound on a year's pay in stated units: $5M is ~5e12 in the weakest currency in use
 # (IRR at ~10^6 per USD), so more than 1e13 units a year is no salary in any currency (10**400, a
 # 400-digit string, ...).

@@ -24,7 +24,6 @@ from .numbers import MULTIPLIER, NUM, Multiplier, multiplier_of, parse_number
 from .pay import (
     ANNUAL_FACTOR,
     MAX_PLAUSIBLE_ANNUAL_USD,
-    MIN_PLAUSIBLE_ANNUAL_USD,
     annual_floor_usd,
     fx_table,
     make_band,
@@ -182,7 +181,6 @@ _TAIL_STOP_RE = re.compile(
 _YEARISH = re.compile(r"^(?:19|20)\d\d$")
 
 # make_band's plausibility window, checked early to skip the costly zone / kind work.
-_MIN_USD = MIN_PLAUSIBLE_ANNUAL_USD
 _MAX_USD = MAX_PLAUSIBLE_ANNUAL_USD
 # Amounts without a period word: yearly only when annual-sized (USD >= this as a year).
 _ANNUAL_SIZE_USD = 10_000.0
