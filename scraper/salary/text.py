@@ -6,7 +6,13 @@ Pipeline: repair encoding -> scan amount tokens (currency + number + "k"/"lakh"
 it is pay, its currency, period, pay type and zone -> make_band.
 
 Precision first: when the words do not say it is pay (or say it is a bonus,
-a stipend, funding, revenue ...), no band.
+a stipend, funding, revenue ...), no band. A single amount must be named as pay
+(a pay word, its own label line, a zone, a wage unit); a range of money reads as
+one. An ambiguous mark ("$", "kr", "¥") is named by the text, the zone's place or
+the posting's country (`country=`). Each band records the rule that made it
+(`text:range`, `text:single`, `text:open-min`, `text:open-max`) and its span;
+`explain_pay_text` returns every amount found with that rule or the reason it
+gave no band (`paybands salary --explain`). docs/SALARY.md has the conventions.
 """
 
 from __future__ import annotations
