@@ -127,6 +127,8 @@ _CUE_NOISE = re.compile(
     r"|for\s+sales\s+roles[^.\n]*"  # "For sales roles, the range is OTE": a condition, not this role
     r"|hourly\s+or\s+salar(?:y|ied)(?:\s+options?)?|salar(?:y|ied)\s+or\s+hourly)"  # employment types
 )
+_NOISE_KEYS = ("vs", "versus", "not", "rather", "part", "piece", "component", "element", "portion", "total",
+               "addition", "exclu", "sales", "hourly")  # fmt: skip
 # "$160,000-$200,000 + Substantial Commission": the range is what comes before the variable pay.
 PLUS_VARIABLE_RE = re.compile(
     r"^[\s,.]*(?:pro[- ]rata\s*)?(?:p\.?\s?a\.?\s*)?(?:\+|plus|and)\s*(?:an?\s+)?(?:\d+(?:\.\d+)?\s*%\s*)?"
@@ -168,12 +170,13 @@ def pay_kind(context: str) -> PayType | None:
     """OTE / total / base from cue words in (lowercased) `context`, or None when it names no kind."""
     if not context:
         return None
-    ctx = _CUE_NOISE.sub(" ", context)
-    if OTE_RE.search(ctx):
+    # Each pattern runs only when one of the words all its alternatives contain is there.
+    ctx = _CUE_NOISE.sub(" ", context) if any(k in context for k in _NOISE_KEYS) else context
+    if any(k in ctx for k in _OTE_KEYS) and OTE_RE.search(ctx):
         return "ote"
     if TOTAL_RE.search(ctx):
         return "total"
-    if _SPLIT_RE.search(ctx) and not _BASE_SALARY_RE.search(ctx):
+    if "split" in ctx and _SPLIT_RE.search(ctx) and not _BASE_SALARY_RE.search(ctx):
         return "ote"  # "50/50 split $323.9K – $445.5K": a base/commission split of the whole
     if BASE_RE.search(ctx):
         return "base"

@@ -652,6 +652,9 @@ class _Parser:
         "local",
         "trace",
         "last_band_end",
+        "commission",
+        "target",
+        "sales_roles",
     )
 
     def __init__(
@@ -668,6 +671,11 @@ class _Parser:
         # Numbers stated without any mark are in the posting's local currency, else the default.
         self.local = currency.local_currency(self.country) or self.default
         self.trace: list[Decision] | None = None
+        # Words some rules need, looked up once per text (C-speed substring tests) so that their
+        # regexes run only on the texts that have them.
+        self.commission = "ommission" in work or "OMMISSION" in work
+        self.target = "arget" in work or "ARGET" in work
+        self.sales_roles = ("ales" in work or "ALES" in work) and ("oles" in work or "OLES" in work)
         self.last_band_end = 0
         self.zone = zone
         self.fx = fx_table()
@@ -756,7 +764,7 @@ class _Parser:
         # --- is it pay? ------------------------------------------------------------------
         if _RAISE_AFTER_RE.match(work, hi.end):
             return self.reject(c, "a raise, not pay ('200万円UP')")
-        if _COMMISSION_ONLY_RE.search(work, sentence_start, min(len(work), hi.end + 80)):
+        if self.commission and _COMMISSION_ONLY_RE.search(work, sentence_start, min(len(work), hi.end + 80)):
             return self.reject(c, "commission-only earnings are not a pay band")
         if tail_low.strip() and cues.attached_not_pay(tail_low, tail_end == next_start < len(work)):
             return self.reject(c, f"not pay: the words after it name other money ({tail.strip()[:40]!r})")
@@ -924,7 +932,7 @@ class _Parser:
         if self.conditional_ote(lo.start):
             # "For sales roles, the range provided is OTE": which one depends on the role.
             kind = "ote" if self.sales_role() else "unknown"
-        elif cues.STATED_OTE_RE.search(self.lower(max(0, lo.start - 700), lo.start)):
+        elif self.target and cues.STATED_OTE_RE.search(self.lower(max(0, lo.start - 700), lo.start)):
             kind = "ote"  # "The range provided is the role's On Target Earnings ("OTE") range ... Annual Salary: $X"
         pay_type: PayType = kind or "unknown"
 
@@ -1048,6 +1056,8 @@ class _Parser:
 
     def conditional_ote(self, start: int) -> bool:
         # Not bounded by blank lines: HTML turned to text puts the blurb a few paragraphs above.
+        if not self.sales_roles:
+            return False
         return cues.CONDITIONAL_OTE_RE.search(self.lower(max(0, start - 700), start)) is not None
 
 
