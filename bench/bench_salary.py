@@ -289,10 +289,12 @@ def report(r: dict) -> str:
 START, END = "<!-- bench_salary:start -->", "<!-- bench_salary:end -->"
 
 
-def write_results_section(r: dict, machine: dict | None = None, path: Path = RESULTS) -> None:
+def write_results_section(
+    r: dict, machine: dict | None = None, path: Path = RESULTS, how: str = "python -m bench.run_all"
+) -> None:
     """Replace the salary section of bench/RESULTS.md (added at the end the first time)."""
     head = "## Salary normalizer: texts/s against the version before issue 12 and a naive regex"
-    when = f"Run of `python -m bench.run_all` on {time.strftime('%Y-%m-%d %H:%M %Z')}"
+    when = f"Run of `{how}` on {time.strftime('%Y-%m-%d %H:%M %Z')}"
     if machine:
         when += f" ({machine.get('cpu', '?')}, {machine.get('cores', '?')} cores, Python {machine.get('python', '?')})"
     body = f"{START}\n{head}\n\n{when}; written by bench/bench_salary.py.\n\n{report(r)}\n{END}"
@@ -319,7 +321,7 @@ def main() -> None:
     r = run(a.seconds, a.rounds, a.baseline)
     print(report(r))
     if a.write:
-        write_results_section(r)
+        write_results_section(r, how="python -m bench.bench_salary --write")
     if a.json:
         print(json.dumps(r))
 
