@@ -236,6 +236,33 @@ for _i in range(0, len(_parts) - 2, 3):
             _CITY[_fold(_a)] = _value
 
 
+# Every key of the gazetteer: a location string none of whose word runs is one names no place.
+_PLACE_KEYS: frozenset[str] = frozenset(
+    [*_COUNTRY, *_US_STATE_CODE, *_CA_PROVINCE_CODE, *_AU_STATE_CODE, *_CITY, *_AREAS]
+    + [key for table in _NAMED_REGION.values() for key in table]
+)
+_PLACE_WORD = re.compile(r"[^\W\d_]+(?:[-'’.][^\W\d_]+)*")
+
+
+@lru_cache(maxsize=65_536)
+def may_name_a_place(text: str | None) -> bool:
+    """False when no run of one to five words of `text` (nor the whole of it) is a gazetteer key, so
+    that normalize_location(text) finds no place: a cheap test before the full parse."""
+    if not text:
+        return False
+    folded = _fold(text)
+    if folded in _PLACE_KEYS or folded.rstrip(".") in _PLACE_KEYS:
+        return True
+    for words in (_PLACE_WORD.findall(folded), folded.replace("-", " ").split()):  # "Cluj-Napoca", "US-based"
+        words = [w.strip(".,()") for w in words]
+        for n in range(1, 6):
+            for i in range(len(words) - n + 1):
+                run = " ".join(words[i : i + n])
+                if run in _PLACE_KEYS or run + "." in _PLACE_KEYS:
+                    return True
+    return any(p.strip(" .") in _PLACE_KEYS for p in re.split(r"[,()/|:;&]|\s[-–—]\s", folded))
+
+
 # ---------------------------------------------------------------- parsing
 
 # Lowercase "or" only: "US OR Hillsboro" is Oregon.

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..locations import normalize_location
+from ..locations import may_name_a_place, normalize_location
 from .alternation import by_first_char
 from .iso4217 import ACTIVE, WORD_LIKE
 
@@ -459,4 +459,4 @@ def unnamed_after(after: str) -> bool:
 @lru_cache(maxsize=4096)
 def zone_country(zone: str | None) -> str | None:
     """The country a zone label names (the location gazetteer), for resolving a generic mark."""
-    return normalize_location(zone).country if zone else None
+    return normalize_location(zone).country if zone and may_name_a_place(zone) else None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from ..locations import normalize_location
+from ..locations import may_name_a_place, normalize_location
 from .cues import PAY_RE
 from .currency import ISO_CODES
 
@@ -226,6 +226,8 @@ def plausible_zone(zone: str | None) -> str | None:
         return None
     if _ZONE_WORDS.search(zone):
         return zone
+    if not may_name_a_place(zone):
+        return None  # no word of it is in the gazetteer: the full parse would find no place
     loc = normalize_location(zone)
     return zone if loc.country is not None or loc.region is not None else None
 

@@ -150,3 +150,17 @@ def test_classify_remote(location, title, description, hint, expected):
 def test_classify_remote_positional_call():
     # analysis/enrich.py calls it positionally with three arguments.
     assert classify_remote("Remote, Italy", "Software Engineer", None) == "remote"
+
+
+def test_may_name_a_place_is_false_only_where_the_parser_finds_no_country() -> None:
+    """The cheap test in front of normalize_location (used by the salary zones) never hides a place."""
+    from scraper.locations import may_name_a_place, normalize_location
+
+    places = ["San Francisco Bay Area", "US-based roles", "Remote (US)", "NYC or SF", "Toronto, ON",
+              "Cluj-Napoca", "Trinidad and Tobago", "U.S.", "Greater London", "Bengaluru", "Canada (MG4)"]  # fmt: skip
+    for text in places:
+        assert normalize_location(text).country is not None, text
+        assert may_name_a_place(text), text
+    for text in ["Sazba", "Welfare", "Compensation Tier", "Gehaltsband", "Schedule", ""]:
+        assert not may_name_a_place(text), text
+        assert normalize_location(text).country is None, text
