@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .sources.base import SourceError
+from .errors import BrowserError, BrowserUnavailable, RenderTimeout
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Response, Route
@@ -70,26 +70,6 @@ MAX_CAPTURED_RESPONSES = 50  # per render: a page polling an API must not fill m
 CAPTURE_DRAIN_S = 2.0  # how long render() waits for bodies still downloading after the page is ready
 CRASHED = "the browser exited unexpectedly (crashed or killed); no more pages can be rendered in this crawl"
 POLL_INTERVAL_S = 0.1  # page.content() of a typical page costs ~5 ms
-
-
-class BrowserError(SourceError):
-    """The browser failed on a page (a crash, a network error it reports)."""
-
-
-class BrowserUnavailable(BrowserError):
-    """No Chromium, or it would not start: every page of the crawl would fail the same way."""
-
-
-class RenderTimeout(SourceError):
-    """The page did not load, or what we waited for never appeared.
-
-    `html` and `responses` are what the page showed and fetched by then (a caller may still use them).
-    """
-
-    def __init__(self, message: str, html: str = "", responses: list[CapturedResponse] | None = None) -> None:
-        super().__init__(message)
-        self.html = html
-        self.responses = responses or []
 
 
 @dataclass(slots=True, frozen=True)

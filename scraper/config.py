@@ -8,11 +8,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from .errors import ConfigError
+
 DEFAULT_USER_AGENT = "paybands/0.1 (+https://github.com/paybands/paybands; contact: paybands@example.org)"
-
-
-class ConfigError(ValueError):
-    """A config problem, worded for the user who has to fix the file."""
 
 
 @dataclass(slots=True, frozen=True)

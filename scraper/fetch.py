@@ -14,7 +14,7 @@ import json
 import sys
 import time
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -28,27 +28,13 @@ if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 from .config import CrawlSettings
+from .errors import FetchError
 from .politeness import MAX_RETRY_AFTER_S, Politeness, backoff_delay, parse_retry_after
-
-FetchErrorKind = Literal[
-    "not_found", "http", "timeout", "network", "too_large", "bad_json", "budget", "robots"
-]
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 BROWSER_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 )
-
-
-class FetchError(Exception):
-    def __init__(self, kind: FetchErrorKind, url: str, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.kind = kind
-        self.url = url
-        self.status = status
-
-    def __str__(self) -> str:
-        return self.args[0]
 
 
 @dataclass(slots=True)

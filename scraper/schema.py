@@ -11,11 +11,9 @@ from collections.abc import Callable
 
 import duckdb
 
+from .errors import SchemaError
+
 SCHEMA_VERSION = 5
-
-
-class SchemaError(RuntimeError):
-    pass
 
 
 TABLES = [

@@ -24,20 +24,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from .errors import SchemaError, StoreBusy, StoreError, StoreLocked
 from .models import Posting
-from .schema import SchemaError, band_facts_sql, ensure_schema
-
-
-class StoreError(RuntimeError):
-    """A store problem worded for the user."""
-
-
-class StoreBusy(StoreError):
-    pass
-
-
-class StoreLocked(StoreError):
-    pass
+from .schema import band_facts_sql, ensure_schema
 
 
 def _is_lock_error(exc: Exception) -> bool:

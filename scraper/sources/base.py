@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..fetch import FetchError
+from ..errors import FetchError, SourceError
 from ..locations import normalize_location
 from ..models import PayBand, Posting
 from ..salary.numbers import describe
@@ -27,10 +27,6 @@ from ..text import (
 if TYPE_CHECKING:
     from ..config import CompanyConfig, CrawlSettings
     from ..fetch import Fetcher
-
-
-class SourceError(Exception):
-    """A board-level problem a source detected itself (e.g. 'no postings')."""
 
 
 @dataclass(slots=True)
