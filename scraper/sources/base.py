@@ -51,6 +51,30 @@ class CrawlContext:
             self.browser = None
 
 
+@dataclass(slots=True)
+class BoardReport:
+    """What a source learned about the board's listing as a whole, beside its postings.
+
+    The crawl reads it after `crawl()`: an incomplete listing (paging that ended early, a cap that
+    stopped it) or postings that could not be read must never be taken for removals.
+    """
+
+    complete: bool = True  # False: the listing is known to be partial; hold every removal
+    skipped: int = 0  # postings seen but not stored (no id, a value that cannot be read)
+    notes: list[str] = field(
+        default_factory=list
+    )  # one sentence each, e.g. "stopped at the 20,000-posting cap"
+
+    def skip(self, reason: str) -> None:
+        self.skipped += 1
+        if len(self.notes) < 20:  # one note per cause is enough to act on; the count says how many
+            self.notes.append(reason)
+
+    def partial(self, reason: str) -> None:
+        self.complete = False
+        self.notes.append(reason)
+
+
 class Source:
     """One ATS / site. Subclasses keep their quirks (paging, units, field names) inside."""
 
@@ -65,6 +89,7 @@ class Source:
     def __init__(self, company: CompanyConfig) -> None:
         self.company = company
         self.base_url = (company.base_url or self.default_base_url).rstrip("/")
+        self.report = BoardReport()  # filled by crawl(); read by the orchestrator afterwards
 
     @classmethod
     def board_from_options(cls, options: dict[str, Any]) -> str | None:
