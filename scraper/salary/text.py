@@ -72,16 +72,31 @@ _CODE_WORD_RE = re.compile(r"[A-Z](?<![A-Za-z][A-Z])[A-Z]{2}(?![A-Za-z])")
 _CODES = currency.ISO_CODES | {"RMB"}
 
 
+def _grouped_literals(words: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for "any of these substrings", alternatives grouped by first character: sre tests
+    one character per group at each position, at C speed (an any() over ~200 `in` tests cost ~3 us
+    a text in Python's loop, more than the search it replaces)."""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(re.escape(w[1:]))
+    return re.compile(
+        "|".join(re.escape(k) + (f"(?:{'|'.join(v)})" if len(v) > 1 else v[0]) for k, v in groups.items())
+    )
+
+
+_HINT_SYMBOLS_RE = re.compile(f"[{re.escape(''.join(_HINT_SYMBOLS))}]")
+_HINT_WORDS_RE = _grouped_literals(_HINT_WORDS)
+
+
 def _has_hint(text: str) -> bool:
-    if any(s in text for s in _HINT_SYMBOLS):
+    if _HINT_SYMBOLS_RE.search(text) is not None:
         return True
     # A (lowercase) hint word already in the text is in its lowercased copy too: most postings say
-    # "salary" or "pay" as written, and lowering a long description costs more than these tests
-    # (a short text is lowered at once: one pass of the words instead of two).
-    if len(text) > 256 and any(w in text for w in _HINT_WORDS):
+    # "salary" or "pay" as written, and lowering a long description costs more than this search.
+    if len(text) > 256 and _HINT_WORDS_RE.search(text) is not None:
         return True
     low = text.lower()
-    if any(w in low for w in _HINT_WORDS) or low.startswith(_HINT_AT_START):
+    if _HINT_WORDS_RE.search(low) is not None or low.startswith(_HINT_AT_START):
         return True
     if any(m.group(0) in _CODES for m in _CODE_WORD_RE.finditer(text)):
         return True
