@@ -89,7 +89,8 @@ def main() -> None:
             rows.append([f"3 normalizer vs before issue 12 ({r['baseline_commit']}) vs naive regex, {r['texts']:,} corpus texts",
                          f"{r['current_tps']:,.0f} / {r['baseline_tps']:,.0f} / {r['naive_tps']:,.0f} texts/s "
                          f"({r['current_vs_baseline']:.2f}x before; naive {r['naive_vs_current']:.0f}x faster)",
-                         f">= {r['floor_tps']:,} texts/s", "MET" if r["floor_met"] else "NOT MET"])  # fmt: skip
+                         f">= {r['floor_tps']:,} texts/s on 2 cores (here {r['current_two_core_cpu_tps']:,.0f})",
+                         "MET" if r["floor_met"] else "NOT MET"])  # fmt: skip
             bench_salary.write_results_section(r, res["machine"])  # bench/RESULTS.md, salary section only
     if "store" in only:
         step("store", lambda: run_child("bench.bench_store", {"db": str(OUT / "store.duckdb"),
