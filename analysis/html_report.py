@@ -97,6 +97,8 @@ def _int(v: object) -> str:
 
 def _pretty(label: str) -> str:
     """role_family / seniority codes as words: ml_engineer -> Ml engineer -> ML engineer."""
+    if label == "unstated":  # a seniority: the title names no level (kept apart from mid)
+        return "Level not stated"
     words = str(label).replace("_", " ")
     words = words[:1].upper() + words[1:]
     for acr in ("Ml ", "Ai ", "Ml", "Ai"):

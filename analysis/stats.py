@@ -27,6 +27,7 @@ SENIORITY_ORDER: tuple[str, ...] = (
     "principal",
     "director",
     "executive",
+    "unstated",  # the title names no level: kept apart, never counted as mid
     "unknown",
 )
 

@@ -29,6 +29,7 @@ from .locations import Location, classify_remote, normalize_location
 __all__ = [
     "ROLE_FAMILIES",
     "SENIORITIES",
+    "SENIORITY_LEVELS",
     "TAXONOMY_VERSION",
     "Location",
     "RoleFamily",
@@ -42,7 +43,7 @@ __all__ = [
 
 # Bump on ANY rule change: analysis/enrich.py reclassifies every stored posting
 # whose taxonomy_version differs.
-TAXONOMY_VERSION = "2026.11.3"
+TAXONOMY_VERSION = "2026.12.1"
 
 RoleFamily = Literal[
     "ml_engineer",
@@ -58,9 +59,14 @@ RoleFamily = Literal[
     "program_manager",
     "other",
 ]
-Seniority = Literal["intern", "junior", "mid", "senior", "staff", "principal", "director", "executive"]
+# "unstated": the title names no level. It is not "mid": a PM chart that counted every
+# "Product Manager" as mid showed Senior paid below Mid. Stats, charts and filters keep it apart.
+Seniority = Literal[
+    "intern", "junior", "mid", "senior", "staff", "principal", "director", "executive", "unstated"
+]
 ROLE_FAMILIES: tuple[RoleFamily, ...] = get_args(RoleFamily)
-SENIORITIES: tuple[Seniority, ...] = get_args(Seniority)  # ordered, lowest first
+SENIORITIES: tuple[Seniority, ...] = get_args(Seniority)
+SENIORITY_LEVELS: tuple[Seniority, ...] = SENIORITIES[:-1]  # the stated levels, lowest first
 
 
 @dataclass(slots=True, frozen=True)
@@ -160,6 +166,19 @@ _ML_PLATFORM = _rx(
     model\s+(?:serving|deployment) | training\s+infrastructure | \bai\s+cloud\b |
     (?:\bml|deep\s+learning|\bai)\s+(?:\w+\s+)?(?:compilers?|kernels?|accelerators?) |
     deep\s+learning\s+(?:performance|compilers?|frameworks?|inference|systems?)
+    """
+)
+
+# A title naming a non-ML specialty says what the role works on: "Storage Engineering Manager",
+# "Security Engineer - Architecture", "Principal Product Manager – Networking". At an AI company
+# the description speaks of AI anyway (its GPUs, its customers' models, its mission), so it cannot
+# make such a title ML/AI; an ML word in the title still does ("ML Security Engineer").
+_NON_ML_SPECIALTY = _rx(
+    r"""
+    secur | \bappsec | \bsecops | \bnetwork | \bstorage\b | data[\s-]?cent(?:er|re) | \bhpc\b | \bfacilit |
+    \bfirmware | \bhardware | \basic\b | \bfpga | \brtl\b | \bsilicon | \bpcb\b | \belectrical | \bmechanical |
+    \bthermal | supply\s+chain | procurement | \bit\s+(?:support|operations|systems|engineer|admin) | help\s*desk |
+    \bcorporate\s+it\b
     """
 )
 
@@ -558,7 +577,7 @@ def _corporate_rank(segments: list[str], head_i: int) -> Seniority | None:
         if m is None or (i == head_i and i == 0 and not _AVP.fullmatch(seg)):
             continue
         level = _CORPORATE_LEVELS[m.lastgroup or ""]
-        if rank is None or SENIORITIES.index(level) > SENIORITIES.index(rank):
+        if rank is None or SENIORITY_LEVELS.index(level) > SENIORITY_LEVELS.index(rank):
             rank = level
     return rank
 
@@ -579,11 +598,11 @@ def _seniority(norm: str, segments: list[str], head_i: int) -> Seniority:
     corporate = _corporate_rank(segments, head_i)
     words = _level_words(t, corporate is not None)
     if corporate is None:
-        return words or _code_level(t) or "mid"
+        return words or _code_level(t) or "unstated"
     if words is None:
         return corporate
     # "Vice President - Prin Software Eng" is principal, "Director, Lead Software Engineer" staff.
-    return max(corporate, words, key=SENIORITIES.index)
+    return max(corporate, words, key=SENIORITY_LEVELS.index)
 
 
 def _level_words(t: str, has_corporate: bool) -> Seniority | None:
@@ -899,7 +918,24 @@ def _classify_title(title: str) -> tuple[RoleFamily, Seniority, bool | None]:
         return family, seniority, ml
     if _ML_TITLE.search(norm):
         return family, seniority, True
+    if _NON_ML_SPECIALTY.search(norm):
+        return family, seniority, False
     return family, seniority, None
+
+
+def ml_evidence(title: str, description: str | None = None) -> str:
+    """Why `classify` says ML/AI or not, in words: the title decided, or the description's signals
+    and their points against DESCRIPTION_THRESHOLD (`paybands classify --description` shows it)."""
+    _family_, _seniority_, ml = _classify_title(title or "")
+    if ml is not None:
+        return f"title ({'ML/AI' if ml else 'not ML/AI'} by its words; the description is not read)"
+    if not description:
+        return "title (names no ML/AI and no description was given)"
+    signals = sorted(_signals(_role_text(description[:_MAX_DESCRIPTION])))
+    score = sum(_SIGNAL_WEIGHT[s] for s in signals)
+    verdict = "ML/AI" if score >= DESCRIPTION_THRESHOLD else "not ML/AI"
+    found = ", ".join(signals) if signals else "none"
+    return f"description: {verdict}, {score} points (needs {DESCRIPTION_THRESHOLD}) from signals: {found}"
 
 
 def classify(title: str, description: str | None = None) -> RoleInfo:

@@ -4,7 +4,7 @@
 -- param: company text "" Only this company (case-insensitive substring); empty = all.
 -- param: pay_type text "" Only base, total, ote or unknown bands; empty = all.
 -- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive ('unknown'); empty = all.
+-- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.

@@ -8,7 +8,7 @@ import click
 import polars as pl
 
 from analysis.output import render
-from analysis.taxonomy import classify
+from analysis.taxonomy import classify, ml_evidence
 from paybands.cli import cli
 from paybands.options import json_option, read_inputs
 
@@ -37,18 +37,23 @@ def classify_cmd(titles: tuple[str, ...], description: str | None, as_json: bool
     rows = []
     for title in read_inputs(titles):
         role = classify(title, description)
-        rows.append(
-            {
-                "title": title,
-                "is_ai_ml": role.is_ai_ml,
-                "role_family": role.role_family,
-                "seniority": role.seniority,
-            }
-        )
+        row = {
+            "title": title,
+            "is_ai_ml": role.is_ai_ml,
+            "role_family": role.role_family,
+            "seniority": role.seniority,
+        }
+        if description is not None:
+            # What the description contributed: the signals found and their points, or that the
+            # title decided alone (what the stored classification of a crawled posting used too).
+            row["ml_evidence"] = ml_evidence(title, description)
+        rows.append(row)
     if as_json:
         # Exactly one object per input line, in input order (blank lines too), for piping.
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
     schema = {"title": pl.String, "is_ai_ml": pl.Boolean, "role_family": pl.String, "seniority": pl.String}
+    if description is not None:
+        schema["ml_evidence"] = pl.String
     click.echo(render(pl.DataFrame(rows, schema=schema), "table", max_width=80), nl=False)

@@ -343,3 +343,17 @@ def test_queries_on_a_million_postings(tmp_path):
             timings[q.name] = statistics.median(runs)
     print({k: f"{v * 1000:.0f} ms" for k, v in timings.items()})
     assert max(timings.values()) < 10.0, timings
+
+
+def test_stored_classification_agrees_with_classify(ro):
+    """What the database stores (and every query and report shows) is what `paybands classify
+    --description` says for the same title and description."""
+    from analysis.taxonomy import classify
+
+    rows = ro.execute(
+        "SELECT title, description, is_ai_ml, role_family, seniority FROM postings WHERE source <> 'test'"
+    ).fetchall()
+    assert len(rows) > 20
+    for title, description, is_ai_ml, family, seniority in rows:
+        role = classify(title, description)
+        assert (is_ai_ml, family, seniority) == (role.is_ai_ml, role.role_family, role.seniority), title

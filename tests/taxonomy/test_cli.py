@@ -29,7 +29,7 @@ def test_table_for_title_arguments(runner):
         and "seniority" in lines[0]
     )
     pm = next(line for line in lines if "Product Manager, Machine Learning Platform" in line)
-    assert "true" in pm and "product_manager" in pm and "mid" in pm
+    assert "true" in pm and "product_manager" in pm and "unstated" in pm
     recruiter = next(line for line in lines if "Recruiter" in line)
     assert "false" in recruiter and "other" in recruiter and "senior" in recruiter
 
@@ -65,7 +65,7 @@ def test_no_arguments_reads_stdin(runner):
     objects = [json.loads(line) for line in res.stdout.splitlines()]
     assert [(o["title"], o["is_ai_ml"], o["seniority"]) for o in objects] == [
         ("Machine Learning Engineer (E5)", True, "senior"),
-        ("Payroll Specialist", False, "mid"),
+        ("Payroll Specialist", False, "unstated"),
     ]
 
 
@@ -82,3 +82,19 @@ def test_help_has_an_example(runner):
     res = runner.invoke(cli, ["classify", "--help"])
     assert res.exit_code == 0
     assert "Example:" in res.output and "paybands classify" in res.output
+
+
+def test_description_option_shows_what_the_description_contributed(runner):
+    text = "You will train and serve our large language models with PyTorch; inference optimization on GPUs."
+    res = runner.invoke(
+        cli, ["classify", "--json", "Software Engineer", "Storage Engineering Manager", "--description", text]
+    )
+    assert res.exit_code == 0, res.output
+    swe, storage = (json.loads(line) for line in res.stdout.splitlines())
+    assert swe["is_ai_ml"] is True and swe["ml_evidence"].startswith("description: ML/AI")
+    assert "llm" in swe["ml_evidence"] and "needs 4" in swe["ml_evidence"]
+    # A non-ML specialty in the title decides: the description is not read.
+    assert storage["is_ai_ml"] is False and storage["ml_evidence"].startswith("title (not ML/AI")
+    # Without --description the column is not there (stdout stays what scripts parse today).
+    res = runner.invoke(cli, ["classify", "--json", "Software Engineer"])
+    assert "ml_evidence" not in json.loads(res.stdout)
