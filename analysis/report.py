@@ -76,14 +76,34 @@ def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int =
     out.append("Coverage (open postings)")
     out.append(render(coverage(con)))
     scope = f" matching {title!r}" if title else ""
-    out.append(f"Pay ranges for ML/AI roles{scope} (top {limit} by annual USD max)")
+    # One table per pay type: a total-comp range ranked among base salaries reads as "pays more".
+    out.append(f"Base-salary ranges for ML/AI roles{scope} (top {limit} by annual USD max)")
     out.append(
-        render(_compact(run_query(con, "pay-ranges", {"title": title, "limit": limit, "ai_only": True})))
+        render(
+            _compact(
+                run_query(
+                    con, "pay-ranges", {"title": title, "limit": limit, "ai_only": True, "pay_type": "base"}
+                )
+            )
+        )
     )
     totals = run_query(con, "pay-ranges", {"title": title, "limit": limit, "pay_type": "total"})
     if not totals.is_empty():
-        out.append("Total-compensation ranges (not comparable with base salary; e.g. Netflix market ranges)")
+        out.append(
+            f"Total-compensation ranges{scope} (base + bonus + equity, e.g. Netflix market ranges: "
+            "ranked apart, not comparable with the base salaries above)"
+        )
         out.append(render(_compact(totals)))
+    for pay_type, what in (
+        ("ote", "On-target-earnings ranges (base + commission)"),
+        ("unknown", "Ranges whose pay type is not stated"),
+    ):
+        other = run_query(
+            con, "pay-ranges", {"title": title, "limit": limit, "ai_only": True, "pay_type": pay_type}
+        )
+        if not other.is_empty():
+            out.append(f"{what} for ML/AI roles{scope}: ranked apart from base salary")
+            out.append(render(_compact(other)))
     out.append(
         "pay_type: base = base salary; total = total compensation (e.g. Netflix market ranges, not comparable "
         "to base); ote = on-target earnings (base + commission); unknown = not stated."

@@ -71,9 +71,9 @@ SELECT g.grp AS "group", g.pay_type, g.postings, g.bands,
        g.pay_type = 'base' AS comparable_to_base,
        CASE g.pay_type
                WHEN 'base' THEN 'base salary'
-               WHEN 'total' THEN 'total comp (base + bonus + equity): not base pay'
-               WHEN 'ote' THEN 'on-target earnings (base + commission): not base pay'
-               ELSE 'pay type not stated: compare with care'
+               WHEN 'total' THEN 'total comp (base + bonus + equity), not base pay: vs_base divides a total by a base median, it is no pay premium'
+               WHEN 'ote' THEN 'on-target earnings (base + commission), not base pay: vs_base divides an OTE by a base median'
+               ELSE 'pay type not stated: compare with care; vs_base divides it by the base median'
            END AS note
 FROM g
 WHERE g.mixed OR NOT coalesce(getvariable('mixed_only')::BOOLEAN, true)

@@ -236,3 +236,22 @@ def test_report_renders_in_chromium_with_charts_and_runs_no_crawled_script(repor
             browser.close()
     assert shot.stat().st_size > 50_000
     print(f"report screenshot: {shot}")  # look at it (-s): tests can't judge a layout
+
+
+def test_terminal_report_never_ranks_total_comp_among_base_salaries(ro):
+    """Each pay type has its own table: Zyzzyva's $500k-700k total comp is not ranked above base bands."""
+    from analysis.report import text_report
+
+    text = text_report(ro, limit=200)
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for line in text.splitlines():
+        if line and not line.startswith(("|", " ")):
+            current = line
+        elif line.startswith("| ") and not line.startswith("| company"):
+            sections.setdefault(current, []).append(line)
+    base = next(rows for head, rows in sections.items() if head.startswith("Base-salary ranges"))
+    total = next(rows for head, rows in sections.items() if head.startswith("Total-compensation ranges"))
+    assert base and all(row.rstrip(" |").endswith("base") for row in base), base
+    assert total and all(row.rstrip(" |").endswith("total") for row in total), total
+    assert any("500,000-700,000" in row and "Zyzzyva" in row for row in total)
