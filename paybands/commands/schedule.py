@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import os
 import shlex
 import shutil
 import sys
@@ -15,31 +17,67 @@ from ..options import db_option
 _DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
 
 
-def schedule_text(config: Path, db: Path, day: str, at: str, log: Path) -> str:
+def schedule_text(
+    config: Path, db: Path, day: str, at: str, log: Path, user: str | None = None, timeout: str = "6h"
+) -> str:
     exe = shutil.which("paybands") or str(Path(sys.executable).with_name("paybands"))
     hour, minute = (int(x) for x in at.split(":"))
     workdir = Path.cwd()
     crawl = (
         f"{shlex.quote(exe)} crawl --config {shlex.quote(str(config))} --db {shlex.quote(str(db))} --quiet"
     )
+    user = user or default_user()
+    write_dirs = " ".join(shlex.quote(str(d)) for d in sorted({db.parent, log.parent}))
+    make_user = (
+        f"# first, once: useradd --system --home-dir /var/lib/paybands --create-home {user}\n"
+        f"#   and give it the database folder: chown -R {user}: {shlex.quote(str(db.parent))}\n"
+        if user == _SERVICE_USER
+        else ""
+    )
     return f"""# --- crontab (crontab -e): weekly crawl, {day.title()} {at}; exit 3 = some companies failed ---
 {minute} {hour} * * {_DAYS[day]} cd {shlex.quote(str(workdir))} && {crawl} >> {shlex.quote(str(log))} 2>&1
 
 # --- systemd: save as /etc/systemd/system/paybands-crawl.service ---
-[Unit]
+{make_user}[Unit]
 Description=paybands weekly crawl
 After=network-online.target
 Wants=network-online.target
 
 [Service]
 Type=oneshot
+# Never root: the crawl reads what remote servers send.
+User={user}
 WorkingDirectory={workdir}
 ExecStart={crawl}
 # 3 = some companies failed (the rest stored): not a unit failure
 SuccessExitStatus=3
+# A crawl that hangs past this is stopped (SIGTERM: the company being written finishes, the run is
+# marked interrupted) instead of blocking next week's run; raise it for very large configs.
+TimeoutStartSec={timeout}
 TimeoutStopSec=120
 KillSignal=SIGTERM
 Nice=10
+# Hardening (systemd.exec(5)): the file system is read-only but for the database and log folders.
+NoNewPrivileges=yes
+PrivateTmp=yes
+PrivateDevices=yes
+ProtectSystem=strict
+ProtectHome=read-only
+ReadWritePaths={write_dirs}
+ProtectKernelTunables=yes
+ProtectKernelModules=yes
+ProtectKernelLogs=yes
+ProtectControlGroups=yes
+ProtectClock=yes
+ProtectHostname=yes
+RestrictSUIDSGID=yes
+RestrictRealtime=yes
+LockPersonality=yes
+RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK
+CapabilityBoundingSet=
+UMask=0027
+# JavaScript career pages start Chromium: it needs its user namespaces (no RestrictNamespaces=) and
+# writable JIT memory (no MemoryDenyWriteExecute=).
 
 # --- systemd: save as /etc/systemd/system/paybands-crawl.timer ---
 [Unit]
@@ -55,6 +93,19 @@ WantedBy=timers.target
 
 # then: systemctl daemon-reload && systemctl enable --now paybands-crawl.timer
 """
+
+
+_SERVICE_USER = "paybands"
+
+
+def default_user() -> str:
+    """The user the service runs as: whoever asks for it, or a system user `paybands` when that is root."""
+    if os.geteuid() == 0:
+        return _SERVICE_USER
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return _SERVICE_USER
 
 
 @cli.command("schedule")
@@ -74,7 +125,20 @@ WantedBy=timers.target
 @click.option(
     "--log", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Log file for cron."
 )
-def schedule_cmd(config_path: Path, db_path: Path, day: str, at: str, log: Path | None) -> None:
+@click.option(
+    "--user",
+    default=None,
+    help="User the systemd service runs as (default: you; a system user 'paybands' when you are root).",
+)
+@click.option(
+    "--timeout",
+    default="6h",
+    show_default=True,
+    help="systemd TimeoutStartSec: a crawl running longer is stopped (e.g. 90min, 12h).",
+)
+def schedule_cmd(
+    config_path: Path, db_path: Path, day: str, at: str, log: Path | None, user: str | None, timeout: str
+) -> None:
     """Print a ready crontab line and a systemd service + timer for a weekly crawl.
 
     Paths are made absolute for this install.
@@ -82,7 +146,7 @@ def schedule_cmd(config_path: Path, db_path: Path, day: str, at: str, log: Path 
     \b
     Example:
       paybands schedule --config companies.toml --db data/paybands.duckdb
-      paybands schedule --day sun --at 02:30 | less
+      paybands schedule --day sun --at 02:30 --user crawler --timeout 12h | less
     """
     try:
         hour, minute = (int(x) for x in at.split(":"))
@@ -90,6 +154,15 @@ def schedule_cmd(config_path: Path, db_path: Path, day: str, at: str, log: Path 
             raise ValueError
     except ValueError:
         raise click.BadParameter("use HH:MM, e.g. 03:17", param_hint="--at") from None
+    if user is not None and not user.replace("-", "").replace("_", "").isalnum():
+        raise click.BadParameter("a user name: letters, digits, '-' and '_'", param_hint="--user")
+    if (
+        not timeout
+        or not all(part[:1].isdigit() for part in timeout.split())
+        or not timeout.replace(" ", "").isalnum()
+    ):
+        raise click.BadParameter("a systemd time span, e.g. 90min or 6h", param_hint="--timeout")
     db = db_path.resolve()
     log = (log or db.with_name("crawl.log")).resolve()
-    click.echo(schedule_text(config_path.resolve(), db, day, f"{hour:02d}:{minute:02d}", log), nl=False)
+    text = schedule_text(config_path.resolve(), db, day, f"{hour:02d}:{minute:02d}", log, user, timeout)
+    click.echo(text, nl=False)
