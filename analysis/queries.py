@@ -15,6 +15,7 @@ text. The same file runs in any DuckDB client:
 
 from __future__ import annotations
 
+import importlib.resources
 import os
 import re
 from dataclasses import dataclass
@@ -78,7 +79,10 @@ class NamedQuery:
 
 def queries_dir() -> Path:
     env = os.environ.get("PAYBANDS_QUERIES")
-    return Path(env) if env else Path(__file__).resolve().parents[1] / "queries"
+    if env:
+        return Path(env)
+    # The `queries` package: queries/ of a checkout, or the installed package data of a wheel.
+    return Path(str(importlib.resources.files("queries")))
 
 
 def _parse_default(raw: str, type_: str) -> Any:

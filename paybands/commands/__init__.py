@@ -14,6 +14,7 @@ COMMANDS = (
     "classify",
     "replay",
     "export",
+    "demo",
 )
 
 for _name in COMMANDS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.resources
 import json
 import pkgutil
 import re
@@ -97,8 +98,17 @@ class Fault:
 
 
 def default_recordings() -> Path:
-    """tests/fixtures/ in a checkout: real recordings under real/, generated ones under synth/."""
-    return Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+    """The recordings: real ones under real/, generated ones under synth/.
+
+    tests/fixtures/ of a checkout, shipped in a wheel as the package data `scraper.replay.recordings`
+    (pyproject.toml maps it), so `paybands replay` and `paybands demo` work when installed too.
+    """
+    checkout = Path(__file__).resolve().parents[2] / "tests" / "fixtures"
+    if (checkout / "real").is_dir():
+        return checkout
+    # Through the parent: `recordings` is a data folder (a namespace package), whose files() is a
+    # MultiplexedPath rather than a path.
+    return Path(str(importlib.resources.files("scraper.replay"))) / "recordings"
 
 
 _routes_loaded = False
