@@ -81,9 +81,20 @@ def _classify(rows: list[tuple]) -> pl.DataFrame:
     return pl.DataFrame(out, schema=_SCHEMA)
 
 
+_COLUMNS = ("is_ai_ml", "role_family", "seniority", "remote", "city", "region", "country")
+
+
 def _apply(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
+    """Write the classification; returns how many postings it changed (not how many it read:
+    `reparse` said "428 reclassified" on every run when nothing had changed)."""
     con.register("tax", frame)
     try:
+        old = ", ".join(f"p.{c}" for c in _COLUMNS)
+        new = ", ".join(f"t.{c}" for c in _COLUMNS)
+        changed = con.execute(
+            f"SELECT count(*) FROM postings p JOIN tax t ON p.rowid = t.row_id "
+            f"WHERE row({old}) IS DISTINCT FROM row({new})"
+        ).fetchall()[0][0]
         con.execute(
             """UPDATE postings SET is_ai_ml = t.is_ai_ml, role_family = t.role_family, seniority = t.seniority,
                    remote = t.remote, city = t.city, region = t.region, country = t.country, taxonomy_version = $v
@@ -93,7 +104,7 @@ def _apply(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
         sync_band_facts(con, "SELECT posting_key FROM postings WHERE rowid IN (SELECT row_id FROM tax)")
     finally:
         con.unregister("tax")
-    return len(frame)
+    return int(changed)
 
 
 def refresh_database(path: str | Path, *, force: bool = False) -> int:

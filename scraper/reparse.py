@@ -35,6 +35,7 @@ def reparse(db_path: str | Path, progress: Callable[[str], None] | None = None) 
         store = Store(db_path)
         run_id = store.begin_run("reparse")
         result = ReparseResult(run_id)
+        outcomes: list[CompanyOutcome] = []  # one per board: crawl_runs.companies counts boards, not 1
         with store.hold(), store.connection() as con:
             boards = con.execute(
                 "SELECT source, board, any_value(company) FROM postings GROUP BY 1, 2 ORDER BY 1, 2"
@@ -60,12 +61,12 @@ def reparse(db_path: str | Path, progress: Callable[[str], None] | None = None) 
                 changed = store.reparse_bands(run_id, postings)
                 result.postings += len(postings)
                 result.changed += changed
+                counts = WriteCounts(postings=len(postings), changed_bands=changed)
+                outcomes.append(CompanyOutcome(company, source_name, board, "ok", counts=counts))
                 if progress:
                     progress(
                         f"{company} ({source_name}:{board}): {len(postings)} postings, {changed} with new bands"
                     )
-        counts = WriteCounts(postings=result.postings, changed_bands=result.changed)
-        outcome = CompanyOutcome("(all)", "reparse", "-", "ok", counts=counts)
-        store.finish_run(run_id, [outcome], requests=0, status="ok")
+        store.finish_run(run_id, outcomes, requests=0, status="ok")
         store.close()
         return result

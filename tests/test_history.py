@@ -311,3 +311,19 @@ def test_reparse_every_api_source(replay, tmp_db, board):
     assert query(tmp_db, bands_sql) != before
     assert reparse(tmp_db).changed == 1
     assert query(tmp_db, bands_sql) == before
+
+
+def test_reparse_reports_what_changed_and_counts_boards(replay, tmp_db):
+    """A second reparse of an unchanged database reclassifies nothing, and its run row counts the
+    boards it went through (it said "428 reclassified" and companies = 1 on every run)."""
+    boards = REPARSE_BOARDS[:3]
+    assert crawl(tmp_db, replay.url, *boards).status == "ok"
+    runner = CliRunner()
+    for _ in range(2):
+        res = runner.invoke(cli, ["reparse", "--db", str(tmp_db)])
+        assert res.exit_code == 0, res.output
+    assert "0 with changed bands, 0 reclassified" in res.stderr
+    (companies,) = query(
+        tmp_db, "SELECT companies FROM crawl_runs WHERE kind = 'reparse' ORDER BY run_id DESC LIMIT 1"
+    )[0]
+    assert companies == len(boards)
