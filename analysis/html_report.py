@@ -91,7 +91,7 @@ def _safe_url(url: object) -> str | None:
     return url.strip() if scheme in ("http", "https") else None
 
 
-def _int(v: object) -> str:
+def _int(v: int | float | None) -> str:
     return f"{int(v):,}" if v is not None else "–"
 
 

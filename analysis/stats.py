@@ -177,7 +177,8 @@ def _filters(
     include_estimates: bool,
 ) -> tuple[str, list]:
     """WHERE clauses over postings p / bands b, with bound parameters (never formatted values)."""
-    clauses, params = ["TRUE"], []
+    clauses: list[str] = ["TRUE"]
+    params: list[object] = []
     if role_family:
         clauses.append("coalesce(p.role_family, 'unclassified') = ?")
         params.append(role_family)

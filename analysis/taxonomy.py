@@ -559,9 +559,9 @@ def _code_level(norm: str) -> Seniority | None:
         level = _CODE_LEVELS[kind].get(n)
         if level is not None:
             return level
-    m = _ROLE_NUMBER.search(norm)
-    if m:
-        token = m.group(1)
+    number = _ROLE_NUMBER.search(norm)
+    if number:
+        token = number.group(1)
         return _ARABIC[token] if token.isdigit() else _ROMAN[token]
     return None
 

@@ -128,7 +128,7 @@ def build_table(day: date, per_eur: dict[str, float], previous: dict | None) -> 
             },
         }
     for key in ("pegs", "sources"):
-        if (previous or {}).get(key):
+        if previous and previous.get(key):
             table[key] = previous[key]
     return table
 

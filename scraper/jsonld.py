@@ -435,7 +435,7 @@ def page_text_posting(markup: str | LexborHTMLParser, page_url: str | None = Non
 
 def read_text_page(page: dict[str, Any], page_url: str | None = None) -> JobPostingLD:
     """A posting from a stored {"@type": "WebPage", name, url, text} (see page_text_posting)."""
-    text = page.get("text") if isinstance(page.get("text"), str) else ""
+    text = page["text"] if isinstance(page.get("text"), str) else ""
     url = _first_str(page.get("url")) or page_url
     return JobPostingLD(
         raw=_dump(_with_page_url(page, page_url)),

@@ -210,9 +210,9 @@ def read_cldr(
         zf.extractall(tmp)
     sys.path.insert(0, str(tmp))
     try:
-        import babel
-        from babel.core import Locale, get_global
-        from babel.localedata import locale_identifiers
+        import babel  # type: ignore[import-not-found]
+        from babel.core import Locale, get_global  # type: ignore[import-not-found]
+        from babel.localedata import locale_identifiers  # type: ignore[import-not-found]
 
         today = on.timetuple()[:3]
         countries: dict[str, list[str]] = {c: [] for c in codes}

@@ -94,7 +94,9 @@ def pcsx_search(req: ReplayRequest) -> ReplayResponse:
     path = find_recording(req.recordings, PCSX_SEARCH.get(key, "-"))
     if path is None:  # a search nobody recorded: an empty result in the recorded envelope
         base = find_recording(req.recordings, PCSX_SEARCH[(domain, "", "")])
-        data = load_json(base) if base else {"status": 200, "error": {"message": "", "body": ""}, "data": {}}
+        data: dict[str, Any] = (
+            load_json(base) if base else {"status": 200, "error": {"message": "", "body": ""}, "data": {}}
+        )
         data["data"].update(count=0, positions=[])
         return ReplayResponse.json(data)
     data = load_json(path)
