@@ -24,6 +24,7 @@ from scraper.salary.pay import fx_table
 
 from . import stats
 from .charts import IntervalRow, TrendPoint, esc, interval_chart, money, trend_chart
+from .explorer import EXPLORER_CSS, explorer_section
 from .queries import run_query
 from .report import coverage, last_run
 
@@ -511,6 +512,7 @@ def render_report(
     charts.append(chart)
     sections.append(_non_base_section(tvb))
     sections.append(_top_postings_section(bands))
+    explorer = explorer_section(con, ai_only=ai_only)
 
     open_postings = int(cov["postings"].sum()) if len(cov) else 0
     with_pay = int(cov["with_pay"].sum()) if len(cov) else 0
@@ -549,10 +551,10 @@ def render_report(
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{explorer.script_hash}'">
 <meta name="referrer" content="no-referrer">
 <title>Pay bands report: {esc(scope_text)}</title>
-<style>{CSS}</style>
+<style>{CSS}{EXPLORER_CSS}</style>
 </head>
 <body>
 <main>
@@ -577,6 +579,7 @@ def render_report(
     <li>Salary <b>estimates</b> made by job sites are left out: only pay the employer posted counts.</li>
   </ul>
 </section>
+{explorer.html}
 {"".join(sections)}
 <footer>
   Generated {esc(generated_at.strftime("%B %d, %Y %H:%M UTC"))} by paybands {esc(pkg_version)} from the job boards'
