@@ -31,7 +31,7 @@ if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 from .errors import FetchError
-from .netscope import Scope, hop_allowed, ip_scope, name_scope, widest
+from .netscope import Scope, hop_allowed, ip_scope, name_scope, scope_phrase, widest
 from .politeness import MAX_RETRY_AFTER_S, Politeness, backoff_delay, parse_retry_after
 from .sanitize import terminal_safe
 
@@ -231,7 +231,15 @@ class Fetcher:
             max_connections=None, max_keepalive_connections=settings.per_host_concurrency
         )
         self._ssl = httpx.create_ssl_context()  # shared: building one costs milliseconds
-        self._clients: dict[str, httpx.AsyncClient] = {}
+        self._transports: dict[str, httpx.AsyncHTTPTransport] = {}
+        self._headers = httpx.Headers(
+            {
+                "User-Agent": settings.user_agent,
+                "Accept": "application/json",
+                "Accept-Encoding": ACCEPT_ENCODING,
+            }
+        )
+        self._timeouts = httpx.Timeout(settings.timeout_s).as_dict()
         self._scopes: dict[str, Scope | None] = {}  # host -> scope, resolved once per crawl
         self.robots: RobotsCheck | None = (
             robots(self) if robots is not None and settings.respect_robots_txt else None
@@ -244,28 +252,23 @@ class Fetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        clients, self._clients = list(self._clients.values()), {}
-        for client in clients:
-            await client.aclose()
+        transports, self._transports = list(self._transports.values()), {}
+        for transport in transports:
+            await transport.aclose()
 
-    def _client(self, url: str) -> httpx.AsyncClient:
+    def _transport(self, url: str) -> httpx.AsyncHTTPTransport:
+        # A transport, not an httpx.AsyncClient: the client builds the next request of every redirect
+        # itself (and fails with InvalidURL on a `javascript:` Location) even when not following it.
+        # Here every hop is followed in _follow under the first request's rules, and the body is
+        # decoded in _read, so the client would add nothing but those two behaviours.
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}".lower()
-        client = self._clients.get(key)
-        if client is None:
-            client = self._clients[key] = httpx.AsyncClient(
-                timeout=httpx.Timeout(self.settings.timeout_s),
-                headers={
-                    "User-Agent": self.settings.user_agent,
-                    "Accept": "application/json",
-                    "Accept-Encoding": ACCEPT_ENCODING,
-                },
-                # Redirects are followed in _follow, hop by hop, under the same rules as the first request.
-                follow_redirects=False,
-                limits=self._limits,
-                verify=self._ssl,
+        transport = self._transports.get(key)
+        if transport is None:
+            transport = self._transports[key] = httpx.AsyncHTTPTransport(
+                verify=self._ssl, limits=self._limits
             )
-        return client
+        return transport
 
     async def get_json(self, url: str, **kw: Any) -> Any:
         return (await self.request("GET", url, **kw)).json()
@@ -387,8 +390,8 @@ class Fetcher:
             raise FetchError(
                 "redirect",
                 url,
-                f"{url} redirects to {terminal_safe(hop_host, 100)}, a {hop_scope} address, off the "
-                f"{start_scope or 'public'} network the request started on; not followed",
+                f"{url} redirects to {terminal_safe(hop_host, 100)}, {scope_phrase(hop_scope)}, while the "
+                f"request started on {scope_phrase(start_scope or 'public')}: not followed",
             )
 
     async def _scope(self, host: str) -> Scope | None:
@@ -418,14 +421,28 @@ class Fetcher:
         try:
             # httpx's timeout bounds each read; this bounds the whole response, so a body trickling in
             # a few bytes at a time cannot hold the crawl forever.
-            async with (
-                asyncio.timeout(self.settings.timeout_s),
-                self._client(url).stream(method, url, params=params, headers=headers, json=json_body) as resp,
-            ):
-                location = resp.headers.get("location")
-                if resp.status_code in REDIRECT_STATUSES and location is not None:
-                    return _Redirect(location, resp.status_code)  # its body is never read
-                return await self._read(url, resp, truncate_at)
+            async with asyncio.timeout(self.settings.timeout_s):
+                all_headers = self._headers.copy()
+                all_headers.update(headers or {})
+                request = httpx.Request(
+                    method,
+                    url,
+                    params=params,
+                    headers=all_headers,
+                    json=json_body,
+                    extensions={"timeout": self._timeouts},
+                )
+                resp = await self._transport(url).handle_async_request(request)
+                resp.request = request
+                try:
+                    location = resp.headers.get("location")
+                    if resp.status_code in REDIRECT_STATUSES and location is not None:
+                        return _Redirect(location, resp.status_code)  # its body is never read
+                    return await self._read(url, resp, truncate_at)
+                finally:
+                    await resp.aclose()
+        except httpx.InvalidURL as exc:
+            raise FetchError("http", url, f"{url} is not a URL that can be fetched ({exc})") from None
         except (httpx.TimeoutException, TimeoutError):
             raise FetchError("timeout", url, f"{url} timed out after {self.settings.timeout_s:g}s") from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
@@ -491,7 +508,7 @@ class Fetcher:
         return Response(str(resp.url), resp.status_code, resp.headers, b"".join(chunks))
 
     def _too_large(self, url: str, codings: list[str] | None = None) -> FetchError:
-        how = f" once decoded (Content-Encoding: {', '.join(codings)})" if codings else ""
+        how = f" once its Content-Encoding ({', '.join(codings)}) was decoded" if codings else ""
         return FetchError(
             "too_large",
             url,

@@ -58,6 +58,20 @@ def widest(scopes: list[Scope]) -> Scope:
     return "public"
 
 
+_PHRASES: dict[Scope, str] = {
+    "public": "a public",
+    "loopback": "a loopback",
+    "private": "a private",
+    "link-local": "a link-local",
+    "other": "an unspecified, multicast or reserved",
+}
+
+
+def scope_phrase(scope: Scope | None) -> str:
+    """'a private address' and the like, for messages."""
+    return f"{_PHRASES[scope] if scope else 'an unresolved'} address"
+
+
 def hop_allowed(start: Scope | None, hop: Scope | None) -> bool:
     """May a redirect that began on `start` go to `hop`? None: not known (a name that did not resolve)."""
     if hop is None or hop == "public":
