@@ -14,6 +14,7 @@ import json
 import socket
 import sys
 import time
+import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -200,6 +201,16 @@ class RobotsCheck(Protocol):
     async def check(self, url: str) -> None: ...
 
 
+def proxy_for(scheme: str, host: str) -> str | None:
+    """The proxy the environment names for `scheme` (HTTPS_PROXY, HTTP_PROXY, ALL_PROXY), unless
+    NO_PROXY covers `host`: what httpx.AsyncClient does by default (trust_env), kept for transports."""
+    proxies = urllib.request.getproxies()
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    return proxy
+
+
 @dataclass(slots=True, frozen=True)
 class _Redirect:
     location: str
@@ -266,7 +277,7 @@ class Fetcher:
         transport = self._transports.get(key)
         if transport is None:
             transport = self._transports[key] = httpx.AsyncHTTPTransport(
-                verify=self._ssl, limits=self._limits
+                verify=self._ssl, limits=self._limits, proxy=proxy_for(parts.scheme, parts.hostname or "")
             )
         return transport
 

@@ -187,3 +187,26 @@ def test_base_url_on_own_networks_is_allowed(url: str) -> None:
 def test_base_url_where_no_board_can_be_is_refused(url: str, what: str) -> None:
     with pytest.raises(ConfigError, match=what):
         parse_config({"company": [{"name": "A", "source": "greenhouse", "board": "a", "base_url": url}]})
+
+
+def test_environment_proxy_is_used_as_httpx_clients_did(monkeypatch: pytest.MonkeyPatch) -> None:
+    """HTTP_PROXY names the proxy (the fetcher speaks to httpx transports, which do not read it)."""
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with HostileServer(max_requests=10, max_seconds=30) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("http_proxy", proxy.url)
+        settings = CrawlSettings(per_host_delay_s=0, timeout_s=5, max_retries=0)
+
+        async def fetch() -> object:
+            async with Fetcher(settings) as fetcher:  # port 9 is closed: only the proxy can answer
+                return await fetcher.get_json("http://127.0.0.1:9/v1/boards/gitlab/jobs")
+
+        data = asyncio.run(fetch())
+        assert isinstance(data, dict) and data.get("jobs")
+        assert proxy.requests_to("/v1/boards/gitlab/jobs") == 1
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        monkeypatch.setenv("no_proxy", "127.0.0.1")
+        with pytest.raises(FetchError) as err:
+            asyncio.run(fetch())
+        assert err.value.kind == "network"
