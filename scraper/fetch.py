@@ -150,16 +150,21 @@ class BodyDecoder:
                     raise BodyTooLarge
                 yield from self._push(level + 1, out)
             layer = self._layers[level]
+            if layer.eof:  # at its end a stream has given all its output
+                rest = layer.unused_data
+                if rest and self._new_member(level, rest):
+                    pending = rest
+                    continue
+                return  # anything else after the end is ignored, as httpx does
             pending = layer.unconsumed_tail
-            if layer.eof and layer.unused_data:
-                pending = self._next_member(level)
-            elif not pending and len(out) < _PIECE:
+            if not pending and len(out) < _PIECE:
                 return  # this input is used up and nothing is held back for lack of room
 
     def _inflate(self, level: int, data: bytes) -> bytes:
         layer = self._layers[level]
-        if layer.eof:
-            return b""  # bytes after the end of a deflate stream are ignored, as httpx does
+        if layer.eof and not (data and self._new_member(level, data)):
+            return b""
+        layer = self._layers[level]
         try:
             out = layer.decompress(data, _PIECE)
         except zlib.error as exc:
@@ -175,13 +180,15 @@ class BodyDecoder:
         self._started[level] = self._started[level] or bool(data)
         return out
 
-    def _next_member(self, level: int) -> bytes:
-        """gzip allows several members one after another: a new inflater takes the rest."""
-        rest = self._layers[level].unused_data
-        if self._kinds[level] in ("gzip", "x-gzip"):
-            self._layers[level] = _inflater("gzip")
-            return rest
-        return b""
+    def _new_member(self, level: int, data: bytes) -> bool:
+        """gzip allows several members one after another: a new inflater takes the next one.
+
+        Only bytes that start like a gzip member (1f 8b) begin one; padding after the end is ignored.
+        """
+        if self._kinds[level] not in ("gzip", "x-gzip") or not b"\x1f\x8b".startswith(data[:2]):
+            return False
+        self._layers[level] = _inflater("gzip")
+        return True
 
     def finish(self) -> None:
         """The body ended: a compressed layer cut short is a broken body, not a short one."""

@@ -210,3 +210,14 @@ def test_environment_proxy_is_used_as_httpx_clients_did(monkeypatch: pytest.Monk
         with pytest.raises(FetchError) as err:
             asyncio.run(fetch())
         assert err.value.kind == "network"
+
+
+def test_what_follows_the_end_of_a_stream() -> None:
+    """Padding after a gzip or deflate stream is ignored (no error, no endless loop); a second gzip
+    member is read even when it starts exactly at a chunk boundary."""
+    one, two = gzip.compress(b"one "), gzip.compress(b"two")
+    assert decode(["gzip"], one + b"\0" * 50) == b"one "
+    assert decode(["deflate"], zlib.compress(b"d") + b"garbage") == b"d"
+    assert decode(["gzip"], one + two, chunk=len(one)) == b"one two"
+    assert decode(["gzip"], one + two, chunk=len(one) + 1) == b"one two"
+    assert decode(["gzip", "gzip"], gzip.compress(one + two), chunk=3) == b"one two"
