@@ -490,8 +490,11 @@ class Fetcher:
         declared = resp.headers.get("content-length")
         if truncate_at is None and declared and declared.isdigit() and int(declared) > self._max_bytes:
             raise self._too_large(url)
-        keep = self._max_bytes if truncate_at is None else min(truncate_at, self._max_bytes)
-        decoder = BodyDecoder(codings, self._max_bytes)
+        # A truncated read keeps `truncate_at` bytes even under a smaller max_response_mb: RFC 9309
+        # asks for at least 500 KiB of robots.txt whatever the crawl's cap on job-board answers.
+        cap = self._max_bytes if truncate_at is None else max(truncate_at, self._max_bytes)
+        keep = self._max_bytes if truncate_at is None else truncate_at
+        decoder = BodyDecoder(codings, cap)
         chunks: list[bytes] = []
         raw = size = since_yield = 0
         try:
@@ -510,7 +513,7 @@ class Fetcher:
                     if since_yield >= _YIELD_EVERY:
                         since_yield = 0
                         await asyncio.sleep(0)  # another host's response may be waiting
-                if raw > self._max_bytes:  # after the pieces, so a truncated robots.txt keeps its prefix
+                if raw > cap:  # after the pieces, so a truncated robots.txt keeps its prefix
                     raise self._too_large(url)
                 await asyncio.sleep(0)
             decoder.finish()

@@ -221,3 +221,21 @@ def test_what_follows_the_end_of_a_stream() -> None:
     assert decode(["gzip"], one + two, chunk=len(one)) == b"one two"
     assert decode(["gzip"], one + two, chunk=len(one) + 1) == b"one two"
     assert decode(["gzip", "gzip"], gzip.compress(one + two), chunk=3) == b"one two"
+
+
+def test_truncated_read_keeps_500_kib_under_a_smaller_cap() -> None:
+    """RFC 9309's 500 KiB of robots.txt hold even with max_response_mb = 0.1; the rest is not read."""
+    body = b"User-agent: *\n" + b"# padding\n" * 100_000 + b"Disallow: /\n"  # ~1 MB
+
+    with HostileServer(max_requests=10, max_seconds=30) as srv:
+        srv.overrides[("GET", "/robots.txt")] = lambda req: ReplayResponse(
+            200, body, {"Content-Type": "text/plain"}
+        )
+        settings = CrawlSettings(per_host_delay_s=0, timeout_s=5, max_retries=0, max_response_mb=0.1)
+
+        async def fetch() -> tuple[int, bool]:
+            async with Fetcher(settings) as fetcher:
+                resp = await fetcher.request("GET", f"{srv.url}/robots.txt", truncate_at=500 * 1024)
+                return len(resp.body), resp.truncated
+
+        assert asyncio.run(fetch()) == (500 * 1024, True)
