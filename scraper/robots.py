@@ -63,7 +63,8 @@ class RobotsCache:
             status = exc.status or 0
             if exc.kind in ("timeout", "network") or status >= 500 or status == 429:
                 return str(exc)  # unreachable: assume complete disallow
-            # 4xx, too many redirects, a refused redirect, a compression bomb: no usable robots.txt, nothing is disallowed
+            # 4xx, too many redirects, a refused redirect, a compression bomb: no usable robots.txt,
+            # so nothing is disallowed
             return None
         if "text/html" in resp.headers.get("content-type", ""):
             return None  # an HTML error page served as robots.txt says nothing
