@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .errors import BrowserError, BrowserUnavailable, RenderTimeout
+from .errors import BrowserError, BrowserUnavailable, FetchError, FetchErrorKind, RenderTimeout
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Response, Route
@@ -308,9 +308,7 @@ class BrowserPool:
             except PlaywrightError as exc:
                 raise self._page_error(url, exc) from None
             if response is not None and response.status >= 400:
-                from .fetch import FetchError
-
-                kind = "not_found" if response.status in (404, 410) else "http"
+                kind: FetchErrorKind = "not_found" if response.status in (404, 410) else "http"
                 raise FetchError(
                     kind, url, f"{url} answered HTTP {response.status} in the browser", response.status
                 )

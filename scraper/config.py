@@ -9,6 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .netscope import CONFIGURABLE_SCOPES, ip_scope
+from .sources import get_source, source_names  # sources register themselves on first lookup
 
 DEFAULT_USER_AGENT = "paybands/0.1 (+https://github.com/paybands/paybands; contact: paybands@example.org)"
 
@@ -102,12 +104,26 @@ def check_url(url: Any, where: str, key: str = "base_url") -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{where}: {key} {url!r} must be an http:// or https:// URL")
+    # A literal address must be on a network a board can be on. Loopback and private addresses are
+    # allowed: they are the operator's own choice (the replay server, an internal mirror), and a crawl
+    # that starts there may be redirected there, never elsewhere off the public internet (fetch.py).
+    # Names are not resolved here: loading a config touches no network, and redirects are checked
+    # against what a name resolves to when they happen.
+    try:
+        host = parts.hostname or ""
+    except ValueError:
+        raise ConfigError(f"{where}: {key} {url!r} has an invalid host") from None
+    scope = ip_scope(host)
+    if scope is not None and scope not in CONFIGURABLE_SCOPES:
+        what = "a link-local" if scope == "link-local" else "an unspecified, multicast or reserved"
+        raise ConfigError(
+            f"{where}: {key} {url!r} points at {what} address ({host}), where no job board can be;"
+            " use the board's public, loopback or private address"
+        )
     return url
 
 
 def parse_company(index: int, table: Any) -> CompanyConfig:
-    from .sources import get_source, source_names  # sources register themselves on import
-
     where = f"[[company]] #{index + 1}"
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table")

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from .config import CompanyConfig, Config
 from .fetch import Fetcher, FetchError
 from .models import Posting
+from .robots import RobotsCache
 from .sources import CrawlContext, SourceError, get_source
 from .store import CompanyOutcome, CrawlLock, Store, WriteCounts, now_utc
 
@@ -299,7 +300,7 @@ async def run_crawl_async(
     gate = asyncio.Semaphore(config.crawl.company_concurrency)
     writer = StoreWriter(store)
     try:
-        async with Fetcher(config.crawl) as fetcher:
+        async with Fetcher(config.crawl, robots=RobotsCache) as fetcher:
             ctx = CrawlContext(fetcher=fetcher, settings=config.crawl)
             try:
 

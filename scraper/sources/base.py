@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from ..browser import BrowserPool  # cheap: Playwright itself is imported when a browser starts
 from ..errors import FetchError, SourceError
 from ..locations import normalize_location
 from ..models import PayBand, Posting
@@ -40,8 +41,6 @@ class CrawlContext:
     async def get_browser(self) -> Any:
         async with self._browser_lock:
             if self.browser is None:
-                from ..browser import BrowserPool
-
                 self.browser = await BrowserPool.start(self.settings)
         return self.browser
 
