@@ -14,7 +14,8 @@ from typing import Any
 # ESC-introduced sequences first (CSI "ESC [ ... final", OSC "ESC ] ... BEL|ST", other two-byte
 # escapes), so the whole sequence goes, not only its ESC; then the 8-bit C1 forms (CSI U+009B,
 # OSC U+009D ... ST U+009C); then any control left (C0 but tab/newline, DEL, C1), the bidi
-# embeddings, overrides and isolates, and zero-width marks that hide text.
+# embeddings, overrides and isolates, zero-width marks and Unicode tag characters (invisible
+# ASCII look-alikes) that hide text.
 _ESCAPE_SEQ_RE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]?"  # CSI
     r"|\x1b[\]PX^_].*?(?:\x07|\x1b\\|\x9c|$)"  # OSC, DCS, SOS, PM, APC up to BEL or ST
@@ -23,12 +24,15 @@ _ESCAPE_SEQ_RE = re.compile(
     r"|[\x90\x98\x9d\x9e\x9f].*?(?:\x07|\x9c|\x1b\\|$)",  # 8-bit DCS/SOS/OSC/PM/APC up to ST
     re.S,
 )
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff]")  # fmt: skip
-_NEWLINES_RE = re.compile(r"[\t\n]+")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff\U000e0000-\U000e007f]")  # fmt: skip
+_NEWLINES_RE = re.compile("[\t\n\u2028\u2029]+")
 
 # OWASP's CSV injection rule: a cell starting with one of these is a formula to Excel, LibreOffice
 # and Google Sheets (tab and CR too: some apps strip them and read what follows).
 _FORMULA_LEAD = ("=", "+", "-", "@", "\t", "\r")
+# The same rule as a regular expression, for writers that run it vectorized (polars, DuckDB's COPY):
+# valid in Python's re, Rust's regex and RE2 alike.
+FORMULA_LEAD_PATTERN = "^[=+@\t\r-]"
 
 
 def terminal_safe(text: object, limit: int | None = None, *, one_line: bool = True) -> str:
@@ -41,7 +45,9 @@ def terminal_safe(text: object, limit: int | None = None, *, one_line: bool = Tr
     # The common case, plain printable ASCII, has nothing to remove.
     out = s if s.isascii() and s.isprintable() else _CONTROL_RE.sub("", _ESCAPE_SEQ_RE.sub("", s))
     if one_line:
-        out = _NEWLINES_RE.sub(" ", out) if ("\n" in out or "\t" in out) else out
+        out = (
+            _NEWLINES_RE.sub(" ", out) if not out.isprintable() else out
+        )  # a line separator breaks lines too
     if limit is not None and len(out) > limit:
         out = out[: max(limit - 1, 0)] + "…"
     return out
