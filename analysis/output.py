@@ -1,14 +1,25 @@
-"""Render a polars frame on stdout as a table, CSV or JSON."""
+"""Render a polars frame on stdout as a table, CSV or JSON.
+
+Every command that prints rows from the database goes through here, and those rows hold what
+boards sent (titles, ids, urls, errors): each format is made safe once, here. A table shows text
+through scraper.sanitize.terminal_safe; CSV cells are also neutralized for spreadsheets (OWASP's
+formula rule); JSON keeps every value exactly, with controls and bidi marks as \\u escapes.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
+from functools import partial
 from typing import Literal
 
 import polars as pl
 
+from scraper.sanitize import csv_safe, json_safe, terminal_safe
+
 Format = Literal["table", "csv", "json"]
+_TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
 
 
 def _json_default(value: object) -> object:
@@ -17,13 +28,39 @@ def _json_default(value: object) -> object:
     return str(value)
 
 
+def _map_text(df: pl.DataFrame, fn: Callable[[str], str]) -> pl.DataFrame:
+    """`df` with `fn` applied to every text cell and column name (numbers and dates untouched)."""
+    texts = [c for c, t in df.schema.items() if isinstance(t, _TEXT_TYPES)]
+    df = df.with_columns([pl.col(c).cast(pl.String).map_elements(fn, return_dtype=pl.String) for c in texts])
+    names = {c: fn(c) for c in df.columns}
+    if any(k != v for k, v in names.items()) and len(set(names.values())) == len(names):
+        df = df.rename(names)
+    return df
+
+
+def _json_cell(value: object) -> str | None:
+    return None if value is None else json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _csv_cell(text: str) -> str:
+    return csv_safe(terminal_safe(text, one_line=False))  # controls first: "\x1b[0m=1" is "=1" once shown
+
+
 def render(df: pl.DataFrame, fmt: Format = "table", *, max_width: int = 60) -> str:
     if fmt == "csv":
-        return df.write_csv()
+        # Nested values (lists, structs) are written as their text, which CSV cannot otherwise hold.
+        nested = [c for c, t in df.schema.items() if t.is_nested()]
+        df = df.with_columns(
+            [pl.Series(c, [_json_cell(v) for v in df[c].to_list()], dtype=pl.String) for c in nested]
+        )
+        return terminal_safe(_map_text(df, _csv_cell).write_csv(), one_line=False)
     if fmt == "json":
-        return json.dumps(df.to_dicts(), default=_json_default, ensure_ascii=False, indent=1) + "\n"
+        return (
+            json_safe(json.dumps(df.to_dicts(), default=_json_default, ensure_ascii=False, indent=1)) + "\n"
+        )
     if df.is_empty():
         return "(no rows)\n"
+    df = _map_text(df, partial(terminal_safe, one_line=True))
     # Round floats for reading (money to whole units, ratios to 2 places); CSV/JSON keep full precision.
     floats = [c for c, t in df.schema.items() if t in (pl.Float64, pl.Float32)]
     big = {c for c in floats if (df[c].abs().max() or 0) >= 1000}
@@ -40,4 +77,5 @@ def render(df: pl.DataFrame, fmt: Format = "table", *, max_width: int = 60) -> s
         thousands_separator=",",
         tbl_width_chars=10_000,
     ):
-        return str(shown) + "\n"
+        # Nested values (lists, structs) were not cleaned cell by cell: the whole table is, once more.
+        return terminal_safe(str(shown), one_line=False) + "\n"

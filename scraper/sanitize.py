@@ -66,3 +66,21 @@ def csv_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_LEAD):
         return "'" + value
     return value
+
+
+# json.dumps escapes C0 controls (ESC included) but writes DEL, C1, bidi, zero-width and line
+# separators raw when ensure_ascii=False; these are escaped instead, so the value is unchanged for
+# a JSON reader and nothing reaches a terminal that shows the JSON.
+_JSON_RAW_RE = re.compile(_CONTROL_RE.pattern[:-1] + "\u2028\u2029]")
+
+
+def json_safe(json_text: str) -> str:
+    """`json_text` (what json.dumps wrote) with every control, bidi and invisible mark as a \\u escape."""
+    if json_text.isascii():
+        return json_text.replace("\x7f", "\\u007f")
+    return _JSON_RAW_RE.sub(_json_escape, json_text)
+
+
+def _json_escape(m: re.Match[str]) -> str:
+    units = m.group().encode("utf-16-le", "surrogatepass")  # a pair for characters past U+FFFF
+    return "".join(f"\\u{int.from_bytes(units[i : i + 2], 'little'):04x}" for i in range(0, len(units), 2))

@@ -98,3 +98,16 @@ def test_formula_pattern_is_the_same_rule_as_csv_safe() -> None:
     for c in map(chr, range(0x250)):
         cell = c + "x"
         assert bool(re.match(FORMULA_LEAD_PATTERN, cell)) == (csv_safe(cell) != cell), repr(c)
+
+
+def test_json_safe_escapes_what_json_dumps_leaves_raw_and_keeps_the_value() -> None:
+    import json
+
+    from scraper.sanitize import json_safe
+
+    value = ["\x1b[31mred", "\x9b31m", "\u202eabc", "a\x7fb", "l\u2028s", "t\U000e0041", "Zürich €", "\ud800"]
+    raw = json.dumps(value, ensure_ascii=False)
+    safe = json_safe(raw)
+    assert json.loads(safe) == value
+    assert terminal_safe(safe, one_line=False) == safe  # nothing left for a terminal to act on
+    assert "Zürich €" in safe  # readable text stays readable
