@@ -18,7 +18,7 @@ from click.testing import CliRunner, Result
 import paybands.commands  # noqa: F401  (registers the commands)
 from paybands.cli import cli
 from scraper.store import Store
-from tests.reliability.support import paybands
+from tests.reliability.support import paybands as run_paybands
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,7 @@ def test_sandbox_refusals_through_the_installed_binary(db: Path, tmp_path: Path,
     outcomes = []
     for case, statement, wanted, never in REFUSALS:
         fill = {"dir": str(db.parent), "out": str(tmp_path)}
-        proc = paybands("sql", statement.format(**fill), "--db", str(db))
+        proc = run_paybands("sql", statement.format(**fill), "--db", str(db))
         line = proc.stderr.strip()
         ok = (
             proc.returncode == 1
