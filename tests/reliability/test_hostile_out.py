@@ -224,3 +224,17 @@ def test_output_commands_through_the_installed_binary(hostile, tmp_path) -> None
         if "csv" in args:
             assert not formula_cells(proc.stdout), (args[:2], formula_cells(proc.stdout)[:3])
     assert not formula_cells((tmp_path / "x.csv").read_text("utf-8"))
+
+
+def test_reparse_prints_no_escapes(hostile, tmp_path) -> None:
+    """`reparse` names the postings it skips: their ids are server text."""
+    import shutil
+
+    db = tmp_path / "reparse.duckdb"
+    shutil.copy(hostile["db"], db)
+    with duckdb.connect(str(db)) as con:
+        con.execute("UPDATE posting_raw SET payload = 'not json' WHERE contains(posting_id, chr(27))")
+    res = CliRunner().invoke(cli, ["reparse", "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    assert "skipped: ashby:hostileco:" in res.stderr and "click me" in res.stderr
+    assert not unsafe(res.stdout + res.stderr), unsafe(res.stderr)
