@@ -42,8 +42,9 @@ def terminal_safe(text: object, limit: int | None = None, *, one_line: bool = Tr
     result to that many characters with an ellipsis.
     """
     s = text if isinstance(text, str) else _str(text)
-    # The common case, plain printable ASCII, has nothing to remove.
-    out = s if s.isascii() and s.isprintable() else _CONTROL_RE.sub("", _ESCAPE_SEQ_RE.sub("", s))
+    # The common case has nothing to remove: every character removed or folded here is one that
+    # str.isprintable() refuses (categories Cc, Cf, Cs, Zl, Zp; tests/test_sanitize.py checks it).
+    out = s if s.isprintable() else _CONTROL_RE.sub("", _ESCAPE_SEQ_RE.sub("", s))
     if one_line:
         out = (
             _NEWLINES_RE.sub(" ", out) if not out.isprintable() else out

@@ -111,3 +111,17 @@ def test_json_safe_escapes_what_json_dumps_leaves_raw_and_keeps_the_value() -> N
     assert json.loads(safe) == value
     assert terminal_safe(safe, one_line=False) == safe  # nothing left for a terminal to act on
     assert "Zürich €" in safe  # readable text stays readable
+
+
+def test_every_character_removed_is_one_isprintable_refuses() -> None:
+    """terminal_safe skips its regular expressions for str.isprintable() text: that is only right
+    while everything it removes or folds is a character isprintable() refuses."""
+    from scraper.sanitize import _CONTROL_RE, _NEWLINES_RE
+
+    leaks = [
+        hex(i)
+        for i in range(0x110000)
+        if (_CONTROL_RE.match(chr(i)) or _NEWLINES_RE.match(chr(i)) or chr(i) in "\x1b\x9b\x9d\x90")
+        and chr(i).isprintable()
+    ]
+    assert leaks == []
