@@ -113,7 +113,8 @@ def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
     CSV, JSON) in the database's folder and below, and nothing else: no other
     file, no URL, no COPY or EXPORT DATABASE (they write files), no ATTACH,
     no INSTALL or LOAD of extensions, and no SET, RESET or PRAGMA that
-    changes a setting. Symbolic links inside the folder are followed.
+    changes a setting. A symbolic link in the folder that points outside it
+    is refused too.
 
     \b
     Example:

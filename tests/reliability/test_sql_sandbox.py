@@ -65,6 +65,7 @@ REFUSALS = [
     ("read_csv('/etc/passwd')", "SELECT * FROM read_csv('/etc/passwd')", "'/etc/passwd' is outside it", None),
     ("read_text of a file elsewhere", "SELECT * FROM read_text('{out}/secret.txt')", "is outside it", None),
     ("a path that climbs out with ..", "SELECT * FROM read_csv('{dir}/../../../etc/passwd')", "is outside it", None),
+    ("a symbolic link in the folder to /etc", "SELECT * FROM read_text('{dir}/etc-link/passwd')", "is outside it", None),
     ("glob('/etc/*')", "SELECT * FROM glob('/etc/*')", "'/etc/*' is outside it", None),
     ("a URL (the network)", "SELECT * FROM 'https://example.com/x.csv'", "is outside it", None),
     ("INSTALL", "INSTALL httpfs", "INSTALL or LOAD", None),
@@ -95,6 +96,7 @@ def test_sql_without_write_refuses(
     out.mkdir()
     (out / "secret.txt").write_text("secret\n")
     (db.parent / "side.csv").write_text("x\n1\n")
+    (db.parent / "etc-link").symlink_to("/etc")
     fill = {"dir": str(db.parent), "out": str(out)}
     res = sql(db, statement.format(**fill))
     assert refused_cleanly(res, wanted), (res.exit_code, res.stderr, res.stdout, res.exception)
@@ -128,6 +130,7 @@ def test_sql_with_write_lifts_the_sandbox(db: Path) -> None:
 
 def test_sandbox_refusals_through_the_installed_binary(db: Path, tmp_path: Path, rel) -> None:
     """The console script as a user runs it: one line on stderr, exit 1, no file."""
+    (db.parent / "etc-link").symlink_to("/etc")
     outcomes = []
     for case, statement, wanted, never in REFUSALS:
         fill = {"dir": str(db.parent), "out": str(tmp_path)}
