@@ -44,10 +44,14 @@ def _map_text(df: pl.DataFrame, fn: Callable[[str], str], needs: str = _NOT_PLAI
         if len(rows):
             col = col.scatter(rows, [fn(v) for v in col.gather(rows).to_list()])
         df = df.with_columns(col)
-    names = {c: fn(c) for c in df.columns}
-    if any(k != v for k, v in names.items()) and len(set(names.values())) == len(names):
-        df = df.rename(names)
-    return df
+    names = {c: c for c in df.columns if fn(c) == c}  # clean names keep theirs
+    for c in df.columns:
+        if c not in names:
+            name = fn(c)
+            while name in names.values():  # it differed from another only in what was removed
+                name += "_"
+            names[c] = name
+    return df.rename(names) if any(k != v for k, v in names.items()) else df
 
 
 def _all_cleaned(df: pl.DataFrame) -> bool:
