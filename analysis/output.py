@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
-from typing import Literal
+from typing import Literal, cast
 
 import polars as pl
 
@@ -89,7 +89,7 @@ def render(df: pl.DataFrame, fmt: Format = "table", *, max_width: int = 60) -> s
     df = _map_text(df, partial(terminal_safe, one_line=True))
     # Round floats for reading (money to whole units, ratios to 2 places); CSV/JSON keep full precision.
     floats = [c for c, t in df.schema.items() if t in (pl.Float64, pl.Float32)]
-    big = {c for c in floats if (df[c].abs().max() or 0) >= 1000}
+    big = {c for c in floats if (cast(float | None, df[c].abs().max()) or 0) >= 1000}
     shown = df.with_columns(
         [pl.col(c).round(0).cast(pl.Int64, strict=False) if c in big else pl.col(c).round(2) for c in floats]
     )
