@@ -128,29 +128,38 @@ def test_sql_with_write_lifts_the_sandbox(db: Path) -> None:
     assert target.exists()
 
 
-def test_sandbox_refusals_through_the_installed_binary(db: Path, tmp_path: Path, rel) -> None:
-    """The console script as a user runs it: one line on stderr, exit 1, no file."""
+# One statement of each kind also goes through the console script (a process each: a sample).
+BINARY_SAMPLE = {
+    "COPY ... TO the db folder", "EXPORT DATABASE", "read_csv('/etc/passwd')", "a URL (the network)",
+    "INSTALL", "ATTACH another file for writing", "SET enable_external_access back to true",
+    "PRAGMA lock_configuration = false",
+}  # fmt: skip
+
+
+def test_sandbox_refusals_recorded_and_through_the_installed_binary(db: Path, tmp_path: Path, rel) -> None:
+    """Every refusal through CliRunner, and a sample through the console script as a user runs it:
+    one line on stderr, exit 1, no file."""
     (db.parent / "etc-link").symlink_to("/etc")
     outcomes = []
     for case, statement, wanted, never in REFUSALS:
         fill = {"dir": str(db.parent), "out": str(tmp_path)}
-        proc = run_paybands("sql", statement.format(**fill), "--db", str(db))
-        line = proc.stderr.strip()
-        ok = (
-            proc.returncode == 1
-            and "\n" not in line
-            and line.startswith("Error: without --write")
-            and wanted in line
-            and (never is None or not Path(never.format(**fill)).exists())
-        )
-        outcomes.append((case, ok, line))
-    held = [c for c, ok, _ in outcomes if ok]
+        res = sql(db, statement.format(**fill))
+        ok = refused_cleanly(res, wanted)
+        if case in BINARY_SAMPLE:
+            proc = run_paybands("sql", statement.format(**fill), "--db", str(db))
+            line = proc.stderr.strip()
+            ok = ok and proc.returncode == 1 and "\n" not in line
+            ok = ok and line.startswith("Error: without --write") and wanted in line
+        ok = ok and (never is None or not Path(never.format(**fill)).exists())
+        outcomes.append((case, ok))
+    held = [c for c, ok in outcomes if ok]
     rel.record(
         "CLI",
-        "`paybands sql` without --write reaching past the database: " + ", ".join(c for c, *_ in outcomes),
-        tries=len(outcomes),
+        "`paybands sql` without --write reaching past the database: " + ", ".join(c for c, _ in outcomes),
+        tries=len(outcomes) + len(BINARY_SAMPLE),
         outcome=f"{len(held)}/{len(outcomes)} refused with one sentence naming what the sandbox allows "
-        "(exit 1, no traceback, no file written); a Parquet file beside the database stays readable",
+        f"(exit 1, no traceback, no file written; {len(BINARY_SAMPLE)} of them also through the installed "
+        "binary); a Parquet file beside the database stays readable",
         lost="nothing" if len(held) == len(outcomes) else "a file or setting was reached",
     )
     assert len(held) == len(outcomes), [o for o in outcomes if not o[1]]
