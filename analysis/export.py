@@ -14,6 +14,8 @@ from typing import Literal
 
 import duckdb
 
+from scraper.sanitize import FORMULA_LEAD_PATTERN
+
 ExportFormat = Literal["parquet", "csv", "json"]
 FORMATS: tuple[str, ...] = ("parquet", "csv", "json")
 
@@ -65,6 +67,24 @@ WHERE {where}
 ORDER BY p.company, p.posting_id, b.band_no"""
 
 
+def csv_safe_sql(con: duckdb.DuckDBPyConnection, sql: str) -> str:
+    """`sql` with each text column neutralized for spreadsheets: a value starting with =, +, -, @,
+    tab or CR gets a leading apostrophe (scraper.sanitize's rule, here run by DuckDB so the rows
+    still never pass through Python). Numbers, dates and booleans are left as they are."""
+    pattern = _sql_literal(FORMULA_LEAD_PATTERN)
+    columns = []
+    for name, kind, *_ in con.execute(f"DESCRIBE {sql}").fetchall():
+        col = '"' + name.replace('"', '""') + '"'
+        if kind == "VARCHAR":
+            col = f"CASE WHEN regexp_matches({col}, {pattern}) THEN '''' || {col} ELSE {col} END AS {col}"
+        columns.append(col)
+    return f"SELECT {', '.join(columns)} FROM ({sql})"
+
+
+def _sql_literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def export_bands(
     con: duckdb.DuckDBPyConnection,
     out: Path,
@@ -82,6 +102,8 @@ def export_bands(
     sql = export_sql(
         all_postings=all_postings, include_removed=include_removed, include_estimates=include_estimates
     )
+    if kind == "csv":
+        sql = csv_safe_sql(con, sql)
     try:
         rows = con.execute(f"COPY ({sql}) TO ? ({_COPY_OPTIONS[kind]})", [str(tmp)]).fetchall()
         os.replace(tmp, out)

@@ -25,7 +25,10 @@ format_option = click.option(
     type=click.Choice(["table", "csv", "json"]),
     default="table",
     show_default=True,
-    help="Output format on stdout.",
+    help=(
+        "Output format on stdout. Text is shown without terminal escapes and controls; in csv a text "
+        "cell starting with =, +, -, @ gets a leading ' so spreadsheets show it as text, not a formula."
+    ),
 )
 
 quiet_option = click.option(

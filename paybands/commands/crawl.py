@@ -10,6 +10,7 @@ import click
 from analysis.enrich import refresh_database
 from scraper.config import ConfigError, load_config
 from scraper.crawl import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, RunResult, run_crawl
+from scraper.sanitize import terminal_safe
 from scraper.store import CompanyOutcome, StoreError, StoreLocked
 
 from ..cli import cli
@@ -39,6 +40,7 @@ class _Progress:
             )
             if outcome.status == "empty":
                 line += " - no postings on this board"
+        line = terminal_safe(line)  # company names and errors are server text
         if self.tty:
             bar_w = 20
             filled = int(bar_w * self.done / max(self.total, 1))
@@ -124,5 +126,5 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
         click.echo(f"Warning: role taxonomy not refreshed: {exc}", err=True)
     for line in summary_lines(result):
         if not quiet or result.status != "ok":
-            click.echo(line, err=True)
+            click.echo(terminal_safe(line), err=True)
     sys.exit(result.exit_code)

@@ -50,6 +50,11 @@ def export_cmd(
     currency, period, annualized and in USD, annual_mid_usd, pay_type, zone).
     By default only open postings and posted pay (no site estimates).
 
+    CSV is made safe for spreadsheets (OWASP's CSV-injection rule): a text
+    cell that starts with =, +, -, @, tab or CR gets a leading apostrophe,
+    so a title like =HYPERLINK(...) shows as text, not a formula. Numbers
+    stay numbers (-5 stays -5). Parquet and JSON keep text as stored.
+
     \b
     Example:
       paybands export --out pay.parquet

@@ -10,6 +10,7 @@ import duckdb
 
 from analysis.output import render
 from analysis.queries import NamedQuery, QueryError, get_query, list_queries, run_query
+from scraper.sanitize import terminal_safe
 
 from ..cli import cli
 from ..db import open_db
@@ -30,9 +31,10 @@ def _query_command(q: NamedQuery) -> click.Command:
         try:
             df = run_query(con, q, {k: v for k, v in params.items() if v is not None})
         except QueryError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(terminal_safe(str(exc))) from None
         except duckdb.Error as exc:
-            raise click.ClickException(f"query {q.name!r} failed: {exc}") from None
+            # DuckDB quotes values in its errors (a failed cast shows the text): server text, made safe.
+            raise click.ClickException(terminal_safe(f"query {q.name!r} failed: {exc}")) from None
         finally:
             con.close()
         click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ import click
 from analysis.enrich import refresh_database
 from scraper.crawl import EXIT_LOCKED
 from scraper.reparse import reparse
+from scraper.sanitize import terminal_safe
 from scraper.store import StoreError, StoreLocked
 
 from ..cli import cli
@@ -34,7 +35,7 @@ def reparse_cmd(db_path: Path, quiet: bool) -> None:
     """
     if not db_path.exists():
         raise click.ClickException(f"database {str(db_path)!r} does not exist; nothing to reparse")
-    say = (lambda m: None) if quiet else (lambda m: click.echo(m, err=True))
+    say = (lambda m: None) if quiet else (lambda m: click.echo(terminal_safe(m), err=True))
     try:
         result = reparse(db_path, progress=say)
         reclassified = refresh_database(db_path, force=True)
@@ -44,7 +45,7 @@ def reparse_cmd(db_path: Path, quiet: bool) -> None:
     except StoreError as exc:
         raise click.ClickException(str(exc)) from None
     for item in result.skipped:
-        click.echo(f"skipped: {item}", err=True)
+        click.echo(terminal_safe(f"skipped: {item}"), err=True)  # posting ids are server text
     say(
         f"reparse run {result.run_id}: {result.postings} postings, {result.changed} with changed bands, "
         f"{reclassified} reclassified"

@@ -8,6 +8,7 @@ import click
 
 from analysis.html_report import write_report
 from analysis.report import text_report
+from scraper.sanitize import terminal_safe
 
 from ..cli import cli
 from ..db import open_db
@@ -49,7 +50,8 @@ def report_cmd(db_path: Path, title: str, limit: int, out_dir: Path | None, role
     con = open_db(db_path)
     try:
         if out_dir is None:
-            click.echo(text_report(con, title=title, limit=limit), nl=False)
+            # Tables are made safe cell by cell in render(); the whole text once more for what is not a table.
+            click.echo(terminal_safe(text_report(con, title=title, limit=limit), one_line=False), nl=False)
             return
         index = write_report(con, out_dir, role_family=role_family or None, title=title or None)
     finally:

@@ -136,3 +136,55 @@ def test_export_of_a_missing_database_is_a_clear_error(tmp_path):
         cli, ["export", "--db", str(tmp_path / "nope.duckdb"), "--out", str(tmp_path / "x.csv")]
     )
     assert res.exit_code == 1 and "does not exist" in res.output
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1"]
+
+
+def test_csv_export_neutralizes_formula_cells_and_keeps_numbers(analysis_db, tmp_path):
+    """OWASP's CSV-injection rule: a text cell a spreadsheet would read as a formula gets a leading
+    apostrophe, in every text column; numbers, a negative one too, are written as numbers."""
+    import csv
+    import shutil
+
+    from tests.analysis.conftest import _insert_posting
+
+    db = tmp_path / "formula.duckdb"
+    shutil.copy(analysis_db, db)
+    with duckdb.connect(str(db)) as con:
+        for i, text in enumerate(FORMULAS):
+            _insert_posting(
+                con, company="=Formula Co", ext=f"f{i}", title=text, bands=[(-5, 100, "USD", "base", False)],
+                location=text, url=f"@{text}", zone=text, first_seen="2024-01-01",
+            )  # fmt: skip
+    out = tmp_path / "pay.csv"
+    _export(db, out, "--format", "csv")
+    with out.open(newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    mine = [r for r in rows if r["company"] == "'=Formula Co"]
+    assert sorted(r["title"] for r in mine) == sorted("'" + t for t in FORMULAS)
+    for r in rows:
+        for col, cell in r.items():
+            assert not cell.startswith(("=", "+", "@", "\t", "\r")), (col, cell)
+            assert not cell.startswith("-") or _is_number(cell), (col, cell)
+    assert {r["min_amount"] for r in mine} == {"-5.0"}  # a number, not text with an apostrophe
+
+
+def test_csv_safe_sql_wraps_text_columns_only(ro):
+    from datetime import date
+
+    from analysis.export import csv_safe_sql
+
+    sql = (
+        "SELECT * FROM (VALUES ('=1', -5, -2.5, DATE '2024-01-02', true, 'ok', NULL)) t(a, n, f, d, b, s, z)"
+    )
+    got = ro.sql(csv_safe_sql(ro, sql)).fetchall()
+    assert got == [("'=1", -5, -2.5, date(2024, 1, 2), True, "ok", None)]
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
