@@ -50,10 +50,17 @@ class Lever(Source):
             if data is None:  # a later page failed: what was read is kept, marked partial
                 break
             if not data and page > 0:
-                # A full page, then nothing: a board of exactly that many, or a glitch. Asked once
-                # more, a transient glitch heals; an answer that stays empty is the end.
+                # A full page, then nothing: a glitch, or a board of exactly that many. Asked once
+                # more, a transient glitch heals. Lever gives no total to tell the rest apart, so an
+                # answer that stays empty is reported: removals wait rather than risk a glitch's.
                 data = await self._page(ctx, url, page)
                 if data is None:
+                    break
+                if not data:
+                    self.paging_ended_early(
+                        f"page {page + 1} answered no postings after a full page of {PAGE_SIZE} (asked "
+                        f"twice); the board may list more, or has exactly {page * PAGE_SIZE:,}"
+                    )
                     break
             repeated = 0
             for item in data:
