@@ -409,6 +409,9 @@ async def fetch_details(
             out.append(result)
     if failed and len(failed) * 2 > len(items):
         raise SourceError(
-            f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}"
+            terminal_safe(
+                f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}",
+                limit=400,
+            )
         )
     return out

@@ -47,6 +47,7 @@ from typing import Any
 from ..fetch import BROWSER_USER_AGENT, FetchError
 from ..models import PayBand, Posting, Remote
 from ..salary.extract import text_bands
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -185,7 +186,9 @@ class Eightfold(Source):
             if isinstance(data, dict) and isinstance(data.get("positions"), list) and data["positions"]:
                 data = data["positions"][0]  # tolerate a list-shaped answer
             if not isinstance(data, dict):
-                raise SourceError(f"{url}/{pos['id']} did not return an Eightfold position")
+                raise SourceError(
+                    terminal_safe(f"{url}/{pos['id']} did not return an Eightfold position", limit=300)
+                )
             return data
 
         positions = await self._list(page)
@@ -228,7 +231,8 @@ class Eightfold(Source):
             status = _as_int(data.get("status"))
             if status is not None and status != 200:
                 error = data.get("error") if isinstance(data.get("error"), dict) else {}
-                raise SourceError(f"Eightfold says {status}: {error.get('message') or 'error'}")
+                message = terminal_safe(error.get("message") or "error", limit=200)
+                raise SourceError(f"Eightfold says {status}: {message}")
             return data["data"]
 
         async def page(start: int) -> tuple[Any, Any]:

@@ -214,7 +214,9 @@ class JsonLd(Source):
             else:
                 found.extend(outcome)
         if gone and len(gone) == len(links):
-            raise SourceError(f"all {len(links)} job pages failed; first: {gone[0]}")
+            raise SourceError(
+                terminal_safe(f"all {len(links)} job pages failed; first: {gone[0]}", limit=300)
+            )
         return found
 
     async def _job_page(self, ctx: CrawlContext, url: str, js_site: bool) -> list[JobPostingLD]:

@@ -30,6 +30,7 @@ from ..errors import FetchError
 from ..models import PayBand, Posting, Remote
 from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -63,7 +64,9 @@ class SmartRecruiters(Source):
         async def detail(item: dict[str, Any]) -> dict[str, Any]:
             data = await ctx.fetcher.get_json(f"{url}/{quote(str(item['id']), safe='')}")
             if not isinstance(data, dict):
-                raise SourceError(f"{url}/{item['id']} did not return a SmartRecruiters posting")
+                raise SourceError(
+                    terminal_safe(f"{url}/{item['id']} did not return a SmartRecruiters posting", limit=300)
+                )
             return data
 
         details = await fetch_details(items, detail)

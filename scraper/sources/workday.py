@@ -35,6 +35,7 @@ from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
 from ..salary.numbers import describe
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -71,7 +72,9 @@ class Workday(Source):
         async def detail(item: dict[str, Any]) -> dict[str, Any]:
             data = await ctx.fetcher.get_json(f"{api}{item['externalPath']}")
             if not isinstance(data, dict):
-                raise SourceError(f"{api}{item['externalPath']} did not return a Workday job")
+                raise SourceError(
+                    terminal_safe(f"{api}{item['externalPath']} did not return a Workday job", limit=300)
+                )
             return data
 
         details = await fetch_details(items, detail)

@@ -42,6 +42,11 @@ def _json(body: bytes) -> ReplayResponse:
     return ReplayResponse(200, body, {"Content-Type": "application/json"})
 
 
+def _fixed(body: bytes) -> Callable[[ReplayRequest], ReplayResponse]:
+    """A handler answering `body` (JSON) to every request."""
+    return lambda req: _json(body)
+
+
 def _pick(i: int, slot: str, bad: str | None, good: Any) -> Any:
     """The value of field `slot` of posting `i`: the marker for the hostile posting's slot, else `good`."""
     return _MARK if bad is not None and i == BAD_INDEX and SLOT[bad] == slot else good
@@ -158,7 +163,7 @@ def _smartrecruiters(srv: HostileServer, board: str, n: int, bad: str | None) ->
             "jobAd": {"sections": {"jobDescription": {"title": "Job", "text": "Build models."}}},
         }
         detail_body = _raw(detail, token)
-        srv.overrides[("GET", f"/v1/companies/{board}/postings/p{i}")] = lambda req, b=detail_body: _json(b)
+        srv.overrides[("GET", f"/v1/companies/{board}/postings/p{i}")] = _fixed(detail_body)
 
 
 def _workday(srv: HostileServer, board: str, n: int, bad: str | None) -> None:
@@ -190,7 +195,7 @@ def _workday(srv: HostileServer, board: str, n: int, bad: str | None) -> None:
             },
         }
         detail_body = _raw({"jobPostingInfo": info}, token)
-        srv.overrides[("GET", f"{api}/job/Remote/ML-Engineer_JR{i}")] = lambda req, b=detail_body: _json(b)
+        srv.overrides[("GET", f"{api}/job/Remote/ML-Engineer_JR{i}")] = _fixed(detail_body)
 
 
 def _eightfold(srv: HostileServer, board: str, n: int, bad: str | None) -> None:
@@ -213,7 +218,7 @@ def _eightfold(srv: HostileServer, board: str, n: int, bad: str | None) -> None:
         detail = _raw(
             {"id": 7000 + i, "job_description": "<p>Build models. $150,000 - $200,000 a year.</p>"}, None
         )
-        srv.overrides[("GET", f"/api/apply/v2/jobs/{7000 + i}")] = lambda req, b=detail: _json(b)
+        srv.overrides[("GET", f"/api/apply/v2/jobs/{7000 + i}")] = _fixed(detail)
 
 
 def _jsonld(srv: HostileServer, board: str, n: int, bad: str | None) -> None:
@@ -327,7 +332,7 @@ def paging_ends_early(
         srv.overrides[("GET", path)] = sr
         for i in range(n):
             detail = _body({"id": f"p{i}", "name": f"ML Engineer {i}", "jobAd": {"sections": {}}})
-            srv.overrides[("GET", f"{path}/p{i}")] = lambda req, b=detail: _json(b)
+            srv.overrides[("GET", f"{path}/p{i}")] = _fixed(detail)
     elif source == "workday":
         tenant, site = board.split("/")
         api = f"/wday/cxs/{tenant}/{site}"
@@ -348,7 +353,7 @@ def paging_ends_early(
             detail = _body(
                 {"jobPostingInfo": {"title": f"ML Engineer {i}", "jobDescription": "<p>Build.</p>"}}
             )
-            srv.overrides[("GET", f"{api}/job/Remote/ML_JR{i}")] = lambda req, b=detail: _json(b)
+            srv.overrides[("GET", f"{api}/job/Remote/ML_JR{i}")] = _fixed(detail)
     elif source == "eightfold":
         path = "/api/apply/v2/jobs"
         positions = [
@@ -363,7 +368,7 @@ def paging_ends_early(
         srv.overrides[("GET", path)] = ef
         for i in range(n):
             detail = _body({"id": 7000 + i, "job_description": "<p>Build models.</p>"})
-            srv.overrides[("GET", f"{path}/{7000 + i}")] = lambda req, b=detail: _json(b)
+            srv.overrides[("GET", f"{path}/{7000 + i}")] = _fixed(detail)
     else:
         raise ValueError(f"paging-ends-early has no {source} board")
 

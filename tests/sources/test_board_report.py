@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
@@ -193,6 +194,10 @@ def _job_page(i: int) -> bytes:
     ).encode()
 
 
+def _html(body: bytes) -> Any:
+    return lambda req: ReplayResponse(200, body, {"Content-Type": "text/html; charset=utf-8"})
+
+
 def _site(srv: ReplayServer, links: int) -> None:
     anchors = "".join(f'<a href="/jobs/{i}">Job {i}</a>' for i in range(links))
     listing = f"<html><body><h1>Careers</h1>{anchors}</body></html>".encode()
@@ -200,7 +205,7 @@ def _site(srv: ReplayServer, links: int) -> None:
     srv.overrides[("GET", "/careers/")] = lambda req: ReplayResponse(200, listing, html)
     for i in range(links):
         page = _job_page(i)
-        srv.overrides[("GET", f"/jobs/{i}")] = lambda req, b=page: ReplayResponse(200, b, html)
+        srv.overrides[("GET", f"/jobs/{i}")] = _html(page)
 
 
 def test_jsonld_max_pages_cap_is_reported() -> None:
@@ -229,3 +234,26 @@ def test_jsonld_a_job_page_that_cannot_be_read_costs_that_page(monkeypatch) -> N
     assert sorted(p.external_id for p in result) == ["j0", "j2"]
     assert report.skipped == 1 and report.complete
     assert "TypeError: injected: unreadable value" in report.notes[0]
+
+
+# -- server text in a source's own errors ---------------------------------------------------------
+def test_server_text_in_source_errors_is_terminal_safe() -> None:
+    evil = "\x1b]8;;https://evil.example\x07id\x1b]8;;\x07\x9b2J"
+    with ReplayServer() as srv:
+        # A SmartRecruiters detail that is no posting: its (server-chosen) id is in the message.
+        srv.overrides[("GET", "/v1/companies/acme/postings")] = _json(
+            {"totalFound": 1, "content": [{"id": evil}]}
+        )
+        srv.overrides[("GET", f"/v1/companies/acme/postings/{quote(evil, safe='')}")] = _json(
+            ["not a posting"]
+        )
+        sr, _ = _crawl("smartrecruiters", srv.url)
+        # An Eightfold pcsx error envelope: its message is the server's.
+        srv.overrides[("GET", "/api/pcsx/search")] = _json(
+            {"status": 500, "error": {"message": evil}, "data": {}}
+        )
+        ef, _ = _crawl("eightfold", srv.url, board="acme.com", api="pcsx")
+    assert isinstance(sr, SourceError) and "did not return a SmartRecruiters posting" in str(sr)
+    assert isinstance(ef, SourceError) and str(ef) == "Eightfold says 500: id"
+    for message in (str(sr), str(ef)):
+        assert not any(c in message for c in ESC_AND_C1), repr(message)
