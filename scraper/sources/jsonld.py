@@ -36,6 +36,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .. import jsonld as jsonld_reader
 from ..browser import BrowserPool, CapturedResponse, Rendered, RenderTimeout
 from ..config import ConfigError
 from ..fetch import FetchError, Response
@@ -269,7 +270,16 @@ class JsonLd(Source):
 
     def _read_postings(self, tree: LexborHTMLParser, page_url: str) -> list[JobPostingLD]:
         """Every JobPosting a page publishes, each read in its own guard (see _read)."""
-        return self._read(job_posting_objects(tree), page_url)
+        objects = job_posting_objects(tree)
+        cap = jsonld_reader.MAX_POSTINGS_PER_PAGE
+        if len(objects) >= cap:  # the reader stops there: the page may publish more
+            self.report.partial(
+                terminal_safe(
+                    f"stopped at the {cap:,}-JobPosting cap of jsonld on {page_url}; the page may list more",
+                    limit=300,
+                )
+            )
+        return self._read(objects, page_url)
 
     def _api_postings(
         self, responses: list[CapturedResponse], page_url: str | None = None

@@ -257,3 +257,23 @@ def test_server_text_in_source_errors_is_terminal_safe() -> None:
     assert isinstance(ef, SourceError) and str(ef) == "Eightfold says 500: id"
     for message in (str(sr), str(ef)):
         assert not any(c in message for c in ESC_AND_C1), repr(message)
+
+
+def test_jsonld_postings_per_page_cap_is_reported(monkeypatch) -> None:
+    import scraper.jsonld
+
+    monkeypatch.setattr(scraper.jsonld, "MAX_POSTINGS_PER_PAGE", 2)
+    blocks = "".join(
+        '<script type="application/ld+json">'
+        + json.dumps(
+            {"@context": "https://schema.org", "@type": "JobPosting", "identifier": f"j{i}", "title": "T"}
+        )
+        + "</script>"
+        for i in range(3)
+    )
+    with ReplayServer() as srv:
+        srv.overrides[("GET", "/careers/")] = _html(f"<html><body>{blocks}</body></html>".encode())
+        result, report = _crawl("jsonld", srv.url, board="site", url=f"{srv.url}/careers/")
+    assert sorted(p.external_id for p in result) == ["j0", "j1"]
+    assert not report.complete and len(report.notes) == 1
+    assert report.notes[0].startswith("stopped at the 2-JobPosting cap of jsonld on http://")
