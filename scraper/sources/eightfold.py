@@ -297,7 +297,7 @@ class Eightfold(Source):
                 self.paging_ended_early(f"page {number + 1} failed ({exc}); the board may list more")
                 return out
             count = _as_int(raw_count)
-            repeated = 0
+            repeated = new = 0
             for pos in positions:
                 if isinstance(pos, dict):
                     pos = {**pos, "id": _typed(pos.get("id"))}  # ids may arrive stringified
@@ -309,10 +309,11 @@ class Eightfold(Source):
                     continue
                 seen.add(pid)
                 out.append(pos)
+                new += 1
             start += len(positions)
             if count is not None and start >= count:
                 break
-            if positions and repeated == len(positions):
+            if repeated and not new:  # only postings already read: the server ignores paging
                 self.paging_ended_early(
                     f"page {number + 1} repeated positions already read (the server ignores start); "
                     "the board may list more"

@@ -62,7 +62,7 @@ class Lever(Source):
                         f"twice); the board may list more, or has exactly {page * PAGE_SIZE:,}"
                     )
                     break
-            repeated = 0
+            repeated = new = 0
             for item in data:
                 pid = self.listed_id(item)
                 if pid is None:
@@ -72,9 +72,10 @@ class Lever(Source):
                     continue
                 seen.add(pid)
                 listed.append(item)
+                new += 1
             if len(data) < PAGE_SIZE:
                 break
-            if repeated == len(data):
+            if repeated and not new:  # only postings already read: the server ignores paging
                 self.paging_ended_early(
                     f"page {page + 1} repeated postings already read (the server ignores skip); "
                     "the board may list more"

@@ -102,7 +102,7 @@ class SmartRecruiters(Source):
                     f"no postings: SmartRecruiters company id {self.company.board!r} "
                     "is unknown or has no open postings"
                 )
-            repeated = 0
+            repeated = new = 0
             for item in batch:
                 pid = self.listed_id(item)  # a number is read as its digits: it names the detail URL
                 if pid is None:
@@ -112,10 +112,11 @@ class SmartRecruiters(Source):
                     continue
                 seen.add(pid)
                 items.append({**item, "id": pid})
+                new += 1
             offset += len(batch)
             if total is not None and offset >= total:
                 break
-            if batch and repeated == len(batch):
+            if repeated and not new:  # only postings already read: the server ignores paging
                 self.paging_ended_early(
                     f"page {page + 1} repeated postings already read (the server ignores offset); "
                     "the board may list more"

@@ -120,7 +120,7 @@ class Workday(Source):
                 found = data.get("total")
                 total = found if isinstance(found, int) and not isinstance(found, bool) else None
             batch = data["jobPostings"]
-            repeated = 0
+            repeated = new = 0
             for item in batch:
                 # The path is the posting's key here: it names the detail URL and holds the id.
                 path = self.listed_id(item, "externalPath")
@@ -134,10 +134,11 @@ class Workday(Source):
                     continue
                 seen.add(path)
                 items.append(item)
+                new += 1
             offset += len(batch)
             if total and total < TOTAL_CAP and offset >= total:
                 break
-            if batch and repeated == len(batch):
+            if repeated and not new:  # only postings already read: the server ignores paging
                 self.paging_ended_early(
                     f"page {page + 1} repeated postings already read (the server ignores offset); "
                     "the board may list more"

@@ -277,3 +277,16 @@ def test_jsonld_postings_per_page_cap_is_reported(monkeypatch) -> None:
     assert sorted(p.external_id for p in result) == ["j0", "j1"]
     assert not report.complete and len(report.notes) == 1
     assert report.notes[0].startswith("stopped at the 2-JobPosting cap of jsonld on http://")
+
+
+def test_lever_server_ignoring_skip_stops_and_is_partial() -> None:
+    items = [{"id": f"p{i}", "text": f"Job {i}"} for i in range(100)]
+    with ReplayServer() as srv:
+        srv.overrides[("GET", "/v0/postings/acme")] = _json(items)  # the same full page whatever skip says
+        result, report = _crawl("lever", srv.url)
+        assert srv.requests_to("/v0/postings/acme") == 2
+    assert len(result) == 100 and not report.complete
+    assert report.notes == [
+        "lever paging ended early: page 2 repeated postings already read (the server ignores skip); "
+        "the board may list more"
+    ]
