@@ -117,7 +117,7 @@ def test_one_hostile_posting_costs_at_most_itself(srv, tmp_path: Path, source: s
     outcome = run.outcomes[0]
     rel.record(
         "Hostile input",
-        f"{source}: one posting of {N} with a {bad}",
+        f"{source}: one posting of {N} carries a hostile value ({bad})",
         outcome=(
             f"board {outcome.status}; {len(stored)} of {N} postings stored; report skipped={report.skipped}"
             + (f" ({report.notes[0]})" if report.notes else "")
@@ -210,7 +210,10 @@ def test_paging_that_ends_early_marks_the_listing_partial(
             if isinstance(result, list)
             else f"board failed: {result}"
         ),
-        lost="nothing (removals are held: the listing is partial)" if not report.complete else "removals",
+        # Partial, the crawl holds this board's removals (the orchestrator reads `report`).
+        lost="nothing (listing reported partial)"
+        if not report.complete
+        else f"{n - len(result)} postings as removals",
     )
     assert isinstance(result, list) and len(result) == read
     assert not report.complete and report.skipped == 0
