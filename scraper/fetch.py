@@ -74,12 +74,14 @@ def _loads(data: bytes | str) -> Any:
     try:
         return json.loads(data)
     except ValueError as exc:
-        if "integer string conversion" not in str(exc):
+        if "integer string conversion" not in str(exc) and "Invalid control character" not in str(exc):
             raise
     # A number longer than Python converts (sys.get_int_max_str_digits(), 4,300 digits) is one
     # hostile value, not a broken board: it is kept as its digits (a string), which pay code
-    # refuses like any absurd amount. Only this rare retry pays for the Python callback.
-    return json.loads(data, parse_int=_long_int)
+    # refuses like any absurd amount. A raw control character (a NUL) inside one string is one
+    # posting's dirt too: kept, and cleaned where the posting is built. Only this rare retry pays
+    # for the Python callback.
+    return json.loads(data, parse_int=_long_int, strict=False)
 
 
 def _long_int(digits: str) -> int | str:

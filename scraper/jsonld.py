@@ -38,6 +38,7 @@ from __future__ import annotations
 import html as htmllib
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -117,7 +118,33 @@ def parse_lenient(text: str) -> list[Any]:
 
 def _decode_all(text: str) -> list[Any]:
     """One value, or several back to back (`{...}{...}` / `{...},{...}`); [] on any error."""
-    decoder = json.JSONDecoder(strict=False)  # strict=False: raw tabs/newlines inside strings are common
+    try:
+        return _decode_values(text, _DECODER)
+    except ValueError as exc:
+        if "integer string conversion" not in str(exc):
+            return []
+    # A number longer than int() converts (4,300 digits) is one hostile value, not a broken block:
+    # kept as its digits, which pay code refuses like any absurd amount (the posting is kept).
+    try:
+        return _decode_values(text, _LONG_INT_DECODER)
+    except ValueError:
+        return []
+
+
+# strict=False: raw tabs/newlines inside strings are common
+_DECODER = json.JSONDecoder(strict=False)
+
+
+def _long_int(digits: str) -> int | str:
+    limit = sys.get_int_max_str_digits()
+    return digits if limit and len(digits.lstrip("-")) > limit else int(digits)
+
+
+_LONG_INT_DECODER = json.JSONDecoder(strict=False, parse_int=_long_int)
+
+
+def _decode_values(text: str, decoder: json.JSONDecoder) -> list[Any]:
+    """_decode_all's loop; ValueError when `decoder` refuses, [] on nesting deeper than Python allows."""
     values: list[Any] = []
     pos, end = 0, len(text)
     try:
@@ -126,7 +153,7 @@ def _decode_all(text: str) -> list[Any]:
             values.append(value)
             while pos < end and text[pos] in " \t\r\n,;":
                 pos += 1
-    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the interpreter allows
+    except RecursionError:  # nesting deeper than the interpreter allows
         return []
     return values
 

@@ -41,11 +41,14 @@ class Ashby(Source):
         data = await ctx.fetcher.get_json(url, params={"includeCompensation": "true"})
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise SourceError(f"{url} did not return an Ashby job board")
-        return [
-            self.parse_job(job)
+        # Unlisted jobs are not on the board; a job without a usable id is skipped and reported.
+        listed = [
+            job
             for job in data["jobs"]
-            if isinstance(job, dict) and job.get("id") and job.get("isListed", True) is not False
+            if not (isinstance(job, dict) and job.get("isListed", True) is False)
+            and self.listed_id(job) is not None
         ]
+        return self.parse_each(listed, self.parse_job)
 
     def parse_raw(self, raw: Any) -> Posting:
         return self.parse_job(raw)

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from ..browser import BrowserPool  # cheap: Playwright itself is imported when a browser starts
 from ..errors import FetchError, SourceError
 from ..locations import normalize_location
 from ..models import PayBand, Posting
 from ..salary.numbers import describe
+from ..sanitize import terminal_safe
 from ..text import (
     clean_line,
     clean_text,
@@ -28,6 +29,8 @@ from ..text import (
 if TYPE_CHECKING:
     from ..config import CompanyConfig, CrawlSettings
     from ..fetch import Fetcher
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -106,6 +109,8 @@ class Source:
     def posting(self, external_id: Any, title: Any, raw: Any, **fields: Any) -> Posting:
         # The one door every posting goes through: whatever a board sent (bidi marks, NULs, lone
         # surrogates), stored text is clean and encodable, so one hostile posting cannot fail a write.
+        # An id that is no id (a list, True, "") raises UnreadablePosting: parse_each skips that posting.
+        external_id = posting_id(external_id)
         for key in ("url", "location", "department", "employment_type"):
             if isinstance(fields.get(key), str):
                 fields[key] = clean_line(fields[key]) or None
@@ -125,11 +130,110 @@ class Source:
             source=self.name,
             board=self.company.board,
             company=self.company.name,
-            external_id=safe_text(str(external_id)),
+            external_id=safe_text(external_id),
             title=clean_line(str(title or "")) or "(untitled)",
             raw=raw,
             **fields,
         )
+
+    # -- per-posting isolation ----------------------------------------------------
+    def listed_id(self, item: Any, key: str = "id") -> str | None:
+        """The id of one listed posting, as text; None (and counted as skipped) when it has none.
+
+        A board lists postings as objects with an id; one without a usable id (missing, empty,
+        a list, an object, a bool) cannot be stored or compared with last week's, so it is
+        skipped and reported, never dropped silently and never taken for a removal.
+        """
+        if not isinstance(item, dict):
+            self.report.skip(f"{self.name} listed a {type(item).__name__}, not a posting object; skipped")
+            return None
+        try:
+            return posting_id(item.get(key))
+        except UnreadablePosting as exc:
+            self.report.skip(f"{self.name} posting skipped: {terminal_safe(str(exc), limit=200)}")
+            return None
+
+    def parse_each(self, items: Iterable[T], parse: Callable[[T], Posting]) -> list[Posting]:
+        """`parse` applied to each item, each in its own guard: one posting that cannot be read
+        (an absurd number, a value of the wrong type, a bug it triggers) is skipped and reported
+        in `self.report`, and the rest of the board is kept.
+
+        When postings were skipped and none could be read, the board fails instead (SourceError):
+        that is a changed format or a bug, not one bad posting, and an empty board must not be
+        stored as if every posting ended.
+        """
+        out: list[Posting] = []
+        for item in items:
+            try:
+                posting = parse(item)
+            except Exception as exc:  # noqa: BLE001 - whatever one posting triggers costs that posting
+                self.report.skip(f"{self.name} posting {_item_label(item)} skipped: {_reason(exc)}")
+                continue
+            out.append(posting)
+        if not out and self.report.skipped:
+            first = self.report.notes[0] if self.report.notes else "no reason recorded"
+            raise SourceError(
+                f"none of the {self.report.skipped} postings {self.name} listed could be read; first: {first}"
+            )
+        return out
+
+    def cap_reached(self, postings: int) -> None:
+        """Paging stopped at this source's own page cap: the listing may be longer than what was read."""
+        self.report.partial(
+            f"stopped at the {postings:,}-posting cap of {self.name}; the board may list more"
+        )
+
+    def paging_ended_early(self, reason: str) -> None:
+        """A later page failed, or paging ended before the board's own total: the listing is partial."""
+        self.report.partial(terminal_safe(f"{self.name} paging ended early: {reason}", limit=300))
+
+
+# Longer than this an "id" is no id (a 5,001-digit number, an essay): it would be the key of a row.
+MAX_ID_CHARS = 1000
+_MAX_ID_BITS = MAX_ID_CHARS * 3  # an int of more bits has at least ~900 digits: no id either
+
+
+class UnreadablePosting(ValueError):
+    """One posting the board sent cannot be read (no id, a value of the wrong type); the message says why."""
+
+
+def posting_id(value: Any) -> str:
+    """A board's posting id as the text stored: a non-empty string or an integer.
+
+    UnreadablePosting for anything else (None, "", a list, an object, a bool, a float, an id
+    too long to be one), so the posting is skipped with a reason instead of stored under
+    "[1, 2]" or "True", or failing the board where ids are compared.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        what = "no id" if value is None else f"id {describe(value)} is not a string or an integer"
+        raise UnreadablePosting(what)
+    if isinstance(value, int):
+        if value.bit_length() > _MAX_ID_BITS:
+            raise UnreadablePosting(f"id {describe(value)} is too long to be an id")
+        return str(value)
+    if not value.strip():
+        raise UnreadablePosting("no id (empty)")
+    if len(value) > MAX_ID_CHARS:
+        raise UnreadablePosting(f"id of {len(value):,} characters is too long to be an id")
+    return value
+
+
+def _item_label(item: Any) -> str:
+    """A short, terminal-safe name for a posting in a message: its id when it has a readable one."""
+    if isinstance(item, tuple) and item:  # (list item, detail) pairs: the list item has the id
+        item = item[0]
+    if isinstance(item, dict):
+        raw = item.get("id", item.get("externalPath"))
+    else:
+        raw = getattr(item, "identifier", None) or getattr(item, "url", None)
+    try:
+        return repr(terminal_safe(posting_id(raw), limit=60))
+    except UnreadablePosting:
+        return "(no readable id)"
+
+
+def _reason(exc: BaseException) -> str:
+    return terminal_safe(f"{type(exc).__name__}: {safe_str(exc)}", limit=200)
 
 
 def _dump_raw(raw: Any) -> str:
@@ -172,15 +276,20 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+_MAX_EPOCH_DIGITS = 20  # epoch milliseconds have 13; more is no date
+
+
 def parse_datetime(value: Any) -> datetime | None:
     """ISO 8601 strings, epoch seconds or milliseconds (numbers or digit strings) -> aware UTC datetime."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if len(value.strip()) > _MAX_EPOCH_DIGITS:  # no date; int() of 5,000 digits would raise
+            return None
         value = int(value.strip())
     if isinstance(value, int | float):
-        seconds = value / 1000 if abs(value) > 1e11 else value
-        try:
+        try:  # inside: 10**400 / 1000 overflows a float
+            seconds = value / 1000 if abs(value) > 1e11 else value
             return datetime.fromtimestamp(seconds, tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
@@ -299,6 +408,9 @@ async def fetch_details(
             out.append(result)
     if failed and len(failed) * 2 > len(items):
         raise SourceError(
-            f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}"
+            terminal_safe(
+                f"detail calls failed for {len(failed)} of {len(items)} postings; first: {failed[0]}",
+                limit=400,
+            )
         )
     return out

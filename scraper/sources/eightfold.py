@@ -47,6 +47,7 @@ from typing import Any
 from ..fetch import BROWSER_USER_AGENT, FetchError
 from ..models import PayBand, Posting, Remote
 from ..salary.extract import text_bands
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -73,6 +74,7 @@ _TOTAL_COMP_RE = re.compile(
     re.IGNORECASE,
 )
 _DIGITS_RE = re.compile(r"-?\d+")
+_MAX_DIGITS = 30
 _REMOTE_OPTIONS: dict[str, Remote] = {"remote": "remote", "hybrid": "hybrid", "onsite": "onsite"}
 
 
@@ -91,7 +93,8 @@ def _typed(value: Any) -> Any:
     if text in ("None", "null"):
         return None
     if _DIGITS_RE.fullmatch(text):
-        return int(text)
+        # Longer than any id or epoch, digits stay text: int() refuses 4,300+ digits.
+        return int(text) if len(text) <= _MAX_DIGITS else value
     if text[:1] in "[{(":
         try:
             return ast.literal_eval(text)
@@ -183,12 +186,15 @@ class Eightfold(Source):
             if isinstance(data, dict) and isinstance(data.get("positions"), list) and data["positions"]:
                 data = data["positions"][0]  # tolerate a list-shaped answer
             if not isinstance(data, dict):
-                raise SourceError(f"{url}/{pos['id']} did not return an Eightfold position")
+                raise SourceError(
+                    terminal_safe(f"{url}/{pos['id']} did not return an Eightfold position", limit=300)
+                )
             return data
 
         positions = await self._list(page)
         details = await fetch_details(positions, detail)
-        return [self.parse_v2(pos, det) for pos, det in zip(positions, details, strict=True)]
+        pairs = list(zip(positions, details, strict=True))
+        return self.parse_each(pairs, lambda pair: self.parse_v2(*pair))
 
     def parse_v2(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
         merged = {**pos, **(det or {})}
@@ -225,7 +231,8 @@ class Eightfold(Source):
             status = _as_int(data.get("status"))
             if status is not None and status != 200:
                 error = data.get("error") if isinstance(data.get("error"), dict) else {}
-                raise SourceError(f"Eightfold says {status}: {error.get('message') or 'error'}")
+                message = terminal_safe(error.get("message") or "error", limit=200)
+                raise SourceError(f"Eightfold says {status}: {message}")
             return data["data"]
 
         async def page(start: int) -> tuple[Any, Any]:
@@ -242,7 +249,8 @@ class Eightfold(Source):
 
         positions = await self._list(page)
         details = await fetch_details(positions, detail)
-        return [self.parse_pcsx(pos, det) for pos, det in zip(positions, details, strict=True)]
+        pairs = list(zip(positions, details, strict=True))
+        return self.parse_each(pairs, lambda pair: self.parse_pcsx(*pair))
 
     def parse_pcsx(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
         merged = {**pos, **(det or {})}
@@ -275,29 +283,51 @@ class Eightfold(Source):
     async def _list(self, page: Callable[[int], Awaitable[tuple[Any, Any]]]) -> list[dict[str, Any]]:
         """Every position of the board, typed ids, in board order."""
         out: list[dict[str, Any]] = []
-        seen: set[Any] = set()
+        seen: set[str] = set()
         start = 0
-        for _ in range(MAX_PAGES):
-            raw_count, raw_positions = await page(start)
+        for number in range(MAX_PAGES):
+            try:
+                raw_count, raw_positions = await page(start)
+                positions = _typed(raw_positions)
+                if not isinstance(positions, list):
+                    raise SourceError(f"Eightfold sent positions as {type(positions).__name__}, not a list")
+            except (FetchError, SourceError) as exc:
+                if number == 0:
+                    raise
+                self.paging_ended_early(f"page {number + 1} failed ({exc}); the board may list more")
+                return out
             count = _as_int(raw_count)
-            positions = _typed(raw_positions)
-            if not isinstance(positions, list):
-                raise SourceError(f"Eightfold sent positions as {type(positions).__name__}, not a list")
-            new = 0
+            repeated = new = 0
             for pos in positions:
-                pid = _typed(pos.get("id")) if isinstance(pos, dict) else None
-                if pid is None or pid == "" or pid in seen:
+                if isinstance(pos, dict):
+                    pos = {**pos, "id": _typed(pos.get("id"))}  # ids may arrive stringified
+                pid = self.listed_id(pos)
+                if pid is None:
+                    continue
+                if pid in seen:
+                    repeated += 1
                     continue
                 seen.add(pid)
-                out.append({**pos, "id": pid})
+                out.append(pos)
                 new += 1
             start += len(positions)
-            if not positions or not new:
-                break
             if count is not None and start >= count:
                 break
-            if count is None and len(positions) < PAGE_SIZE:  # no total: a short page is the last
+            if repeated and not new:  # only postings already read: the server ignores paging
+                self.paging_ended_early(
+                    f"page {number + 1} repeated positions already read (the server ignores start); "
+                    "the board may list more"
+                )
                 break
+            if not positions or (count is None and len(positions) < PAGE_SIZE):
+                if count is not None:  # the board's own count says there is more
+                    self.paging_ended_early(
+                        f"{start:,} of the {count:,} positions it counts were listed "
+                        f"(page {number + 1} was empty)"
+                    )
+                break
+        else:
+            self.cap_reached(MAX_PAGES * PAGE_SIZE)
         return out
 
 

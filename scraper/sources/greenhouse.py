@@ -42,7 +42,9 @@ class Greenhouse(Source):
         data = await ctx.fetcher.get_json(url, params={"content": "true", "pay_transparency": "true"})
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise SourceError(f"{url} did not return a Greenhouse job list")
-        return [self.parse_job(job) for job in data["jobs"] if isinstance(job, dict) and job.get("id")]
+        # A job without a usable id is skipped and reported; one that cannot be read costs only itself.
+        listed = [job for job in data["jobs"] if self.listed_id(job) is not None]
+        return self.parse_each(listed, self.parse_job)
 
     def parse_raw(self, raw: Any) -> Posting:
         return self.parse_job(raw)

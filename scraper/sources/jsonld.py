@@ -30,11 +30,13 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Iterable
 from typing import Any, ClassVar
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from .. import jsonld as jsonld_reader
 from ..browser import BrowserPool, CapturedResponse, Rendered, RenderTimeout
 from ..config import ConfigError
 from ..fetch import FetchError, Response
@@ -44,18 +46,20 @@ from ..jsonld import (
     has_type,
     iter_typed,
     job_posting_objects,
-    page_job_postings,
     page_text_posting,
     parse_html,
     read_job_posting,
     read_text_page,
 )
 from ..models import Posting
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import CrawlContext, Source, SourceError
 
 DEFAULT_MAX_PAGES = 200
+# What reading one fetched page may raise on a hostile value: that page's posting is skipped, not the site.
+READ_ERRORS = (ValueError, TypeError, LookupError, AttributeError, ArithmeticError, RecursionError)
 # A path segment naming jobs, followed by at least one more segment: /careers/job/123 and
 # /jobs/ml-engineer match; the listing /careers/ itself does not.
 _JOB_WORDS = (
@@ -125,18 +129,16 @@ class JsonLd(Source):
             raise SourceError('a jsonld company needs url = "https://…/careers" (its careers page)')
         html, listing_url = await self._get(ctx, self.start_url)
         tree = parse_html(html)
-        found = page_job_postings(tree, listing_url)
-        links = [] if len(found) == 1 else self.job_links(tree, listing_url)
+        found = self._read_postings(tree, listing_url)
+        links = [] if len(found) == 1 else self._links(tree, listing_url)
         js_site = False
         if not found and not links:
             js_site = True
             found, links = await self._render_listing(ctx, listing_url, tree)
         results = await self._job_pages(ctx, links, js_site)
-        by_id: dict[str, Posting] = {}
-        for jp in [*found, *results]:  # a job page's own copy replaces the listing's summary
-            posting = self.to_posting(jp, listing_url)
-            by_id[posting.external_id] = posting
-        return list(by_id.values())
+        postings = self.parse_each([*found, *results], lambda jp: self.to_posting(jp, listing_url))
+        # A job page's own copy replaces the listing's summary.
+        return list({posting.external_id: posting for posting in postings}.values())
 
     def parse_raw(self, raw: Any) -> Posting:
         """A stored payload (a JobPosting, or the WebPage of a text-only posting) -> the posting again."""
@@ -171,7 +173,7 @@ class JsonLd(Source):
     ) -> tuple[list[JobPostingLD], list[str]]:
         def ready(html: str, responses: list[CapturedResponse]) -> bool:
             tree = parse_html(html)
-            return bool(self.job_links(tree, url) or job_posting_objects(tree) or _api_postings(responses))
+            return bool(self.job_links(tree, url) or job_posting_objects(tree) or _api_objects(responses))
 
         try:
             rendered = await self._render(ctx, url, ready, ctx.settings.timeout_s)
@@ -186,8 +188,8 @@ class JsonLd(Source):
                 "(set link_pattern if this site's job links look unusual)"
             ) from None
         tree = parse_html(rendered.html)
-        found = page_job_postings(tree, url) or _api_postings(rendered.responses, url)
-        return found, ([] if len(found) == 1 else self.job_links(tree, url))
+        found = self._read_postings(tree, url) or self._api_postings(rendered.responses, url)
+        return found, ([] if len(found) == 1 else self._links(tree, url))
 
     async def _job_pages(self, ctx: CrawlContext, links: list[str], js_site: bool) -> list[JobPostingLD]:
         outcomes = await asyncio.gather(
@@ -195,9 +197,17 @@ class JsonLd(Source):
         )
         found: list[JobPostingLD] = []
         gone: list[FetchError] = []
-        for outcome in outcomes:
+        for link, outcome in zip(links, outcomes, strict=True):
             if isinstance(outcome, FetchError) and outcome.kind == "not_found":
                 gone.append(outcome)  # the listing still links a job that ended: that posting is gone
+            elif isinstance(outcome, READ_ERRORS) and not isinstance(outcome, FetchError | SourceError):
+                # The page loaded but reading it failed (a hostile value, a bug it triggers): that
+                # page's posting is skipped and reported, the rest of the site is kept.
+                self.report.skip(
+                    terminal_safe(
+                        f"jsonld job page {link} skipped: {type(outcome).__name__}: {outcome}", limit=300
+                    )
+                )
             elif isinstance(outcome, BaseException):
                 # Any other failure (timeout, 5xx, browser crash) fails the company: storing the pages
                 # that did load would mark every unread posting as removed.
@@ -205,19 +215,21 @@ class JsonLd(Source):
             else:
                 found.extend(outcome)
         if gone and len(gone) == len(links):
-            raise SourceError(f"all {len(links)} job pages failed; first: {gone[0]}")
+            raise SourceError(
+                terminal_safe(f"all {len(links)} job pages failed; first: {gone[0]}", limit=300)
+            )
         return found
 
     async def _job_page(self, ctx: CrawlContext, url: str, js_site: bool) -> list[JobPostingLD]:
         html, final_url = await self._get(ctx, url)
         tree = parse_html(html)
-        found = page_job_postings(tree, final_url)
+        found = self._read_postings(tree, final_url)
         if found:
             return found
         if js_site or _looks_like_shell(tree):
 
             def ready(html: str, responses: list[CapturedResponse]) -> bool:
-                return bool(job_posting_objects(html) or _api_postings(responses))
+                return bool(job_posting_objects(html) or _api_objects(responses))
 
             wait_s = min(ctx.settings.timeout_s, JOB_PAGE_WAIT_S)
             try:
@@ -225,7 +237,7 @@ class JsonLd(Source):
             except RenderTimeout as exc:  # no JSON-LD even after JS: the page text may still state pay
                 rendered = Rendered(exc.html, exc.responses)
             rendered_tree = parse_html(rendered.html) if rendered.html else tree
-            found = page_job_postings(rendered_tree, final_url) or _api_postings(
+            found = self._read_postings(rendered_tree, final_url) or self._api_postings(
                 rendered.responses, final_url
             )
             if found:
@@ -256,8 +268,52 @@ class JsonLd(Source):
         async with ctx.fetcher.politeness.gate(url).slot():
             return await pool.render(url, ready=ready, wait_s=wait_s)
 
-    def job_links(self, tree: LexborHTMLParser, page_url: str) -> list[str]:
-        """Same-site job links on a page, in page order, without duplicates, at most `max_pages`."""
+    def _read_postings(self, tree: LexborHTMLParser, page_url: str) -> list[JobPostingLD]:
+        """Every JobPosting a page publishes, each read in its own guard (see _read)."""
+        objects = job_posting_objects(tree)
+        cap = jsonld_reader.MAX_POSTINGS_PER_PAGE
+        if len(objects) >= cap:  # the reader stops there: the page may publish more
+            self.report.partial(
+                terminal_safe(
+                    f"stopped at the {cap:,}-JobPosting cap of jsonld on {page_url}; the page may list more",
+                    limit=300,
+                )
+            )
+        return self._read(objects, page_url)
+
+    def _api_postings(
+        self, responses: list[CapturedResponse], page_url: str | None = None
+    ) -> list[JobPostingLD]:
+        """JobPostings in JSON the page fetched from its own API (sites that render JSON-LD client-side)."""
+        return self._read((obj for r in responses for obj in iter_typed(r.data, "JobPosting")), page_url)
+
+    def _read(self, objects: Iterable[dict[str, Any]], page_url: str | None) -> list[JobPostingLD]:
+        # One JobPosting that cannot be read is skipped and reported; the page's others are kept.
+        out: list[JobPostingLD] = []
+        for obj in objects:
+            try:
+                out.append(read_job_posting(obj, page_url))
+            except READ_ERRORS as exc:
+                self.report.skip(
+                    terminal_safe(
+                        f"jsonld JobPosting on {page_url} skipped: {type(exc).__name__}: {exc}", limit=300
+                    )
+                )
+        return out
+
+    def _links(self, tree: LexborHTMLParser, page_url: str) -> list[str]:
+        """job_links, reporting the listing as partial when it links more job pages than `max_pages`."""
+        links = self.job_links(tree, page_url, limit=self.max_pages + 1)
+        if len(links) > self.max_pages:
+            self.report.partial(
+                f"stopped at the {self.max_pages:,}-page cap (max_pages) of jsonld; the site may link more"
+            )
+        return links[: self.max_pages]
+
+    def job_links(self, tree: LexborHTMLParser, page_url: str, limit: int | None = None) -> list[str]:
+        """Same-site job links on a page, in page order, without duplicates, at most `limit`
+        (default `max_pages`)."""
+        limit = self.max_pages if limit is None else limit
         base = page_url
         base_node = tree.css_first("base[href]")
         if base_node is not None:
@@ -281,7 +337,7 @@ class JsonLd(Source):
             elif not DEFAULT_LINK_RE.search(parts.path + (f"?{parts.query}" if parts.query else "")):
                 continue
             out[url] = None
-            if len(out) >= self.max_pages:
+            if len(out) >= limit:
                 break
         return list(out)
 
@@ -313,9 +369,9 @@ async def _browser(ctx: CrawlContext) -> BrowserPool:
     return await task
 
 
-def _api_postings(responses: list[CapturedResponse], page_url: str | None = None) -> list[JobPostingLD]:
-    """JobPostings in JSON the page fetched from its own API (sites that render JSON-LD client-side)."""
-    return [read_job_posting(obj, page_url) for r in responses for obj in iter_typed(r.data, "JobPosting")]
+def _api_objects(responses: list[CapturedResponse]) -> bool:
+    """Whether the page fetched any JobPosting from its own API (a readiness test: nothing is read)."""
+    return any(True for r in responses for _ in iter_typed(r.data, "JobPosting"))
 
 
 def _looks_like_shell(tree: LexborHTMLParser) -> bool:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..errors import FetchError
 from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
 from ..salary.zones import zone_of_statement
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -41,25 +43,70 @@ class Lever(Source):
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         url = f"{self.base_url}/v0/postings/{self.company.board}"
-        postings: list[Posting] = []
+        listed: list[dict[str, Any]] = []
         seen: set[str] = set()
         for page in range(MAX_PAGES):
+            data = await self._page(ctx, url, page)
+            if data is None:  # a later page failed: what was read is kept, marked partial
+                break
+            if not data and page > 0:
+                # A full page, then nothing: a glitch, or a board of exactly that many. Asked once
+                # more, a transient glitch heals. Lever gives no total to tell the rest apart, so an
+                # answer that stays empty is reported: removals wait rather than risk a glitch's.
+                data = await self._page(ctx, url, page)
+                if data is None:
+                    break
+                if not data:
+                    self.paging_ended_early(
+                        f"page {page + 1} answered no postings after a full page of {PAGE_SIZE} (asked "
+                        f"twice); the board may list more, or has exactly {page * PAGE_SIZE:,}"
+                    )
+                    break
+            repeated = new = 0
+            for item in data:
+                pid = self.listed_id(item)
+                if pid is None:
+                    continue
+                if pid in seen:
+                    repeated += 1
+                    continue
+                seen.add(pid)
+                listed.append(item)
+                new += 1
+            if len(data) < PAGE_SIZE:
+                break
+            if repeated and not new:  # only postings already read: the server ignores paging
+                self.paging_ended_early(
+                    f"page {page + 1} repeated postings already read (the server ignores skip); "
+                    "the board may list more"
+                )
+                break
+        else:
+            self.cap_reached(MAX_PAGES * PAGE_SIZE)
+        return self.parse_each(listed, self.parse_posting)
+
+    async def _page(self, ctx: CrawlContext, url: str, page: int) -> list[Any] | None:
+        """One page of postings; None when a page after the first fails (the listing is then partial).
+
+        The first page failing fails the board: nothing was read.
+        """
+        try:
             data = await ctx.fetcher.get_json(
                 url,
                 params={"mode": "json", "skip": page * PAGE_SIZE, "limit": PAGE_SIZE},
                 headers={"Accept": "application/json"},
             )
             if isinstance(data, dict) and data.get("ok") is False:
-                raise SourceError(f"Lever says: {data.get('error') or 'board not available'}")
+                error = terminal_safe(data.get("error") or "board not available", limit=200)
+                raise SourceError(f"Lever says: {error}")
             if not isinstance(data, list):
                 raise SourceError(f"{url} did not return a Lever posting list")
-            new = [p for p in data if isinstance(p, dict) and p.get("id") and p["id"] not in seen]
-            for item in new:
-                seen.add(item["id"])
-                postings.append(self.parse_posting(item))
-            if len(data) < PAGE_SIZE or not new:
-                break
-        return postings
+        except (FetchError, SourceError) as exc:
+            if page == 0:
+                raise
+            self.paging_ended_early(f"page {page + 1} failed ({exc}); the board may list more")
+            return None
+        return data
 
     def parse_raw(self, raw: Any) -> Posting:
         return self.parse_posting(raw)

@@ -26,9 +26,11 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from ..errors import FetchError
 from ..models import PayBand, Posting, Remote
 from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -62,11 +64,14 @@ class SmartRecruiters(Source):
         async def detail(item: dict[str, Any]) -> dict[str, Any]:
             data = await ctx.fetcher.get_json(f"{url}/{quote(str(item['id']), safe='')}")
             if not isinstance(data, dict):
-                raise SourceError(f"{url}/{item['id']} did not return a SmartRecruiters posting")
+                raise SourceError(
+                    terminal_safe(f"{url}/{item['id']} did not return a SmartRecruiters posting", limit=300)
+                )
             return data
 
         details = await fetch_details(items, detail)
-        return [self.parse_posting(item, det) for item, det in zip(items, details, strict=True)]
+        pairs = list(zip(items, details, strict=True))
+        return self.parse_each(pairs, lambda pair: self.parse_posting(*pair))
 
     def parse_raw(self, raw: Any) -> Posting:
         # Stored raw is the list item merged with the detail: parsing it alone gives the same posting.
@@ -78,27 +83,54 @@ class SmartRecruiters(Source):
         items: list[dict[str, Any]] = []
         seen: set[str] = set()
         offset = 0
-        for _ in range(MAX_PAGES):
-            data = await ctx.fetcher.get_json(url, params={"limit": PAGE_SIZE, "offset": offset})
-            if not isinstance(data, dict) or not isinstance(data.get("content"), list):
-                raise SourceError(f"{url} did not return a SmartRecruiters posting list")
-            total = data.get("totalFound") if isinstance(data.get("totalFound"), int) else None
+        total: int | None = None
+        for page in range(MAX_PAGES):
+            try:
+                data = await ctx.fetcher.get_json(url, params={"limit": PAGE_SIZE, "offset": offset})
+                if not isinstance(data, dict) or not isinstance(data.get("content"), list):
+                    raise SourceError(f"{url} did not return a SmartRecruiters posting list")
+            except (FetchError, SourceError) as exc:
+                if page == 0:
+                    raise
+                self.paging_ended_early(f"page {page + 1} failed ({exc}); the board may list more")
+                return items
+            found = data.get("totalFound")
+            total = found if isinstance(found, int) and not isinstance(found, bool) else None
             batch = data["content"]
             if offset == 0 and not batch:
                 raise SourceError(
                     f"no postings: SmartRecruiters company id {self.company.board!r} "
                     "is unknown or has no open postings"
                 )
-            new = 0
+            repeated = new = 0
             for item in batch:
-                pid = str(item.get("id") or "") if isinstance(item, dict) else ""
-                if pid and pid not in seen:
-                    seen.add(pid)
-                    items.append({**item, "id": pid})
-                    new += 1
+                pid = self.listed_id(item)  # a number is read as its digits: it names the detail URL
+                if pid is None:
+                    continue
+                if pid in seen:
+                    repeated += 1
+                    continue
+                seen.add(pid)
+                items.append({**item, "id": pid})
+                new += 1
             offset += len(batch)
-            if len(batch) < PAGE_SIZE or not new or (total is not None and offset >= total):
+            if total is not None and offset >= total:
                 break
+            if repeated and not new:  # only postings already read: the server ignores paging
+                self.paging_ended_early(
+                    f"page {page + 1} repeated postings already read (the server ignores offset); "
+                    "the board may list more"
+                )
+                break
+            if len(batch) < PAGE_SIZE:
+                if total is not None:  # the board's own total says there is more
+                    self.paging_ended_early(
+                        f"{offset:,} of the {total:,} postings it counts were listed "
+                        f"(page {page + 1} was {'empty' if not batch else 'short'})"
+                    )
+                break
+        else:
+            self.cap_reached(MAX_PAGES * PAGE_SIZE)
         return items
 
     def parse_posting(self, item: dict[str, Any], detail: dict[str, Any] | None) -> Posting:

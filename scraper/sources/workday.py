@@ -30,9 +30,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
+from ..errors import FetchError
 from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
+from ..salary.numbers import describe
+from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
 from .base import (
@@ -69,11 +72,14 @@ class Workday(Source):
         async def detail(item: dict[str, Any]) -> dict[str, Any]:
             data = await ctx.fetcher.get_json(f"{api}{item['externalPath']}")
             if not isinstance(data, dict):
-                raise SourceError(f"{api}{item['externalPath']} did not return a Workday job")
+                raise SourceError(
+                    terminal_safe(f"{api}{item['externalPath']} did not return a Workday job", limit=300)
+                )
             return data
 
         details = await fetch_details(items, detail)
-        return [self.parse_job(item, det, site) for item, det in zip(items, details, strict=True)]
+        pairs = list(zip(items, details, strict=True))
+        return self.parse_each(pairs, lambda pair: self.parse_job(pair[0], pair[1], site))
 
     def parse_raw(self, raw: Any) -> Posting:
         # Stored raw is the list item merged with the detail ({**item, **detail}); the detail's
@@ -101,24 +107,53 @@ class Workday(Source):
         offset = 0
         for page in range(MAX_PAGES):
             body = {"appliedFacets": {}, "limit": PAGE_SIZE, "offset": offset, "searchText": ""}
-            data = await ctx.fetcher.post_json(url, body)
-            if not isinstance(data, dict) or not isinstance(data.get("jobPostings"), list):
-                raise SourceError(f"{url} did not return a Workday job list")
+            try:
+                data = await ctx.fetcher.post_json(url, body)
+                if not isinstance(data, dict) or not isinstance(data.get("jobPostings"), list):
+                    raise SourceError(f"{url} did not return a Workday job list")
+            except (FetchError, SourceError) as exc:
+                if page == 0:
+                    raise
+                self.paging_ended_early(f"page {page + 1} failed ({exc}); the board may list more")
+                return items
             if page == 0:  # later pages say total 0
-                total = data.get("total") if isinstance(data.get("total"), int) else None
+                found = data.get("total")
+                total = found if isinstance(found, int) and not isinstance(found, bool) else None
             batch = data["jobPostings"]
-            new = 0
+            repeated = new = 0
             for item in batch:
-                path = item.get("externalPath") if isinstance(item, dict) else None
-                if isinstance(path, str) and path.startswith("/") and path not in seen:
-                    seen.add(path)
-                    items.append(item)
-                    new += 1
+                # The path is the posting's key here: it names the detail URL and holds the id.
+                path = self.listed_id(item, "externalPath")
+                if path is None:
+                    continue
+                if not path.startswith("/"):
+                    self.report.skip(f"workday posting skipped: externalPath {describe(path)} is not a path")
+                    continue
+                if path in seen:
+                    repeated += 1
+                    continue
+                seen.add(path)
+                items.append(item)
+                new += 1
             offset += len(batch)
-            if len(batch) < PAGE_SIZE or not new:
-                break
             if total and total < TOTAL_CAP and offset >= total:
                 break
+            if repeated and not new:  # only postings already read: the server ignores paging
+                self.paging_ended_early(
+                    f"page {page + 1} repeated postings already read (the server ignores offset); "
+                    "the board may list more"
+                )
+                break
+            if len(batch) < PAGE_SIZE:
+                # `total` is exact below the cap and "at least" at it: either way, fewer is early.
+                if total and offset < total:
+                    self.paging_ended_early(
+                        f"{offset:,} of the {total:,} postings it counts were listed "
+                        f"(page {page + 1} was {'empty' if not batch else 'short'})"
+                    )
+                break
+        else:
+            self.cap_reached(MAX_PAGES * PAGE_SIZE)
         return items
 
     def parse_job(self, item: dict[str, Any], detail: dict[str, Any] | None, site: str) -> Posting:
