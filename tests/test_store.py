@@ -9,7 +9,7 @@ from scraper.config import parse_config
 from scraper.crawl import run_crawl
 from scraper.replay import Fault
 from scraper.schema import SCHEMA_VERSION
-from scraper.store import Store, StoreError
+from scraper.store import FaultPlan, Store, StoreError
 from tests.helpers import crawl, query
 
 BOARDS = [
@@ -72,14 +72,9 @@ def test_failing_company_leaves_the_others(replay, tmp_db):
 def test_store_error_rolls_back_only_that_company(replay, tmp_db, monkeypatch):
     crawl(tmp_db, replay.url, *BOARDS)
     before = _snapshot(tmp_db)
-    original = Store._mark_removed
-
-    def boom(con, run_id, now, source, board):
-        if source == "lever":
-            raise RuntimeError("disk on fire")
-        return original(con, run_id, now, source, board)
-
-    monkeypatch.setattr(Store, "_mark_removed", staticmethod(boom))
+    faults = FaultPlan()
+    monkeypatch.setattr(Store, "faults", faults)
+    faults.inject("mark_removed", RuntimeError("disk on fire"), board="matchgroup")
     result = crawl(tmp_db, replay.url, *BOARDS)
     # lever fails alone (a clear per-company error), the crawl goes on
     lever = next(o for o in result.outcomes if o.source == "lever")
