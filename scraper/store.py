@@ -115,13 +115,16 @@ FAULT_POINTS = frozenset(
 
 @dataclass(slots=True)
 class Fault:
-    """Raise `error` at `point` (for one board only when `board` is set), `times` times (None: always)."""
+    """Raise `error` at `point` (for one board only when `board` is set), `times` times (None: always),
+    after letting the first `skip` passes through (e.g. the begin_run commit before the company's)."""
 
     point: str
     error: BaseException | Callable[[], BaseException]
     board: str | None = None
     times: int | None = None
+    skip: int = 0
     hits: int = 0
+    passes: int = 0
 
 
 @dataclass(slots=True)
@@ -143,10 +146,11 @@ class FaultPlan:
         *,
         board: str | None = None,
         times: int | None = None,
+        skip: int = 0,
     ) -> Fault:
         if point not in FAULT_POINTS:
             raise ValueError(f"unknown fault point {point!r}; known: {', '.join(sorted(FAULT_POINTS))}")
-        fault = Fault(point, error, board, times)
+        fault = Fault(point, error, board, times, skip)
         self.faults.append(fault)
         return fault
 
@@ -156,6 +160,9 @@ class FaultPlan:
     def check(self, point: str, board: str | None = None) -> None:
         for f in self.faults:
             if f.point != point or (f.board is not None and f.board != board):
+                continue
+            if f.passes < f.skip:
+                f.passes += 1
                 continue
             if f.times is not None and f.hits >= f.times:
                 continue
