@@ -49,8 +49,8 @@ _CAUSES: tuple[tuple[str, tuple[str, ...], int | None, str], ...] = (
      "permission denied; check the owner and mode of the file and its directory"),
     ("corrupted", ("corrupt database file", "not a valid duckdb database file", "could not read enough bytes",
                    "checksum"), None,
-     "the file is damaged (corrupted or truncated); paybands will not write to it: restore it from a "
-     "backup or move it aside to start a new one"),
+     "the file is damaged (corrupted or truncated): restore it from a backup, or move it aside and crawl "
+     "into a new one (paybands never writes to a damaged file)"),
 )  # fmt: skip
 STORAGE_CAUSES = tuple(c[0] for c in _CAUSES)
 
@@ -79,7 +79,7 @@ def storage_error(path: str | Path, exc: BaseException, doing: str = "write to")
     if isinstance(exc, StorageError):
         return exc
     advice = next(a for c, _, _, a in _CAUSES if c == cause)
-    out = StorageError(f"cannot {doing} {str(path)!r}: {advice}")
+    out = StorageError(f"cannot {doing} database {str(path)!r}: {advice}")
     out.cause = cause  # type: ignore[attr-defined]
     return out
 
@@ -457,7 +457,7 @@ class Store:
                 err = storage_error(self.path, exc, "use")
                 if err is None:  # a read error DuckDB words otherwise: still no file to write to
                     err = StorageError(
-                        f"cannot use {str(self.path)!r}: table {table} cannot be read "
+                        f"cannot use database {str(self.path)!r}: table {table} cannot be read "
                         f"({(str(exc).splitlines() or [''])[0]}); restore it from a backup or move it aside"
                     )
                     err.cause = "corrupted"  # type: ignore[attr-defined]
@@ -976,12 +976,12 @@ class CrawlLock:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         except IsADirectoryError:
             raise StorageError(
-                f"cannot lock {str(self.path.with_suffix(''))!r}: its lock file {str(self.path)!r} is a "
+                f"cannot lock database {str(self.path.with_suffix(''))!r}: its lock file {str(self.path)!r} is a "
                 "directory; remove it (no crawl uses it) and run again"
             ) from None
         except OSError as exc:
             raise storage_error(self.path.with_suffix(""), exc, "lock") or StorageError(
-                f"cannot lock {str(self.path.with_suffix(''))!r}: cannot create {str(self.path)!r} "
+                f"cannot lock database {str(self.path.with_suffix(''))!r}: cannot create {str(self.path)!r} "
                 f"({exc.strerror or exc})"
             ) from None
         try:
