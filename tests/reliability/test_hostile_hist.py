@@ -405,3 +405,15 @@ def test_server_error_text_is_stored_clean(srv, tmp_db, monkeypatch, rel) -> Non
 def test_unknown_fault_point_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fault point"):
         FaultPlan().inject("mark_removd", RuntimeError())
+
+
+def test_read_commands_name_a_damaged_file_with_exit_7(srv, tmp_db, rel) -> None:
+    _good_db(srv, tmp_db, total=20)
+    os.truncate(tmp_db, 5000)  # cut inside its header blocks: nothing of it can be read
+    res = CliRunner().invoke(cli, ["sql", "SELECT count(*) FROM postings", "--db", str(tmp_db)])
+    rel.record(
+        "Durability",
+        "`paybands sql` on a truncated database file",
+        outcome=f"exit {res.exit_code}: {error_line(res)}",
+    )
+    assert res.exit_code == EXIT_STORAGE and "damaged" in res.stderr and "Traceback" not in res.output
