@@ -80,6 +80,7 @@ def summary_lines(result: RunResult) -> list[str]:
         f"{total('postings')} postings, {total('bands')} bands; "
         f"{total('new_postings')} new, {total('updated_postings')} updated, {total('removed_postings')} removed, "
         f"{total('changed_bands')} with changed bands; {result.requests} requests"
+        + (f"; {total('held_removals')} removals held" if total("held_removals") else "")
     ]
     lines += [f"  failed: {x.company} ({x.source}:{x.board}): {terminal_safe(x.error, 300)}" for x in failed]
     lines += [
