@@ -382,8 +382,9 @@ def run_crawl(config: Config, db_path: str, progress: Progress | None = None) ->
             return asyncio.run(run_crawl_async(config, store, progress, started))
         except StorageError as exc:
             # The run row says the run failed (when the file still takes that much), then the one
-            # sentence naming the file and the cause goes to the caller.
-            if started:
+            # sentence naming the file and the cause goes to the caller. Damage found mid-run: not
+            # one more write (the next run, after a restore, marks the row 'incomplete').
+            if started and storage_cause(exc) != "corrupted":
                 store.fail_run(started[0], str(exc))
             store.close()
             raise
