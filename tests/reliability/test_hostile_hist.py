@@ -417,3 +417,23 @@ def test_read_commands_name_a_damaged_file_with_exit_7(srv, tmp_db, rel) -> None
         outcome=f"exit {res.exit_code}: {error_line(res)}",
     )
     assert res.exit_code == EXIT_STORAGE and "damaged" in res.stderr and "Traceback" not in res.output
+
+
+def test_damage_found_mid_run_stops_the_run_without_another_write(srv, tmp_path, tmp_db, monkeypatch, rel):
+    """A block that fails its checksum during a company's write (injected): one sentence, exit 7, and
+    not even the run row is written again (the next run marks it 'incomplete')."""
+    _good_db(srv, tmp_db)
+    faults = FaultPlan()
+    monkeypatch.setattr(Store, "faults", faults)
+    faults.inject(
+        "write", RuntimeError("Corrupt database file: computed checksum 1 does not match stored checksum 2")
+    )
+    res = cli_crawl(tmp_path, tmp_db, srv.url, ACME)
+    status = rows(tmp_db, "SELECT status FROM crawl_runs ORDER BY run_id")
+    rel.record(
+        "Durability",
+        "damage found mid-run (injected checksum error)",
+        outcome=f"exit {res.exit_code}: {error_line(res)}; runs {status}",
+    )
+    _assert_one_sentence(res, "damaged", str(tmp_db))
+    assert status == [("ok",), ("running",)]
