@@ -5,7 +5,7 @@ description text (windows of the recorded Ashby descriptions, 0.8-1.6k character
 raw payload carrying the description. Generation is vectorized polars (`gen_frames`: the typed
 frames `postings_frames` would build) and not timed; what is timed is exactly what
 `Store.write_companies` does after `postings_frames`: one transaction per batch with the merge
-(`Store._merge`), removals (`_mark_removed_many`), per-company counts and COMMIT. The crawl-side cost
+(`Store._merge`), removals (`_settle_removals`), per-company counts and COMMIT. The crawl-side cost
 of `postings_frames` itself (Posting objects -> frames, blake2b hashes) is measured separately on a
 2,000-posting sample and reported per posting.
 
@@ -172,23 +172,17 @@ def gen_frames(c0: int, c1: int, per_company: int, texts: pl.Series) -> tuple[pl
 
 def write_frames(store: Store, run_id: int, pdf: pl.DataFrame, bdf: pl.DataFrame, outcomes: list) -> list:
     """`Store.write_companies` after its `postings_frames` step: one transaction, same statements."""
-    from scraper.store import _x, now_utc
+    from scraper.store import _settle_removals, now_utc
 
     now = now_utc()
-    with store.connection() as con:
-        _x(con, "BEGIN")
-        try:
-            per_board = store._merge(con, run_id, now, pdf, bdf)
-            removed = store._mark_removed_many(con, run_id, now, [(o.source, o.board) for o in outcomes])
-            for o in outcomes:
-                o.counts = per_board[(o.source, o.board)]
-                o.counts.removed_postings = removed.get((o.source, o.board), 0)
-                o.finished_at = now
-            store._record_companies(con, run_id, outcomes)
-            _x(con, "COMMIT")
-        except BaseException:
-            _x(con, "ROLLBACK")
-            raise
+    with store.transaction() as con:
+        per_board = store._merge(con, run_id, now, pdf, bdf)
+        settled = _settle_removals(con, run_id, now, outcomes, store.removal)
+        for o in outcomes:
+            o.counts = per_board[(o.source, o.board)]
+            o.counts.removed_postings, o.counts.held_removals = settled.get((o.source, o.board), (0, 0))
+            o.finished_at = now
+        store._record_companies(con, run_id, outcomes)
     return [o.counts for o in outcomes]
 
 

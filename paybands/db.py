@@ -7,8 +7,21 @@ from pathlib import Path
 import click
 import duckdb
 
+from scraper.crawl import EXIT_STORAGE
 from scraper.schema import SCHEMA_VERSION, current_version
-from scraper.store import StoreError, connect
+from scraper.store import StoreError, connect, storage_cause
+
+
+class StorageClickError(click.ClickException):
+    """A database file that cannot be used (disk full, read-only, damaged): exit 7, as `crawl`."""
+
+    exit_code = EXIT_STORAGE
+
+
+def _fail(exc: StoreError) -> click.ClickException:
+    if storage_cause(exc) is not None:
+        return StorageClickError(str(exc))
+    return click.ClickException(str(exc))
 
 
 def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
@@ -20,7 +33,7 @@ def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
     try:
         con = connect(path, read_only=not write)
     except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise _fail(exc) from None
     try:
         version = current_version(con)
     except (duckdb.Error, ValueError):
@@ -41,7 +54,7 @@ def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
         try:
             Store(path).close()
         except StoreError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise _fail(exc) from None
         click.echo(f"upgraded {str(path)!r} from schema version {version} to {SCHEMA_VERSION}", err=True)
         return open_db(path, write=write)
     return con

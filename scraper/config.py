@@ -27,6 +27,10 @@ class CrawlSettings:
     company_concurrency: int = 16  # companies crawled at once (hosts still limit themselves)
     respect_robots_txt: bool = True
     browser_pages: int = 4  # browser pages open at once (jsonld)
+    # Removal safety: a listing that would remove more than this share of a board's active postings
+    # (boards of at least max_removed_share_min_board) holds those removals until the next run confirms.
+    max_removed_share: float = 0.5
+    max_removed_share_min_board: int = 10
 
 
 @dataclass(slots=True, frozen=True)
@@ -60,6 +64,8 @@ _SETTING_TYPES: dict[str, tuple[type, ...]] = {
     "company_concurrency": (int,),
     "respect_robots_txt": (bool,),
     "browser_pages": (int,),
+    "max_removed_share": (int, float),
+    "max_removed_share_min_board": (int,),
 }
 _COMPANY_KEYS = {"name", "source", "board", "base_url"}
 
@@ -95,6 +101,10 @@ def parse_settings(table: Any) -> CrawlSettings:
         raise ConfigError("[crawl] per_host_delay_s must be >= 0, timeout_s and max_response_mb > 0")
     if settings.max_retries < 0 or settings.max_requests < 1:
         raise ConfigError("[crawl] max_retries must be >= 0 and max_requests >= 1")
+    if not 0 <= settings.max_removed_share <= 1 or settings.max_removed_share_min_board < 1:
+        raise ConfigError(
+            "[crawl] max_removed_share must be between 0 and 1, max_removed_share_min_board >= 1"
+        )
     return settings
 
 

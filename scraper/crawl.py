@@ -16,16 +16,20 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from .config import CompanyConfig, Config
+from .errors import StorageError
 from .fetch import Fetcher, FetchError
 from .models import Posting
 from .robots import RobotsCache
 from .sources import CrawlContext, SourceError, get_source
-from .store import CompanyOutcome, CrawlLock, Store, WriteCounts, now_utc
+from .store import CompanyOutcome, CrawlLock, RemovalPolicy, Store, WriteCounts, now_utc, storage_cause
 
-RunStatus = Literal["ok", "partial", "failed"]
+# attention: every company stored, but a board's listing was partial or its removals are held.
+RunStatus = Literal["ok", "attention", "partial", "failed"]
 
-# Exit codes for cron (documented in README): 0 all ok, 3 some failed, 4 nothing crawled.
+# Exit codes for cron (documented in README): 0 all ok, 3 some failed, 4 nothing crawled,
+# 6 a board needs attention (removals held, listing partial), 7 the database file cannot be used.
 EXIT_OK, EXIT_PARTIAL, EXIT_FAILED, EXIT_LOCKED, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 3, 4, 5, 2, 130
+EXIT_ATTENTION, EXIT_STORAGE = 6, 7
 
 
 @dataclass(slots=True)
@@ -39,7 +43,14 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        return {"ok": EXIT_OK, "partial": EXIT_PARTIAL, "failed": EXIT_FAILED}[self.status]
+        return {"ok": EXIT_OK, "attention": EXIT_ATTENTION, "partial": EXIT_PARTIAL, "failed": EXIT_FAILED}[
+            self.status
+        ]
+
+    @property
+    def attention(self) -> list[CompanyOutcome]:
+        """Boards stored whose listing was partial, skipped postings, or had its removals held."""
+        return [o for o in self.outcomes if o.status != "failed" and o.needs_attention]
 
 
 Progress = Callable[[str, CompanyConfig, CompanyOutcome | None], None]  # event: start | done
@@ -252,7 +263,8 @@ async def _crawl_company(
     source_cls = get_source(company.source)
     assert source_cls is not None  # validated with the config
     try:
-        postings = await source_cls(company).crawl(ctx)
+        source = source_cls(company)
+        postings = await source.crawl(ctx)
     except asyncio.CancelledError:
         raise
     except Exception as exc:  # one company's failure never stops the others
@@ -263,17 +275,39 @@ async def _crawl_company(
         return outcome
     if not postings:
         outcome.status = "empty"
+    _take_report(outcome, source)
     if warnings is not None:
         warnings.extend(f"{company.name}: {w}" for p in postings for w in p.warnings)
     # The store runs on its own thread so fetching continues while a company is written.
     try:
         await writer.write(run_id, outcome, postings)
+    except StorageError as exc:
+        if storage_cause(exc) is not None:
+            raise  # the file itself (full, read-only, damaged): every other company would fail the same way
+        await _store_failed(outcome, exc, store, run_id, writer)
     except Exception as exc:  # rolled back: this company fails alone, the others are still written
-        outcome.status, outcome.counts, outcome.finished_at = "failed", WriteCounts(), now_utc()
-        outcome.error_kind = "store"
-        outcome.error = f"could not be stored: {_describe(exc)[1].removeprefix('unexpected ')}"
-        await writer.run(store.record_failure, run_id, outcome)
+        await _store_failed(outcome, exc, store, run_id, writer)
     return outcome
+
+
+async def _store_failed(
+    outcome: CompanyOutcome, exc: Exception, store: Store, run_id: int, writer: StoreWriter
+) -> None:
+    outcome.status, outcome.counts, outcome.finished_at = "failed", WriteCounts(), now_utc()
+    outcome.error_kind = "store"
+    outcome.error = f"could not be stored: {_describe(exc)[1].removeprefix('unexpected ')}"
+    await writer.run(store.record_failure, run_id, outcome)
+
+
+def _take_report(outcome: CompanyOutcome, source: Any) -> None:
+    """Copy what the source said about its listing (sources.base.BoardReport) onto the outcome: the
+    store holds the board's removals when the listing is partial or postings were skipped."""
+    report = getattr(source, "report", None)
+    if report is None:
+        return
+    outcome.complete = bool(report.complete)
+    outcome.skipped = int(report.skipped)
+    outcome.notes = [str(n) for n in report.notes]
 
 
 def _cancel_on_sigterm() -> None:
@@ -297,6 +331,7 @@ async def run_crawl_async(
     if started is not None:
         started.append(run_id)
     result = RunResult(run_id=run_id, status="ok")
+    store.removal = RemovalPolicy(config.crawl.max_removed_share, config.crawl.max_removed_share_min_board)
     gate = asyncio.Semaphore(config.crawl.company_concurrency)
     writer = StoreWriter(store)
     try:
@@ -316,12 +351,22 @@ async def run_crawl_async(
                 # Started host by host in turn; outcomes stay in config order.
                 order = interleave_by_host(config.companies)
                 tasks = {i: asyncio.ensure_future(one(config.companies[i])) for i in order}
-                result.outcomes = list(await asyncio.gather(*(tasks[i] for i in range(len(tasks)))))
+                try:
+                    result.outcomes = list(await asyncio.gather(*(tasks[i] for i in range(len(tasks)))))
+                except BaseException:
+                    # A storage error (the file is full, read-only or damaged) ends the run: the other
+                    # companies stop instead of each failing on the same file.
+                    for task in tasks.values():
+                        task.cancel()
+                    await asyncio.gather(*tasks.values(), return_exceptions=True)
+                    raise
             finally:
                 await ctx.close()
             result.requests = fetcher.requests_made
         failed = sum(o.status == "failed" for o in result.outcomes)
         result.status = "ok" if failed == 0 else ("failed" if failed == len(result.outcomes) else "partial")
+        if result.status == "ok" and result.attention:
+            result.status = "attention"
         await writer.run(store.finish_run, run_id, result.outcomes, result.requests, result.status)
     finally:
         writer.shutdown()
@@ -331,10 +376,19 @@ async def run_crawl_async(
 def run_crawl(config: Config, db_path: str, progress: Progress | None = None) -> RunResult:
     """Crawl every company of `config` into the database at `db_path` (holding the crawl lock)."""
     with CrawlLock(db_path):
-        store = Store(db_path)
+        # verify: a damaged file is refused here, before a run row is written into it.
+        store = Store(db_path, verify=True)
         started: list[int] = []
         try:
             return asyncio.run(run_crawl_async(config, store, progress, started))
+        except StorageError as exc:
+            # The run row says the run failed (when the file still takes that much), then the one
+            # sentence naming the file and the cause goes to the caller. Damage found mid-run: not
+            # one more write (the next run, after a restore, marks the row 'incomplete').
+            if started and storage_cause(exc) != "corrupted":
+                store.fail_run(started[0], str(exc))
+            store.close()
+            raise
         except (KeyboardInterrupt, asyncio.CancelledError):
             # Companies already written stay committed; the run says it did not finish.
             if started:

@@ -7,13 +7,14 @@ Table and column meanings are documented in docs/SCHEMA.md.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 import duckdb
 
 from .errors import SchemaError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 TABLES = [
@@ -29,7 +30,7 @@ TABLES = [
         kind              VARCHAR NOT NULL,      -- crawl | reparse
         started_at        TIMESTAMPTZ NOT NULL,
         finished_at       TIMESTAMPTZ,
-        status            VARCHAR NOT NULL,      -- running | ok | partial | failed | incomplete
+        status            VARCHAR NOT NULL,      -- running | ok | attention | partial | failed | incomplete
         config_path       VARCHAR,
         companies         INTEGER DEFAULT 0,
         companies_failed  INTEGER DEFAULT 0,
@@ -52,7 +53,7 @@ TABLES = [
         company          VARCHAR NOT NULL,
         source           VARCHAR NOT NULL,
         board            VARCHAR NOT NULL,
-        status           VARCHAR NOT NULL,       -- ok | empty | failed | skipped
+        status           VARCHAR NOT NULL,       -- ok | empty | failed | skipped | attention (v6)
         postings         INTEGER DEFAULT 0,
         bands            INTEGER DEFAULT 0,
         new_postings     INTEGER DEFAULT 0,
@@ -63,7 +64,10 @@ TABLES = [
         error_kind       VARCHAR,
         started_at       TIMESTAMPTZ,
         finished_at      TIMESTAMPTZ,
-        warnings         INTEGER                 -- v5: pay values the normalizer rejected (NULL before v5)
+        warnings         INTEGER,                -- v5: pay values the normalizer rejected (NULL before v5)
+        held_removals    INTEGER,                -- v6: postings missing from the listing, kept active (held)
+        skipped          INTEGER,                -- v6: postings the source saw but could not store (no id ...)
+        notes            JSON                    -- v6: the source's sentences about its listing (partial ...)
     )""",
     """
     CREATE TABLE IF NOT EXISTS postings (
@@ -101,7 +105,9 @@ TABLES = [
         country         VARCHAR,
         taxonomy_version VARCHAR,
         content_since   TIMESTAMPTZ,             -- v3: when the current title/location/description began
-        content_run_id  BIGINT                   -- v3: the run that saw them first
+        content_run_id  BIGINT,                  -- v3: the run that saw them first
+        missing_since   TIMESTAMPTZ,             -- v6: first listing that lacked it while it stays active (held)
+        missing_run_id  BIGINT                   -- v6: the run of that listing
     )""",
     """
     CREATE TABLE IF NOT EXISTS posting_raw (
@@ -401,6 +407,18 @@ def _migrate_v5(con: duckdb.DuckDBPyConnection) -> None:
          WHERE pay_band_versions.valid_to = s.valid_to AND pay_band_versions.closed_run_id IS NULL""")
 
 
+# v6: removal safety. A listing that would remove too many of a board's postings, or that the source
+# says is partial, holds its removals: the postings stay active with missing_since until a second
+# listing confirms. Columns are appended; existing rows are simply not held (NULL).
+_MIGRATE_V6 = [
+    "ALTER TABLE postings ADD COLUMN IF NOT EXISTS missing_since TIMESTAMPTZ",
+    "ALTER TABLE postings ADD COLUMN IF NOT EXISTS missing_run_id BIGINT",
+    "ALTER TABLE crawl_run_companies ADD COLUMN IF NOT EXISTS held_removals INTEGER",
+    "ALTER TABLE crawl_run_companies ADD COLUMN IF NOT EXISTS skipped INTEGER",
+    "ALTER TABLE crawl_run_companies ADD COLUMN IF NOT EXISTS notes JSON",
+]
+
+
 # version -> what upgrades a database from version-1 to version: SQL statements, or a function of
 # the connection. Run in one transaction with the version bump: a failing step leaves the file at
 # its old version, every row intact.
@@ -414,6 +432,7 @@ MIGRATIONS: dict[int, list[str] | Callable[[duckdb.DuckDBPyConnection], None]] =
     3: _migrate_v3,
     4: _migrate_v4,
     5: _migrate_v5,
+    6: _MIGRATE_V6,
 }
 
 
@@ -454,7 +473,10 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
         ).fetchall()
         con.execute("COMMIT").fetchall()
     except Exception as exc:
-        con.execute("ROLLBACK").fetchall()
+        # A failed COMMIT (a full disk) has already ended the transaction: a second error from
+        # ROLLBACK ("no transaction is active") must not replace the one that matters.
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK").fetchall()
         if version is not None and version < SCHEMA_VERSION and isinstance(exc, duckdb.Error):
             # Worded for the user (no traceback): the transaction left the file as it was.
             raise SchemaError(

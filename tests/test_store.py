@@ -9,7 +9,7 @@ from scraper.config import parse_config
 from scraper.crawl import run_crawl
 from scraper.replay import Fault
 from scraper.schema import SCHEMA_VERSION
-from scraper.store import Store, StoreError
+from scraper.store import FaultPlan, Store, StoreError
 from tests.helpers import crawl, query
 
 BOARDS = [
@@ -72,14 +72,9 @@ def test_failing_company_leaves_the_others(replay, tmp_db):
 def test_store_error_rolls_back_only_that_company(replay, tmp_db, monkeypatch):
     crawl(tmp_db, replay.url, *BOARDS)
     before = _snapshot(tmp_db)
-    original = Store._mark_removed
-
-    def boom(con, run_id, now, source, board):
-        if source == "lever":
-            raise RuntimeError("disk on fire")
-        return original(con, run_id, now, source, board)
-
-    monkeypatch.setattr(Store, "_mark_removed", staticmethod(boom))
+    faults = FaultPlan()
+    monkeypatch.setattr(Store, "faults", faults)
+    faults.inject("mark_removed", RuntimeError("disk on fire"), board="matchgroup")
     result = crawl(tmp_db, replay.url, *BOARDS)
     # lever fails alone (a clear per-company error), the crawl goes on
     lever = next(o for o in result.outcomes if o.source == "lever")
@@ -154,3 +149,69 @@ def test_config_base_url_reaches_the_replay(replay, tmp_db):
     )
     result = run_crawl(cfg, str(tmp_db))
     assert result.status == "ok" and replay.requests_to("/posting-api/job-board/cartesia") == 1
+
+
+# -- the store's structure: transactions, the fault hook, held removals (#13) ------------------------
+def _listing(board: str, ids: range) -> list:
+    from scraper.models import Posting
+
+    return [Posting("greenhouse", board, "Acme", str(i), f"Engineer {i}", raw=f'{{"id": {i}}}') for i in ids]
+
+
+def _outcome(board: str = "acme", **kw):
+    from scraper.store import CompanyOutcome
+
+    return CompanyOutcome("Acme", "greenhouse", board, "ok", **kw)
+
+
+def test_transaction_never_hides_the_error_behind_a_failed_rollback(tmp_path):
+    """DuckDB ends a transaction itself when a COMMIT fails (a full disk); the ROLLBACK that follows
+    said "no transaction is active" and that replaced the error that mattered."""
+    store = Store(tmp_path / "t.duckdb")
+    with pytest.raises(ValueError, match="the real one"), store.transaction() as con:
+        con.execute("ROLLBACK").fetchall()  # the transaction is gone, as after a failed COMMIT
+        raise ValueError("the real one")
+    with store.transaction() as con:  # and the store still works
+        assert con.execute("SELECT count(*) FROM crawl_runs").fetchall() == [(0,)]
+
+
+def test_fault_plan_targets_a_board_a_number_of_times(tmp_path, monkeypatch):
+    faults = FaultPlan()
+    monkeypatch.setattr(Store, "faults", faults)
+    fault = faults.inject("write", RuntimeError("injected"), board="beta", times=1)
+    store = Store(tmp_path / "f.duckdb")
+    run = store.begin_run()
+    store.write_company(run, _outcome("alpha"), _listing("alpha", range(3)))  # another board: untouched
+    with pytest.raises(RuntimeError, match="injected"):
+        store.write_company(run, _outcome("beta"), _listing("beta", range(3)))
+    store.write_company(run, _outcome("beta"), _listing("beta", range(3)))  # once only
+    assert fault.hits == 1
+    assert query(tmp_path / "f.duckdb", "SELECT board, count(*) FROM postings GROUP BY 1 ORDER BY 1") == [
+        ("alpha", 3),
+        ("beta", 3),
+    ]
+
+
+def test_partial_listing_holds_removals_in_the_store(tmp_path):
+    db = tmp_path / "h.duckdb"
+    store = Store(db)
+    store.write_company(store.begin_run(), _outcome(), _listing("acme", range(20)))
+    partial = _outcome(complete=False, notes=["stopped at page 1"])
+    counts = store.write_company(store.begin_run(), partial, _listing("acme", range(15)))
+    assert (counts.removed_postings, counts.held_removals, partial.status) == (0, 5, "attention")
+    assert query(
+        db, "SELECT count(*) FILTER (missing_since IS NOT NULL), count(*) FILTER (is_active) FROM postings"
+    ) == [(5, 20)]
+    assert query(db, "SELECT status, held_removals, notes FROM crawl_run_companies WHERE run_id = 2") == [
+        ("attention", 5, '["stopped at page 1"]')
+    ]
+    # The board lists them again: the hold ends, nothing was removed or re-created.
+    back = _outcome()
+    counts = store.write_company(store.begin_run(), back, _listing("acme", range(20)))
+    assert (counts.new_postings, counts.removed_postings, counts.held_removals, back.status) == (
+        0,
+        0,
+        0,
+        "ok",
+    )
+    assert query(db, "SELECT count(missing_since), count(removed_at) FROM postings") == [(0, 0)]

@@ -6,7 +6,7 @@ import json
 
 from scraper.config import CompanyConfig
 from scraper.sources import get_source
-from scraper.store import CompanyOutcome, Store
+from scraper.store import CompanyOutcome, FaultPlan, Store
 from tests.helpers import load_real, query
 
 BOARDS = [("ashby", "Lambda", "ashby/stapply_Lambda_board_comp.json"),
@@ -58,7 +58,9 @@ def test_crawl_writer_batches_and_a_bad_company_fails_alone(tmp_path, monkeypatc
         return original(self, run_id, outcome, postings, **kw)
 
     monkeypatch.setattr(Store, "write_company", boom)
-    monkeypatch.setattr(Store, "_mark_removed_many", staticmethod(lambda *a: json.loads("x")))  # batch fails
+    faults = FaultPlan()
+    monkeypatch.setattr(Store, "faults", faults)
+    faults.inject("mark_removed", lambda: json.JSONDecodeError("x", "x", 0), times=1)  # the batch fails
 
     async def go():
         writer = StoreWriter(store, batch_after=1)

@@ -9,9 +9,10 @@ import click
 
 from analysis.enrich import refresh_database
 from scraper.config import ConfigError, load_config
-from scraper.crawl import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, RunResult, run_crawl
+from scraper.crawl import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_STORAGE, RunResult, run_crawl
+from scraper.errors import StorageError, StoreBusy, StoreLocked
 from scraper.sanitize import terminal_safe
-from scraper.store import CompanyOutcome, StoreError, StoreLocked
+from scraper.store import CompanyOutcome
 
 from ..cli import cli
 from ..options import db_option, quiet_option
@@ -32,7 +33,7 @@ class _Progress:
         self.done += 1
         c = outcome.counts
         if outcome.status == "failed":
-            line = f"[{self.done}/{self.total}] {company.name}: FAILED: {outcome.error}"
+            line = f"[{self.done}/{self.total}] {company.name}: FAILED: {terminal_safe(outcome.error, 300)}"
         else:
             line = (
                 f"[{self.done}/{self.total}] {company.name}: {c.postings} postings, {c.bands} bands"
@@ -40,6 +41,8 @@ class _Progress:
             )
             if outcome.status == "empty":
                 line += " - no postings on this board"
+            if outcome.needs_attention:
+                line += f" - NEEDS ATTENTION: {attention_reason(outcome)}"
         line = terminal_safe(line)  # company names and errors are server text
         if self.tty:
             bar_w = 20
@@ -53,6 +56,22 @@ class _Progress:
             click.echo(line, err=True)
 
 
+def attention_reason(o: CompanyOutcome) -> str:
+    """Why a stored board needs a person to look, in one line."""
+    parts = []
+    if not o.complete:
+        parts.append("the listing is partial")
+    if o.skipped:
+        parts.append(f"{o.skipped} posting{'s' if o.skipped != 1 else ''} skipped")
+    if o.counts.held_removals:
+        n = o.counts.held_removals
+        parts.append(
+            f"{n} removal{'s' if n != 1 else ''} held (kept active with missing_since; "
+            "removed only if the next crawl also lacks them)"
+        )
+    return "; ".join(parts)
+
+
 def summary_lines(result: RunResult) -> list[str]:
     o = result.outcomes
     total = lambda f: sum(getattr(x.counts, f) for x in o)  # noqa: E731
@@ -62,17 +81,22 @@ def summary_lines(result: RunResult) -> list[str]:
         f"{total('postings')} postings, {total('bands')} bands; "
         f"{total('new_postings')} new, {total('updated_postings')} updated, {total('removed_postings')} removed, "
         f"{total('changed_bands')} with changed bands; {result.requests} requests"
+        + (f"; {total('held_removals')} removals held" if total("held_removals") else "")
     ]
-    lines += [f"  failed: {x.company} ({x.source}:{x.board}): {x.error}" for x in failed]
+    lines += [f"  failed: {x.company} ({x.source}:{x.board}): {terminal_safe(x.error, 300)}" for x in failed]
     lines += [
         f"  empty: {x.company} ({x.source}:{x.board}) has no postings" for x in o if x.status == "empty"
     ]
+    # Boards stored whose listing cannot be trusted for removals: exit code 6 when nothing else failed.
+    for x in result.attention:
+        lines.append(f"  needs attention: {x.company} ({x.source}:{x.board}): {attention_reason(x)}")
+        lines += [f"    note: {terminal_safe(n, 300)}" for n in x.notes[:MAX_WARNING_LINES]]
     # Pay values the sources rejected (NaN, a list, the cents mistake ...): the postings were stored
     # without those bands. The count is crawl_run_companies.warnings; the first sentences follow.
     rejected = sum(getattr(x.counts, "warnings", 0) or 0 for x in o) or len(result.warnings)
     if rejected:
         lines.append(f"{rejected} pay value{'s' if rejected != 1 else ''} rejected (see warnings)")
-        lines += [f"  warning: {w}" for w in result.warnings[:MAX_WARNING_LINES]]
+        lines += [f"  warning: {terminal_safe(w, 300)}" for w in result.warnings[:MAX_WARNING_LINES]]
         if len(result.warnings) > MAX_WARNING_LINES:
             lines.append(f"  ... and {len(result.warnings) - MAX_WARNING_LINES} more")
     return lines
@@ -94,8 +118,10 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
 
     Progress goes to stderr, a summary at the end. Exit codes for cron:
     0 all companies crawled, 3 some failed (the rest stored), 4 nothing
-    could be crawled, 2 bad config or usage, 5 another crawl holds the
-    database, 130 interrupted (what was stored stays).
+    could be crawled, 6 all stored but a board needs attention (its listing
+    was partial or its removals are held), 2 bad config or usage, 5 another
+    crawl or process holds the database, 7 the database file cannot be used
+    (disk full, read-only, damaged), 130 interrupted (what was stored stays).
 
     \b
     Example:
@@ -115,14 +141,15 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
     except KeyboardInterrupt:
         click.echo("Interrupted: companies already stored are kept; the run is marked incomplete.", err=True)
         sys.exit(EXIT_INTERRUPTED)
-    except StoreLocked as exc:
+    except (StoreLocked, StoreBusy) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from None
+    except StorageError as exc:  # one sentence naming the file and the cause; the run row says failed
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_STORAGE)
     try:
         refresh_database(db_path)
-    except StoreError as exc:
+    except StorageError as exc:
         click.echo(f"Warning: role taxonomy not refreshed: {exc}", err=True)
     for line in summary_lines(result):
         if not quiet or result.status != "ok":

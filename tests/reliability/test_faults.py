@@ -499,18 +499,13 @@ def test_oversized_response_memory_is_bounded(replay, rel):
 
 def test_store_failure_in_one_company(baseline, replay, tmp_db, monkeypatch, rel):
     """The database refuses one company's write (injected): that company fails alone, the crawl goes on."""
-    from scraper.store import Store
+    from scraper.store import FaultPlan, Store
 
     shutil.copy(baseline, tmp_db)
     before = snapshot(tmp_db)
-    original = Store._mark_removed
-
-    def boom(con, run_id, now, source, board):
-        if source == "lever":
-            raise RuntimeError("injected: disk full")
-        return original(con, run_id, now, source, board)
-
-    monkeypatch.setattr(Store, "_mark_removed", staticmethod(boom))
+    faults = FaultPlan()
+    monkeypatch.setattr(Store, "faults", faults)
+    faults.inject("mark_removed", RuntimeError("injected: disk full"), board="matchgroup")
     result = crawl(tmp_db, replay.url, *BOARDS)
     run = last_run(tmp_db)
     target = run["companies"]["Match Group"]

@@ -202,6 +202,11 @@ V5_COLUMNS = {
     "pay_band_versions": ["rule", "evidence_start", "evidence_end", "closed_run_id"],
     "crawl_run_companies": ["warnings"],
 }
+# What v6 appended (removal safety): a v4 or v5 file has none of these.
+V6_COLUMNS = {
+    "postings": ["missing_since", "missing_run_id"],
+    "crawl_run_companies": ["held_removals", "skipped", "notes"],
+}
 
 
 def _to_v4(db: Path) -> None:
@@ -211,7 +216,7 @@ def _to_v4(db: Path) -> None:
     try:
         for view in ("pay_band_changes", "posting_bands", "pay_bands"):
             con.execute(f"DROP VIEW {view}")
-        for table, cols in V5_COLUMNS.items():
+        for table, cols in [*V5_COLUMNS.items(), *V6_COLUMNS.items()]:
             for col in cols:
                 con.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
         con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
@@ -276,7 +281,7 @@ def test_v4_file_upgrades_in_place_to_v5(replay: ReplayServer, week_boards, tmp_
         f"bands with rule != origin / with evidence: {rules[0]}",
         lost="nothing" if kept else "rows changed",
     )
-    assert version == "5" and kept and same_shape
+    assert version == str(schema.SCHEMA_VERSION) and kept and same_shape
     assert rules == [(0, 0)]
     assert rows(db, "SELECT count(*) FROM crawl_run_companies WHERE warnings IS NOT NULL") == [(0,)]
     assert (
