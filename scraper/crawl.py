@@ -308,6 +308,7 @@ def _take_report(outcome: CompanyOutcome, source: Any) -> None:
     outcome.complete = bool(report.complete)
     outcome.skipped = int(report.skipped)
     outcome.notes = [str(n) for n in report.notes]
+    outcome.uncertain_end = bool(report.uncertain_end)
 
 
 def _cancel_on_sigterm() -> None:

@@ -347,6 +347,7 @@ class CompanyOutcome:
     complete: bool = True
     skipped: int = 0
     notes: list[str] = field(default_factory=list)
+    uncertain_end: bool = False  # a listing that may have been cut: fresh removals wait one run
 
     @property
     def holds_removals(self) -> bool:
@@ -917,7 +918,9 @@ def _settle_removals(
         if o.holds_removals:
             remove_fresh = remove_confirmed = False
         else:
-            remove_fresh, remove_confirmed = not policy.too_many(fresh, had), True
+            # A listing that may have been cut holds what it would newly remove; the next one confirms.
+            remove_fresh = not policy.too_many(fresh, had) and not o.uncertain_end
+            remove_confirmed = True
         held[(src, lboard)] = (0 if remove_fresh else fresh) + (0 if remove_confirmed else confirmed)
         if fresh or confirmed:
             decisions.append((src, lboard, remove_fresh, remove_confirmed))

@@ -66,6 +66,9 @@ class BoardReport:
     notes: list[str] = field(
         default_factory=list
     )  # one sentence each, e.g. "stopped at the 20,000-posting cap"
+    # Complete or cut, the listing cannot tell (Lever: a full page, then an empty one): a drop is held
+    # one run, not forever, so a board of exactly 200 postings still loses the ones that end.
+    uncertain_end: bool = False
 
     def skip(self, reason: str) -> None:
         self.skipped += 1
@@ -74,6 +77,12 @@ class BoardReport:
 
     def partial(self, reason: str) -> None:
         self.complete = False
+        self.notes.append(reason)
+
+    def may_have_ended_early(self, reason: str) -> None:
+        """The listing ended where a cut would also end it (an empty page after a full one, with no total
+        to tell): postings missing from it are held once, and removed when the next listing agrees."""
+        self.uncertain_end = True
         self.notes.append(reason)
 
 

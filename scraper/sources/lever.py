@@ -57,9 +57,10 @@ class Lever(Source):
                 if data is None:
                     break
                 if not data:
-                    self.paging_ended_early(
-                        f"page {page + 1} answered no postings after a full page of {PAGE_SIZE} (asked "
-                        f"twice); the board may list more, or has exactly {page * PAGE_SIZE:,}"
+                    self.report.may_have_ended_early(
+                        f"lever page {page + 1} answered no postings after a full page of {PAGE_SIZE} (asked "
+                        f"twice): the board has exactly {page * PAGE_SIZE:,}, or paging was cut; postings "
+                        "missing from it are held until the next crawl agrees"
                     )
                     break
             repeated = new = 0

@@ -154,6 +154,31 @@ def test_held_removals_are_confirmed_by_a_second_listing(srv, tmp_path, tmp_db, 
     assert rows(tmp_db, "SELECT count(DISTINCT posting_key) FROM band_facts WHERE is_active") == [(1,)]
 
 
+def test_lever_listing_that_may_be_cut_holds_once_then_confirms(srv, tmp_db, rel) -> None:
+    """Lever gives no total: a board of 130 that now lists exactly one full page (100, then an empty
+    page) may have been cut. Its 30 missing postings are held one crawl, then removed when the next
+    listing agrees; a board of exactly 100 that loses nothing is not flagged at all."""
+    path = "/v0/postings/leverco"
+    company = {"name": "Leverco", "source": "lever", "board": "leverco"}
+    srv.arm("lever-board", path=path, total=130)
+    crawl(tmp_db, srv.url, company)
+    srv.arm("lever-board", path=path, total=100)
+    held = crawl(tmp_db, srv.url, company)
+    confirmed = crawl(tmp_db, srv.url, company)
+    again = crawl(tmp_db, srv.url, company)
+    first, second = company_row(tmp_db, 2, "Leverco"), company_row(tmp_db, 3, "Leverco")
+    rel.record(
+        "Faults",
+        "Lever board of 130 lists exactly one full page (may be cut: no total to tell)",
+        tries=3,
+        outcome=f"crawl 2: {held.status}, held {first['held_removals']}; crawl 3: {confirmed.status}, "
+        f"{second['removed_postings']} removed; crawl 4: {again.status}",
+    )
+    assert held.status == "attention" and first["held_removals"] == 30 and first["removed_postings"] == 0
+    assert confirmed.status == "ok" and second["removed_postings"] == 30
+    assert again.status == "ok"  # exactly 100, nothing missing: nothing to hold, nothing to flag
+
+
 def test_a_small_share_is_removed_at_once(srv, tmp_path, tmp_db, rel) -> None:
     srv.arm("gh-board", path=ACME_PATH, total=100)
     crawl(tmp_db, srv.url, ACME)
