@@ -219,7 +219,7 @@ def band_hash(posting: Posting) -> str:
     )
 
 
-POSTING_SCHEMA = {
+POSTING_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "posting_id": pl.String,
     "company": pl.String,
     "source": pl.String,
@@ -239,7 +239,7 @@ POSTING_SCHEMA = {
     "band_hash": pl.String,
     "payload": pl.String,
 }
-BAND_SCHEMA = {
+BAND_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "posting_id": pl.String,
     "band_no": pl.Int32,
     "min_amount": pl.Float64,

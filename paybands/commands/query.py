@@ -41,7 +41,7 @@ def _query_command(q: NamedQuery) -> click.Command:
         for note in q.notes:
             click.echo(f"note: {note}", err=True)
 
-    options = [
+    options: list[click.Parameter] = [
         click.Option(
             [f"--{p.name.replace('_', '-')}", p.name],
             type=_CLICK_TYPES[p.type],

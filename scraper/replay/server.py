@@ -147,7 +147,7 @@ class ReplayServer:
     @property
     def url(self) -> str:
         host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self) -> ReplayServer:
         # A short poll interval: stop() waits up to one interval, once per test that uses a server.
@@ -298,7 +298,7 @@ class ReplayServer:
                         self.send_header("Content-Length", str(len(body) + pad))
                     if not (pad or chunked or pause) and self.command != "HEAD":
                         # Headers and body in one write (one send for small answers).
-                        self._headers_buffer.append(b"\r\n" + body)
+                        self._headers_buffer.append(b"\r\n" + body)  # type: ignore[attr-defined]
                         self.flush_headers()
                         return
                     self.end_headers()

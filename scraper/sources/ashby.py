@@ -19,6 +19,7 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
+    as_dict,
     as_list,
     dedupe_bands,
     first_text,
@@ -70,7 +71,7 @@ class Ashby(Source):
         country = posting_country(location)
         bands: list[PayBand] = []
         warnings: list[str] = []
-        comp = job.get("compensation") if isinstance(job.get("compensation"), dict) else {}
+        comp = as_dict(job.get("compensation"))
         for tier in as_list(comp.get("compensationTiers")):
             if not isinstance(tier, dict):
                 continue

@@ -285,6 +285,11 @@ def as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def as_dict(value: Any) -> dict[str, Any]:
+    """A board's object field, or {} when it sent something else (null, a string, a list)."""
+    return value if isinstance(value, dict) else {}
+
+
 _MAX_EPOCH_DIGITS = 20  # epoch milliseconds have 13; more is no date
 
 

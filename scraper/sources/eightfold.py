@@ -54,6 +54,7 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
+    as_dict,
     dedupe_bands,
     fetch_details,
     first_text,
@@ -230,7 +231,7 @@ class Eightfold(Source):
                 raise SourceError(f"{url} did not return an Eightfold pcsx envelope")
             status = _as_int(data.get("status"))
             if status is not None and status != 200:
-                error = data.get("error") if isinstance(data.get("error"), dict) else {}
+                error = as_dict(data.get("error"))
                 message = terminal_safe(error.get("message") or "error", limit=200)
                 raise SourceError(f"Eightfold says {status}: {message}")
             return data["data"]

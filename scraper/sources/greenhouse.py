@@ -18,6 +18,7 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
+    as_dict,
     as_list,
     dedupe_bands,
     first_text,
@@ -53,7 +54,7 @@ class Greenhouse(Source):
         title = first_text(job.get("title")) or ""
         departments = as_list(job.get("departments"))
         department = first_text(*(d.get("name") for d in departments if isinstance(d, dict)))
-        location = job.get("location") if isinstance(job.get("location"), dict) else {}
+        location = as_dict(job.get("location"))
         location_name = first_text(location.get("name"))
         country = posting_country(location_name)
         description = html_to_text(job.get("content"), unescape_first=True)

@@ -22,6 +22,7 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
+    as_dict,
     as_list,
     dedupe_bands,
     first_text,
@@ -114,8 +115,8 @@ class Lever(Source):
 
     def parse_posting(self, item: dict[str, Any]) -> Posting:
         title = first_text(item.get("text")) or ""
-        categories = item.get("categories") if isinstance(item.get("categories"), dict) else {}
-        lists = item.get("lists") if isinstance(item.get("lists"), list) else []
+        categories = as_dict(item.get("categories"))
+        lists = as_list(item.get("lists"))
         parts = [
             item.get("descriptionPlain"),  # blank or not text: dropped below
             *(

@@ -37,6 +37,7 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
+    as_dict,
     dedupe_bands,
     fetch_details,
     first_text,
@@ -137,8 +138,8 @@ class SmartRecruiters(Source):
         merged = {**item, **(detail or {})}
         title = first_text(merged.get("name")) or ""
         department = _label(merged.get("department"))
-        job_ad = merged.get("jobAd") if isinstance(merged.get("jobAd"), dict) else {}
-        sections = job_ad.get("sections") if isinstance(job_ad.get("sections"), dict) else {}
+        job_ad = as_dict(merged.get("jobAd"))
+        sections = as_dict(job_ad.get("sections"))
         parts = []
         for key in SECTIONS:
             section = sections.get(key)
@@ -147,7 +148,7 @@ class SmartRecruiters(Source):
                 if text:
                     parts.append(f"{first_text(section.get('title')) or ''}\n{text}".strip())
         description = "\n\n".join(parts)
-        location = merged.get("location") if isinstance(merged.get("location"), dict) else {}
+        location = as_dict(merged.get("location"))
         location_text = first_text(
             location.get("fullLocation"),
             ", ".join(str(location[k]) for k in ("city", "region", "country") if location.get(k)),
@@ -163,7 +164,7 @@ class SmartRecruiters(Source):
                     bands.append(band)
         with pay_guard(warnings, "smartrecruiters description"):
             bands.extend(text_bands(description, country=country))
-        company = merged.get("company") if isinstance(merged.get("company"), dict) else {}
+        company = as_dict(merged.get("company"))
         public_id = first_text(company.get("identifier")) or self.company.board
         return self.posting(
             merged["id"],
