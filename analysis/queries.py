@@ -18,7 +18,7 @@ from __future__ import annotations
 import importlib.resources
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -27,10 +27,14 @@ from typing import Any, Literal
 import duckdb
 import polars as pl
 
-ParamType = Literal["text", "int", "float", "date", "bool"]
-_HEADER_RE = re.compile(r"^--\s*(name|about|param|note):\s*(.*)$")
+# count: an int >= 0 (limits); amount: a float > 0 (money); currency: an ISO 4217 code;
+# choice[a|b|c]: one of a closed set (case-insensitive; "" = no filter). Closed sets are declared in
+# the .sql header, where an analyst reading the file sees them too.
+ParamType = Literal["text", "int", "float", "date", "bool", "count", "amount", "currency", "choice"]
+_HEADER_RE = re.compile(r"^--\s*(name|about|param|note|example):\s*(.*)$")
 _PARAM_RE = re.compile(
-    r'^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>text|int|float|date|bool)\s+(?P<default>"[^"]*"|\S+)\s*(?P<help>.*)$'
+    r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>text|int|float|date|bool|count|amount|currency|choice\[[a-z0-9_|]+\])"
+    r'\s+(?P<default>"[^"]*"|\S+)\s*(?P<help>.*)$'
 )
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -45,9 +49,19 @@ class Param:
     type: ParamType
     default: Any
     help: str
+    choices: tuple[str, ...] = ()
+    required: bool = False  # the CLI asks for it (default `required` in the header); SQL notes its absence
+
+    @property
+    def option(self) -> str:
+        return f"--{self.name.replace('_', '-')}"
 
     def convert(self, raw: Any) -> Any:
-        if raw is None or not isinstance(raw, str):
+        if raw is None:
+            return raw
+        if self.type in ("count", "amount", "currency", "choice"):
+            return self._checked(raw)
+        if not isinstance(raw, str):
             return raw
         try:
             if self.type == "int":
@@ -66,6 +80,37 @@ class Param:
             raise QueryError(f"--{self.name.replace('_', '-')} expects {self.type}, got {raw!r}") from None
         return raw
 
+    def _checked(self, raw: Any) -> Any:
+        """A value of the closed and bounded types, or QueryError with one sentence."""
+        if self.type == "choice":
+            value = str(raw).strip().lower()
+            if value and value not in self.choices:
+                raise QueryError(f"{self.option} must be one of {', '.join(self.choices)}; got {raw!r}")
+            return value
+        if self.type == "currency":
+            code = str(raw).strip().upper()
+            if code and code not in _known_currencies():
+                raise QueryError(
+                    f"{self.option} must be an ISO 4217 currency code such as USD or EUR; got {raw!r}"
+                )
+            return code
+        try:
+            number = int(raw) if self.type == "count" else float(str(raw).replace(",", "").replace("_", ""))
+        except ValueError:
+            raise QueryError(f"{self.option} expects a number, got {raw!r}") from None
+        if self.type == "count" and number < 0:
+            raise QueryError(f"{self.option} must be 0 or more; got {raw!r}")
+        if self.type == "amount" and not number > 0:  # also NaN
+            raise QueryError(f"{self.option} must be a positive amount; got {raw!r}")
+        return number
+
+
+@cache
+def _known_currencies() -> frozenset[str]:
+    from scraper.salary.iso4217 import ACTIVE
+
+    return frozenset(ACTIVE)
+
 
 @dataclass(slots=True, frozen=True)
 class NamedQuery:
@@ -75,6 +120,7 @@ class NamedQuery:
     sql: str
     path: Path
     notes: tuple[str, ...] = ()
+    example: str = ""  # the options of a real command line (`paybands query NAME EXAMPLE`), run by a test
 
 
 def queries_dir() -> Path:
@@ -85,17 +131,17 @@ def queries_dir() -> Path:
     return Path(str(importlib.resources.files("queries")))
 
 
-def _parse_default(raw: str, type_: str) -> Any:
+def _parse_default(raw: str, param: Param) -> Any:
     if raw.startswith('"') and raw.endswith('"'):
         raw = raw[1:-1]
-    if raw.lower() in ("null", "none"):
+    if raw.lower() in ("null", "none", "required"):
         return None
-    return Param("_", type_, None, "").convert(raw)  # type: ignore[arg-type]
+    return param.convert(raw)
 
 
 def parse_query_file(path: Path) -> NamedQuery:
     text = path.read_text("utf-8")
-    name, about, params, notes = path.stem, "", [], []
+    name, about, params, notes, example = path.stem, "", [], [], ""
     for line in text.splitlines():
         if not line.startswith("--"):
             if line.strip():
@@ -111,16 +157,20 @@ def parse_query_file(path: Path) -> NamedQuery:
             about = f"{about} {value}".strip()
         elif key == "note":
             notes.append(value)
+        elif key == "example":
+            example = value
         else:
             pm = _PARAM_RE.match(value)
             if not pm:
                 raise QueryError(f"{path.name}: bad param header {value!r}")
-            params.append(
-                Param(pm["name"], pm["type"], _parse_default(pm["default"], pm["type"]), pm["help"].strip())  # type: ignore[arg-type]
-            )
+            type_, choices = pm["type"], ()
+            if type_.startswith("choice["):
+                type_, choices = "choice", tuple(type_[len("choice[") : -1].split("|"))
+            bare = Param(pm["name"], type_, None, pm["help"].strip(), choices, pm["default"] == "required")
+            params.append(replace(bare, default=_parse_default(pm["default"], bare)))
     if not _NAME_RE.match(name):
         raise QueryError(f"{path.name}: query name {name!r} must be lowercase words joined by '-'")
-    return NamedQuery(name, about, tuple(params), text, path, tuple(notes))
+    return NamedQuery(name, about, tuple(params), text, path, tuple(notes), example)
 
 
 @cache

@@ -1,16 +1,17 @@
 -- name: band-changes
 -- about: Pay bands that changed between crawls since a date: raised, lowered, added or removed, with the change in %.
+-- example: --since 2020-01-01 --role-family ml_engineer
 -- param: since date null From this date (UTC, YYYY-MM-DD); default: 7 days before the latest crawl.
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
--- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: currency currency "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
--- param: limit int 500 At most this many rows.
+-- param: limit count 500 At most this many rows.
 -- note: one row per band that changed; old_* NULL = the band appeared, new_* NULL = it went (posting still listed).
 -- note: change_pct compares annual USD midpoints, old to new.
 --

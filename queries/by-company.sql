@@ -1,17 +1,18 @@
 -- name: by-company
 -- about: Pay by company: postings and bands counted, p10-p90 of annual USD band midpoints, typical band edges.
+-- example: --title engineer --seniority senior
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
--- param: pay_type text base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
--- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: pay_type choice[base|total|ote|unknown|all] base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
+-- param: currency currency "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
--- param: min_n int 5 Groups with fewer postings than this are flagged small_group (too few to trust).
--- param: limit int 500 At most this many rows.
+-- param: min_n count 5 Groups with fewer postings than this are flagged small_group (too few to trust).
+-- param: limit count 500 At most this many rows.
 -- note: mid_* = band midpoints; min_p50 / max_p50 = the median band's lower and upper edge; annualized, in USD.
 -- note: small_group = fewer than min_n postings: too few to call it the company's pay.
 --

@@ -1,16 +1,17 @@
 -- name: new-postings
 -- about: Postings first seen since a date, newest first, with their pay (annual USD range over their bands).
+-- example: --since 2020-01-01 --company netflix
 -- param: since date null From this date (UTC, YYYY-MM-DD); default: 7 days before the latest crawl.
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
 -- param: with_pay_only bool false Only postings that state pay.
--- param: limit int 500 At most this many rows.
+-- param: limit count 500 At most this many rows.
 -- note: first_seen is when a crawl first saw the posting, not the board's own publish date.
 --
 -- In any DuckDB client: SET VARIABLE since = DATE '2025-06-01'; then run this file (unset variables take the defaults above;

@@ -1,17 +1,18 @@
 -- name: offer-percentile
 -- about: Where an offer falls among comparable postings' bands: its percentile and how many bands it was compared with.
--- param: amount float null The offer, in --currency per --period (e.g. 240000).
--- param: currency text USD Currency of the offer (ISO code).
--- param: period text year Period of the offer: year, month, week, day or hour.
--- param: fx_rate float null USD per unit of --currency; default: the rate the database used for that currency.
+-- example: --amount 240000 --title "machine learning engineer" --country US
+-- param: amount amount required The offer, in --currency per --period (e.g. 240000).
+-- param: currency currency USD Currency of the offer (ISO code).
+-- param: period choice[year|month|week|day|hour] year Period of the offer: year, month, week, day or hour.
+-- param: fx_rate amount null USD per unit of --currency; default: the rate the database used for that currency.
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
--- param: pay_type text base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
+-- param: pay_type choice[base|total|ote|unknown|all] base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
 -- note: percentile = share of comparable bands whose midpoint is below the offer (ties count half), 0-100.
 -- note: comparable = same pay type (base unless --pay-type) and every --title word in the title; amounts annualized, in USD.

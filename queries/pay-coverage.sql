@@ -1,13 +1,14 @@
 -- name: pay-coverage
 -- about: How many postings state pay, per company, and what kind (base, total comp, OTE, unknown).
+-- example: --ai-only true
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
--- param: limit int 500 At most this many rows.
+-- param: limit count 500 At most this many rows.
 -- note: site estimates (is_estimate) are counted apart: they are not posted pay.
 --
 -- In any DuckDB client: SET VARIABLE ai_only = true; then run this file (unset variables take the defaults above;

@@ -1,16 +1,17 @@
 -- name: pay-ranges
 -- about: Pay ranges of postings whose title matches a search, highest first.
--- param: title text "" Case-insensitive words to find in the title (all must match); empty = every title.
--- param: company text "" Only this company (case-insensitive substring); empty = all.
--- param: pay_type text "" Only base, total, ote or unknown bands; empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- example: --title "product manager" --pay-type total
+-- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
+-- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
+-- param: pay_type choice[base|total|ote|unknown|all] "" Only base, total, ote or unknown bands; empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
--- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all.
+-- param: currency currency "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
--- param: include_estimates bool false Also site estimates (schema.org estimatedSalary), which are not posted pay.
--- param: limit int 500 At most this many rows.
+-- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
+-- param: limit count 500 At most this many rows.
 -- note: total (e.g. Netflix "market range") is total compensation, not base salary: compare like with like.
 --
 -- In any DuckDB client: SET VARIABLE title = 'machine learning'; then run this file.

@@ -1,15 +1,16 @@
 -- name: pay-trend
 -- about: Pay across crawls: p25/median/p75 annual USD band midpoint of the bands current at each crawl date.
+-- example: --role-family ml_engineer --pay-type base
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
--- param: pay_type text base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
--- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: pay_type choice[base|total|ote|unknown|all] base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
+-- param: currency currency "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
--- param: limit int 1000 At most this many rows.
+-- param: limit count 1000 At most this many rows.
 -- note: each date is a snapshot at that day's last successful crawl: the bands then current, of postings then open.
 -- note: percentiles come from a $1,000 histogram (within about $1,000 of exact): one pass over the history.
 -- note: a move in the median can mean pay changed or that the mix of postings changed; look at the band counts.

@@ -1,17 +1,18 @@
 -- name: total-vs-base
 -- about: Base salary next to total-compensation, OTE and unstated bands, per company (or role family, seniority, country).
--- param: by text company Group by company, role_family, seniority or country.
+-- example: --by company --company netflix
+-- param: by choice[company|role_family|seniority|country] company Group by company, role_family, seniority or country.
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
--- param: role_family text "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
--- param: seniority text "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
+-- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
+-- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
 -- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
--- param: currency text "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
+-- param: currency currency "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
 -- param: mixed_only bool true Only groups that post some pay that is not base salary.
--- param: limit int 500 At most this many rows.
+-- param: limit count 500 At most this many rows.
 -- note: total-comp ranges (e.g. Netflix "market range": base + bonus + equity) and OTE are NOT base pay:
 -- note: vs_base = this pay type's median midpoint / the same group's base median; comparable_to_base is FALSE for them.
 --

@@ -9,24 +9,53 @@ import click
 import duckdb
 
 from analysis.output import render
-from analysis.queries import NamedQuery, QueryError, get_query, list_queries, run_query
+from analysis.queries import NamedQuery, Param, QueryError, get_query, list_queries, run_query
 from scraper.sanitize import terminal_safe
 
 from ..cli import cli
 from ..db import open_db
 from ..options import db_option, format_option
 
-_CLICK_TYPES = {
+_CLICK_TYPES: dict[str, click.ParamType] = {
     "text": click.STRING,
     "int": click.INT,
     "float": click.FLOAT,
     "date": click.STRING,
     "bool": click.BOOL,
+    "count": click.IntRange(min=0),
+    "amount": click.FloatRange(min=0, min_open=True),
+    "currency": click.STRING,  # checked against ISO 4217 by Param.convert (below)
 }
+
+
+def _click_type(p: Param) -> click.ParamType:
+    if p.type == "choice":
+        return click.Choice(p.choices, case_sensitive=False)
+    return _CLICK_TYPES[p.type]
+
+
+def _checker(p: Param):
+    """Bad values are a usage error (exit 2, one sentence), not a null row or a Binder Error."""
+
+    def check(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if value is None and p.required:  # click 8.5 skips `required` for an option with a callback
+            raise click.MissingParameter(ctx=ctx, param=param)
+        try:
+            return p.convert(value)
+        except QueryError as exc:
+            raise click.BadParameter(
+                str(exc).split("; got")[0].removeprefix(f"{p.option} "), ctx, param
+            ) from None
+
+    return check
 
 
 def _query_command(q: NamedQuery) -> click.Command:
     def callback(db_path: Path, fmt: str, **params: Any) -> None:
+        ctx = click.get_current_context()
+        group_db = (ctx.parent.obj or {}).get("db_path") if ctx.parent else None
+        if group_db is not None and ctx.get_parameter_source("db_path") is click.core.ParameterSource.DEFAULT:
+            db_path = group_db  # `paybands query --db X NAME`: the group's --db
         con = open_db(db_path)
         try:
             df = run_query(con, q, {k: v for k, v in params.items() if v is not None})
@@ -43,14 +72,17 @@ def _query_command(q: NamedQuery) -> click.Command:
 
     options: list[click.Parameter] = [
         click.Option(
-            [f"--{p.name.replace('_', '-')}", p.name],
-            type=_CLICK_TYPES[p.type],
+            [p.option, p.name],
+            type=_click_type(p),
             default=None,
-            help=f"{p.help} [{p.type}; default: {p.default if p.default not in (None, '') else 'none'}]",
+            required=p.required,
+            callback=_checker(p),
+            help=f"{p.help} [{'one of the choices' if p.choices else p.type}; "
+            f"default: {'required' if p.required else p.default if p.default not in (None, '') else 'none'}]",
         )
         for p in q.params
     ]
-    example = " ".join(f"--{p.name.replace('_', '-')} ..." for p in q.params[:2])
+    example = q.example or " ".join(f"{p.option} ..." for p in q.params[:2])
     cmd = click.Command(
         q.name,
         callback=callback,
@@ -84,8 +116,16 @@ class QueryGroup(click.Group):
 
 @cli.group("query", cls=QueryGroup, invoke_without_command=True)
 @click.option("--list", "show_list", is_flag=True, help="List the named queries and their parameters.")
+@click.option(
+    "--db",
+    "db_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    envvar="PAYBANDS_DB",
+    help="DuckDB database file for the query that follows (each query also takes --db).",
+)
 @click.pass_context
-def query_group(ctx: click.Context, show_list: bool) -> None:
+def query_group(ctx: click.Context, show_list: bool, db_path: Path | None) -> None:
     """Run a named query from queries/ with bound parameters.
 
     \b
@@ -94,6 +134,7 @@ def query_group(ctx: click.Context, show_list: bool) -> None:
       paybands query pay-ranges --title "machine learning"
       paybands query pay-ranges --title scientist --format csv > pay.csv
     """
+    ctx.obj = {"db_path": db_path}
     if ctx.invoked_subcommand is not None:
         return
     if not show_list:
@@ -103,4 +144,8 @@ def query_group(ctx: click.Context, show_list: bool) -> None:
         click.echo(f"{q.name}: {q.about}")
         for p in q.params:
             default = "" if p.default in (None, "") else f" (default {p.default})"
-            click.echo(f"    --{p.name.replace('_', '-')} {p.type.upper()}{default}  {p.help}")
+            kind = "|".join(p.choices) if p.choices else p.type.upper()
+            default = " (required)" if p.required else default
+            click.echo(f"    {p.option} {kind}{default}  {p.help}")
+        if q.example:
+            click.echo(f"    example: paybands query {q.name} {q.example}")
