@@ -113,7 +113,17 @@ def test_injection_through_every_parameter_is_data(analysis_db, query: NamedQuer
         extra = [] if p.required else required
         res = CliRunner().invoke(
             cli,
-            ["query", query.name, _flag(p.name), INJECTION, *extra, "--db", str(analysis_db), "--format", "json"],
+            [
+                "query",
+                query.name,
+                _flag(p.name),
+                INJECTION,
+                *extra,
+                "--db",
+                str(analysis_db),
+                "--format",
+                "json",
+            ],
         )
         if p.type == "text":
             assert res.exit_code == 0, (p.name, res.output)
@@ -166,7 +176,9 @@ def test_offer_percentile_periods_currencies_and_what_it_counts(ro):
     assert pct(amount=100_000, currency="MNT", fx_rate=2.0)["percentile"] == 62.5  # 200k USD
     eur = pct(amount=100_000, currency="EUR")  # rate recovered from stored EUR bands: 117.2k USD
     assert eur["annual_usd"] == pytest.approx(117_200, abs=1) and eur["percentile"] == 25.0
-    assert pct(amount=100_000, currency="MNT")["note"].startswith("no FX rate for MNT")  # a code, no rate stored
+    assert pct(amount=100_000, currency="MNT")["note"].startswith(
+        "no FX rate for MNT"
+    )  # a code, no rate stored
     with pytest.raises(QueryError, match="--period must be one of year"):
         pct(amount=1, period="fortnight")
     with pytest.raises(QueryError, match="ISO 4217"):
