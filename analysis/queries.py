@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import duckdb
 import polars as pl
@@ -163,10 +163,18 @@ def parse_query_file(path: Path) -> NamedQuery:
             pm = _PARAM_RE.match(value)
             if not pm:
                 raise QueryError(f"{path.name}: bad param header {value!r}")
-            type_, choices = pm["type"], ()
+            type_: str = pm["type"]
+            choices: tuple[str, ...] = ()
             if type_.startswith("choice["):
                 type_, choices = "choice", tuple(type_[len("choice[") : -1].split("|"))
-            bare = Param(pm["name"], type_, None, pm["help"].strip(), choices, pm["default"] == "required")
+            bare = Param(
+                pm["name"],
+                cast(ParamType, type_),
+                None,
+                pm["help"].strip(),
+                choices,
+                pm["default"] == "required",
+            )
             params.append(replace(bare, default=_parse_default(pm["default"], bare)))
     if not _NAME_RE.match(name):
         raise QueryError(f"{path.name}: query name {name!r} must be lowercase words joined by '-'")
