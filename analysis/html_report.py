@@ -386,12 +386,12 @@ def _non_base_section(tvb: pl.DataFrame) -> str:
 </section>"""
 
 
-def _top_postings_section(bands: pl.DataFrame) -> str:
+def _top_postings_section(bands: pl.DataFrame, limit: int = TOP_POSTINGS) -> str:
     # One row per posting (its best-paid zone): five zone bands of one job are still one job.
     top = (
         bands.sort(["annual_max_usd", "posting_id"], descending=[True, False], nulls_last=True)
         .unique(subset="posting_id", keep="first", maintain_order=True)
-        .head(TOP_POSTINGS)
+        .head(limit)
     )
     rows = []
     for r in top.iter_rows(named=True):
@@ -439,6 +439,7 @@ def render_report(
     title: str | None = None,
     min_n: int = stats.MIN_N,
     generated_at: datetime | None = None,
+    limit: int = TOP_POSTINGS,
 ) -> Report:
     """Build the report's HTML and charts from the database (no files written)."""
     ai_only, scope_text, classified = _scope(con, role_family, title)
@@ -448,9 +449,11 @@ def render_report(
     cov = coverage(con)
     generated_at = generated_at or datetime.now(UTC)
 
-    # The company chart is for one role family: the one asked for, else the largest classified one.
+    # The company chart is for one role family: the one asked for; with a title search, the postings
+    # matching it (the largest family among them was a chart of 2 engineering managers for "machine
+    # learning"); else the largest classified family.
     family = role_family
-    if family is None:
+    if family is None and not title:
         fams = (
             bands.filter(~pl.col("role_family").is_in(["other", "unclassified"]))
             .group_by("role_family")
@@ -458,7 +461,12 @@ def render_report(
             .sort(["n", "role_family"], descending=[True, False])
         )
         family = fams["role_family"][0] if len(fams) else None
-    family_text = _pretty(family) if family else f"{scope_text} (roles not classified yet)"
+    if family:
+        family_text = _pretty(family)
+    elif title:
+        family_text = scope_text
+    else:
+        family_text = f"{scope_text} (roles not classified yet)"
 
     qparams = {"role_family": role_family or "", "title": title or "", "ai_only": ai_only}
     trend = run_query(con, "pay-trend", {**qparams, "pay_type": "base"})
@@ -511,7 +519,7 @@ def render_report(
     sections.append(html_)
     charts.append(chart)
     sections.append(_non_base_section(tvb))
-    sections.append(_top_postings_section(bands))
+    sections.append(_top_postings_section(bands, limit))
     explorer = explorer_section(con, ai_only=ai_only)
 
     open_postings = int(cov["postings"].sum()) if len(cov) else 0
@@ -600,9 +608,10 @@ def write_report(
     role_family: str | None = None,
     title: str | None = None,
     min_n: int = stats.MIN_N,
+    limit: int = TOP_POSTINGS,
 ) -> Path:
     """Write out_dir/index.html and out_dir/charts/*.svg; returns the index path."""
-    report = render_report(con, role_family=role_family, title=title, min_n=min_n)
+    report = render_report(con, role_family=role_family, title=title, min_n=min_n, limit=limit)
     charts_dir = out_dir / "charts"
     charts_dir.mkdir(parents=True, exist_ok=True)
     for chart in report.charts:

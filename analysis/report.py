@@ -12,17 +12,22 @@ from .queries import run_query
 
 
 def coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """Per company: postings open, how many state pay, bands by pay type."""
+    """Per company: postings open, how many state pay, bands by pay type.
+
+    Pay a job site estimated (schema.org estimatedSalary) is no pay the employer stated: it is left out
+    here as everywhere in the report, and counted apart in `estimates`.
+    """
     return con.sql(
         """
         SELECT p.company, any_value(p.source) AS source,
                count(DISTINCT p.posting_key) AS postings,
-               count(DISTINCT b.posting_key) AS with_pay,
-               count(b.posting_key) AS bands,
-               count(*) FILTER (b.pay_type = 'base') AS base,
-               count(*) FILTER (b.pay_type = 'total') AS total,
-               count(*) FILTER (b.pay_type = 'ote') AS ote,
-               count(*) FILTER (b.pay_type = 'unknown') AS unknown
+               count(DISTINCT b.posting_key) FILTER (NOT b.is_estimate) AS with_pay,
+               count(b.posting_key) FILTER (NOT b.is_estimate) AS bands,
+               count(*) FILTER (b.pay_type = 'base' AND NOT b.is_estimate) AS base,
+               count(*) FILTER (b.pay_type = 'total' AND NOT b.is_estimate) AS total,
+               count(*) FILTER (b.pay_type = 'ote' AND NOT b.is_estimate) AS ote,
+               count(*) FILTER (b.pay_type = 'unknown' AND NOT b.is_estimate) AS unknown,
+               count(*) FILTER (b.is_estimate) AS estimates
         FROM postings p LEFT JOIN pay_bands b USING (posting_key)
         WHERE p.is_active
         GROUP BY p.company ORDER BY postings DESC, p.company

@@ -8,6 +8,7 @@ import click
 
 from analysis.html_report import write_report
 from analysis.report import text_report
+from analysis.taxonomy import ROLE_FAMILIES
 from scraper.sanitize import terminal_safe
 
 from ..cli import cli
@@ -19,7 +20,10 @@ from ..options import db_option
 @db_option
 @click.option("--title", default="", help="Only titles containing these words (e.g. 'machine learning').")
 @click.option(
-    "--limit", type=click.IntRange(min=1), default=40, show_default=True, help="Rows in the pay-range table."
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Rows in the pay-range tables (default 40), or postings in the HTML report's top list (default 20).",
 )
 @click.option(
     "--out",
@@ -30,10 +34,13 @@ from ..options import db_option
 )
 @click.option(
     "--role-family",
-    default="",
-    help="HTML report: only this role family (e.g. ml_engineer); default: AI/ML postings.",
+    type=click.Choice(ROLE_FAMILIES, case_sensitive=False),
+    default=None,
+    help="HTML report: only this role family; default: AI/ML postings.",
 )
-def report_cmd(db_path: Path, title: str, limit: int, out_dir: Path | None, role_family: str) -> None:
+def report_cmd(
+    db_path: Path, title: str, limit: int | None, out_dir: Path | None, role_family: str | None
+) -> None:
     """Print a pay-range report: coverage per company and the top pay ranges.
 
     With --out DIR, write a self-contained HTML report for recruiters
@@ -51,9 +58,16 @@ def report_cmd(db_path: Path, title: str, limit: int, out_dir: Path | None, role
     try:
         if out_dir is None:
             # Tables are made safe cell by cell in render(); the whole text once more for what is not a table.
-            click.echo(terminal_safe(text_report(con, title=title, limit=limit), one_line=False), nl=False)
+            text = text_report(con, title=title, limit=limit or 40)
+            click.echo(terminal_safe(text, one_line=False), nl=False)
             return
-        index = write_report(con, out_dir, role_family=role_family or None, title=title or None)
+        index = write_report(
+            con,
+            out_dir,
+            role_family=(role_family or "").lower() or None,
+            title=title or None,
+            limit=limit or 20,
+        )
     finally:
         con.close()
     click.echo(str(index))

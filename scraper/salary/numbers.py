@@ -120,7 +120,7 @@ def parse_number(raw: str) -> float | None:
     ("120,000", "120.000"); followed by one or two digits it is the decimal one
     ("25.50", "25,5"). Pay is never written with three decimals.
     """
-    if raw.isdigit():
+    if raw.isdecimal():  # not isdigit(): "²" is a digit float() refuses
         return float(raw)  # the common case: plain digits
     s = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace("\u2009", "").replace(" ", "")
     s = s.replace("'", "").replace("’", "")

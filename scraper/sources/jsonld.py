@@ -120,6 +120,9 @@ class JsonLd(Source):
         )
         self.start_url: str | None = url
         self.max_pages: int = opts.get("max_pages", DEFAULT_MAX_PAGES)
+        # A max_pages the config sets defines the board as its first job pages (the user's choice, not
+        # a partial listing to hold removals for and flag every week); the default cap is a safety stop.
+        self.max_pages_configured = "max_pages" in opts
         pattern = opts.get("link_pattern")
         self.link_re: re.Pattern[str] | None = re.compile(pattern, re.IGNORECASE) if pattern else None
 
@@ -304,7 +307,7 @@ class JsonLd(Source):
     def _links(self, tree: LexborHTMLParser, page_url: str) -> list[str]:
         """job_links, reporting the listing as partial when it links more job pages than `max_pages`."""
         links = self.job_links(tree, page_url, limit=self.max_pages + 1)
-        if len(links) > self.max_pages:
+        if len(links) > self.max_pages and not self.max_pages_configured:
             self.report.partial(
                 f"stopped at the {self.max_pages:,}-page cap (max_pages) of jsonld; the site may link more"
             )

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from click.testing import CliRunner
 
@@ -317,3 +318,36 @@ def test_explorer_filters_and_places_an_offer_like_the_offer_percentile_query(
         assert percentile is not None and float(percentile) == want["percentile"], (sentence, want)
     else:
         assert "No comparable" in sentence
+
+
+def test_report_checks_its_role_family(analysis_db):
+    res = CliRunner().invoke(cli, ["report", "--db", str(analysis_db), "--role-family", "nonsense"])
+    assert res.exit_code == 2 and "--role-family" in res.output
+
+
+def test_html_report_honours_limit_and_scopes_the_company_chart_to_a_title_search(analysis_db, tmp_path):
+    out = tmp_path / "r"
+    res = CliRunner().invoke(
+        cli, ["report", "--db", str(analysis_db), "--out", str(out), "--title", "engineer", "--limit", "3"]
+    )
+    assert res.exit_code == 0, res.output
+    page = (out / "index.html").read_text("utf-8")
+    top = page.split('<section id="top-postings">', 1)[1].split("</section>", 1)[0]
+    assert top.count("<tr>") - top.count("<thead>") == 3  # the header row is in <thead>
+    companies = page.split('<section id="companies">', 1)[1].split("</section>", 1)[0]
+    # The chart is of the postings matching the search, not of the largest role family among them.
+    assert "engineer" in companies.split("</h2>", 1)[0].lower()
+
+
+def test_coverage_counts_posted_pay_only(ro):
+    """A site's salary estimate is no pay the employer stated: not in 'state their pay'."""
+    from analysis.report import coverage
+
+    z = coverage(ro).filter(pl.col("company") == "Zyzzyva Labs").row(0, named=True)
+    estimate_only = ro.execute(
+        "SELECT count(DISTINCT p.posting_key) FROM postings p JOIN pay_bands b USING (posting_key) "
+        "WHERE p.company = 'Zyzzyva Labs' AND p.is_active AND b.is_estimate AND p.posting_key NOT IN "
+        "(SELECT posting_key FROM pay_bands WHERE NOT is_estimate)"
+    ).fetchone()[0]
+    assert estimate_only == 1 and z["estimates"] == 1
+    assert z["with_pay"] == z["postings"] - estimate_only

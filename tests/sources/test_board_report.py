@@ -208,14 +208,19 @@ def _site(srv: ReplayServer, links: int) -> None:
         srv.overrides[("GET", f"/jobs/{i}")] = _html(page)
 
 
-def test_jsonld_max_pages_cap_is_reported() -> None:
+def test_jsonld_max_pages_cap_is_reported(monkeypatch) -> None:
+    """The default cap is a safety stop: reaching it makes the listing partial. A max_pages the config
+    sets defines the board (its first job pages): no partial listing, no weekly attention flag."""
+    monkeypatch.setattr(jsonld_source, "DEFAULT_MAX_PAGES", 2)
     with ReplayServer() as srv:
         _site(srv, 3)
-        result, report = _crawl("jsonld", srv.url, board="site", url=f"{srv.url}/careers/", max_pages=2)
+        result, report = _crawl("jsonld", srv.url, board="site", url=f"{srv.url}/careers/")
         assert sorted(p.external_id for p in result) == ["j0", "j1"]
         assert not report.complete
         assert report.notes == ["stopped at the 2-page cap (max_pages) of jsonld; the site may link more"]
+        _, chosen = _crawl("jsonld", srv.url, board="site", url=f"{srv.url}/careers/", max_pages=2)
         _, whole = _crawl("jsonld", srv.url, board="site", url=f"{srv.url}/careers/", max_pages=3)
+    assert chosen.complete and chosen.notes == []
     assert whole.complete and whole.notes == []  # exactly at the cap: nothing more to read
 
 

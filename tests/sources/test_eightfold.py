@@ -183,7 +183,8 @@ def test_a_server_ignoring_start_stops_after_a_page_with_nothing_new(replay, tmp
     replay.overrides[("GET", V2_LIST)] = lambda req: ReplayResponse.json(
         page
     )  # count 185, same 10 every time
-    assert crawl(tmp_db, replay.url, NETFLIX).status == "ok"
+    # Read once, and said: the listing is partial (its removals wait), so a person should look.
+    assert crawl(tmp_db, replay.url, NETFLIX).status == "attention"
     assert query(tmp_db, "SELECT count(*) FROM postings") == [(10,)]
     assert _list_calls(replay, V2_LIST) == 2
 

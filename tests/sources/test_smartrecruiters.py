@@ -119,7 +119,7 @@ def test_paging(replay, tmp_db, monkeypatch, page_size, expected_calls):
 def test_paging_is_bounded(replay, tmp_db, monkeypatch):
     monkeypatch.setattr(smartrecruiters, "PAGE_SIZE", 1)
     monkeypatch.setattr(smartrecruiters, "MAX_PAGES", 3)
-    assert crawl(tmp_db, replay.url, SYNTH).status == "ok"
+    assert crawl(tmp_db, replay.url, SYNTH).status == "attention"  # the cap is reported, not silent
     assert _list_calls(replay, SYNTH_LIST) == 3
     assert query(tmp_db, "SELECT count(*) FROM postings") == [(3,)]
 
