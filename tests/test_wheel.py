@@ -4,6 +4,7 @@ replay data ship as package data, found with importlib.resources (not by walking
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -21,6 +22,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # setuptools stages the build in ./build: a module deleted from the tree must not ride along from there.
+    for stale in ("lib", f"bdist.{sysconfig.get_platform()}"):
+        shutil.rmtree(ROOT / "build" / stale, ignore_errors=True)
     # No build isolation: the setuptools of the test extra builds it, offline (the network guard is on).
     done = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
