@@ -9,6 +9,7 @@ The path and filter values are bound parameters, never pasted into the SQL.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Literal
 
@@ -85,6 +86,27 @@ def _sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def check_target(out: Path) -> None:
+    """ExportError unless `out` can be written as a regular file in an existing folder."""
+    try:
+        st = os.lstat(out)
+    except FileNotFoundError:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        what = (
+            "a symbolic link"
+            if stat.S_ISLNK(st.st_mode)
+            else "a folder"
+            if stat.S_ISDIR(st.st_mode)
+            else "not a regular file"
+        )
+        raise ExportError(
+            f"--out {str(out)!r} is {what}; paybands only replaces regular files (use --out - for stdout)"
+        )
+    if not out.parent.is_dir():
+        raise ExportError(f"--out {str(out)!r}: the folder {str(out.parent)!r} does not exist")
+
+
 def export_bands(
     con: duckdb.DuckDBPyConnection,
     out: Path,
@@ -95,9 +117,14 @@ def export_bands(
     include_estimates: bool = False,
 ) -> int:
     """Write the export; returns the number of rows. Written to a temporary name, then renamed,
-    so a reader never sees half a file and a failed export leaves the old one in place."""
+    so a reader never sees half a file and a failed export leaves the old one in place.
+
+    Only a regular file is ever replaced: a symlink (/dev/stdout is one), a device, a folder or a
+    pipe at `out` is refused, as is a folder that does not exist (no folder is created: a typo in a
+    path must not make one). `stdout` (`--out -`) is written from a temporary file.
+    """
+    check_target(out)
     kind = format_for(out, fmt)
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     sql = export_sql(
         all_postings=all_postings, include_removed=include_removed, include_estimates=include_estimates

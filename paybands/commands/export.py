@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 import duckdb
@@ -12,6 +17,17 @@ from analysis.export import FORMATS, ExportError, export_bands
 from ..cli import cli
 from ..db import open_db
 from ..options import db_option, quiet_option
+
+
+def _copy_to_stdout(src: BinaryIO) -> None:
+    """Copy to stdout; a reader that stops early (`| head`) ends the copy quietly, as in any filter."""
+    out = sys.stdout.buffer
+    try:
+        shutil.copyfileobj(src, out)
+        out.flush()
+    except BrokenPipeError:
+        # Python would report the pipe again when it flushes stdout at exit: point it at /dev/null.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @cli.command("export")
@@ -26,9 +42,10 @@ from ..options import db_option, quiet_option
 @click.option(
     "--out",
     "out",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path, allow_dash=True),
     required=True,
-    help="File to write (replaced if it exists).",
+    help="File to write, '-' for stdout. A regular file is replaced atomically; anything else "
+    "(a symlink, a device, a folder) is refused, and no folder is created.",
 )
 @click.option("--all", "all_postings", is_flag=True, help="Also postings without pay (band columns empty).")
 @click.option("--include-removed", is_flag=True, help="Also postings no longer listed on their board.")
@@ -59,22 +76,33 @@ def export_cmd(
     Example:
       paybands export --out pay.parquet
       paybands export --format csv --out pay.csv --all
+      paybands export --format csv --out - | head
     """
+    to_stdout = str(out) == "-"
+    if to_stdout and fmt is None:
+        raise click.UsageError("--out - (stdout) needs --format parquet, csv or json")
     con = open_db(db_path)
+    tmpdir = tempfile.TemporaryDirectory(prefix="paybands-export-") if to_stdout else None
+    target = Path(tmpdir.name) / f"export.{fmt}" if tmpdir else out
     try:
         rows = export_bands(
             con,
-            out,
+            target,
             fmt,
             all_postings=all_postings,
             include_removed=include_removed,
             include_estimates=include_estimates,
         )
+        if tmpdir:
+            with target.open("rb") as src:
+                _copy_to_stdout(src)
     except ExportError as exc:
         raise click.UsageError(str(exc)) from None
     except (duckdb.Error, OSError) as exc:
         raise click.ClickException(f"export to {str(out)!r} failed: {exc}") from None
     finally:
         con.close()
+        if tmpdir:
+            tmpdir.cleanup()
     if not quiet:
-        click.echo(f"wrote {rows:,} rows to {out}", err=True)
+        click.echo(f"wrote {rows:,} rows to {'stdout' if to_stdout else out}", err=True)

@@ -188,3 +188,36 @@ def _is_number(cell: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def test_out_dash_is_stdout(analysis_db):
+    res = CliRunner().invoke(cli, ["export", "--db", str(analysis_db), "--format", "csv", "--out", "-"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("posting_id,company") and "wrote" in res.stderr
+    assert not Path("-").exists()  # no file named '-'
+    res = CliRunner().invoke(cli, ["export", "--db", str(analysis_db), "--out", "-"])
+    assert res.exit_code == 2 and "--format" in res.output
+
+
+@pytest.mark.parametrize("kind", ["symlink to a file", "symlink to /dev/null", "folder"])
+def test_only_a_regular_file_is_ever_replaced(analysis_db, tmp_path, kind):
+    """`--out /dev/stdout` as root replaced the symlink with a regular file: anything but a regular
+    file is refused and left as it was."""
+    real = tmp_path / "real.csv"
+    real.write_text("keep")
+    out = tmp_path / "out.csv"
+    if kind == "folder":
+        out.mkdir()
+    else:
+        out.symlink_to(real if kind == "symlink to a file" else Path("/dev/null"))
+    res = CliRunner().invoke(cli, ["export", "--db", str(analysis_db), "--out", str(out)])
+    assert res.exit_code == 2 and "only replaces regular files" in res.output, res.output
+    assert real.read_text() == "keep"
+    assert out.is_dir() if kind == "folder" else out.is_symlink()
+
+
+def test_a_missing_folder_is_refused_not_created(analysis_db, tmp_path):
+    out = tmp_path / "no" / "such" / "pay.csv"
+    res = CliRunner().invoke(cli, ["export", "--db", str(analysis_db), "--out", str(out)])
+    assert res.exit_code == 2 and "does not exist" in res.output
+    assert not (tmp_path / "no").exists()
