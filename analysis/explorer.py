@@ -26,7 +26,7 @@ SHOWN_ROWS = 200
 
 _COLUMNS = (
     "company", "title", "city", "country", "location", "zone", "seniority", "role_family", "pay_type",
-    "is_ai_ml", "annual_min_usd", "annual_max_usd", "annual_mid_usd",
+    "is_ai_ml", "annual_min_usd", "annual_max_usd", "annual_mid_usd", "data_status",
 )  # fmt: skip
 
 _SCRIPT = r"""
@@ -76,7 +76,7 @@ _SCRIPT = r"""
     while (body.firstChild) body.removeChild(body.firstChild);
     hits.slice(0, SHOWN).forEach(function (r) {
       var tr = document.createElement("tr");
-      [r[ix.company], r[ix.title], place(r), r[ix.seniority] === "unstated" ? "not stated" : r[ix.seniority], r[ix.pay_type],
+      [r[ix.company], r[ix.title] + (r[ix.data_status] ? " [" + r[ix.data_status] + " demo data]" : ""), place(r), r[ix.seniority] === "unstated" ? "not stated" : r[ix.seniority], r[ix.pay_type],
        fmt(r[ix.annual_min_usd]) + " – " + fmt(r[ix.annual_max_usd]), fmt(r[ix.annual_mid_usd])]
         .forEach(function (text, i) {
           var td = document.createElement("td");
@@ -122,9 +122,10 @@ def load_explorer_bands(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every current band of an open posting with a USD midpoint (site estimates left out), with the
     posting's classification: what `offer-percentile` compares with under its defaults."""
     return con.sql(
-        f"""SELECT {", ".join(_COLUMNS)} FROM band_facts
-            WHERE is_active AND NOT is_estimate AND annual_mid_usd IS NOT NULL
-            ORDER BY annual_mid_usd DESC, company, title
+        f"""SELECT {", ".join("p.data_status" if c == "data_status" else f"f.{c}" for c in _COLUMNS)}
+            FROM band_facts f JOIN postings p USING (posting_key)
+            WHERE f.is_active AND NOT f.is_estimate AND f.annual_mid_usd IS NOT NULL
+            ORDER BY f.annual_mid_usd DESC, f.company, f.title
             LIMIT {MAX_BANDS + 1}"""
     ).pl()
 

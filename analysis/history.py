@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
 
 
-def band_changes(con: duckdb.DuckDBPyConnection, since: date, company: str | None = None) -> pl.DataFrame:
+def band_changes(
+    con: duckdb.DuckDBPyConnection, since: date | None, company: str | None = None
+) -> pl.DataFrame:
+    """Band changes on or after `since`; None = 7 days before the latest crawl, as `query band-changes`."""
+    if since is None:
+        latest = con.execute("SELECT max(started_at)::DATE FROM crawl_runs").fetchall()[0][0]
+        since = (latest or date.today()) - timedelta(days=7)
     return con.sql(
         """SELECT changed_at, change_kind, company, title, zone,
                   old_min_amount, old_max_amount, new_min_amount, new_max_amount,

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import duckdb
 import polars as pl
 
+from scraper.replay.data_status import STATUS_WORDS, banner, data_status_counts
 from scraper.salary.pay import fx_table
 
 from . import stats
@@ -399,6 +400,8 @@ def _top_postings_section(bands: pl.DataFrame, limit: int = TOP_POSTINGS) -> str
         name = esc(r["title"])
         if url:
             name = f'<a href="{esc(url)}" rel="noopener noreferrer nofollow">{name}</a>'
+        if r.get("data_status"):  # demo data that is not a recording says so in its row
+            name += f' <span class="badge">{esc(STATUS_WORDS.get(r["data_status"], r["data_status"]))}</span>'
         lo = f"{r['min_amount']:,.0f}" if r["min_amount"] is not None else "…"
         hi = f"{r['max_amount']:,.0f}" if r["max_amount"] is not None else "…"
         posted = f"{esc(r['currency'])} {lo} – {hi}<br><small>per {esc(r['period'])}</small>"
@@ -531,6 +534,7 @@ def render_report(
         if failed:
             crawl_text += f" ({failed} {'company' if failed == 1 else 'companies'} could not be crawled)"
     in_report = int(bands.select(pl.col("posting_id").n_unique()).item()) if len(bands) else 0
+    demo_note = banner(data_status_counts(con))
     taxonomy_note = (
         ""
         if classified
@@ -572,6 +576,7 @@ def render_report(
   rates of {esc(fx.as_of)}</p>
 </header>
 <div class="cards">{cards}</div>
+{f'<p class="warn" id="data-status">{esc(demo_note[:1].upper() + demo_note[1:])}.</p>' if demo_note else ""}
 {taxonomy_note}
 <section class="howto">
   <h2>How to read this report</h2>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from scraper.replay.data_status import banner, data_status_counts
 from scraper.salary.pay import fx_table
 
 from .output import render
@@ -78,6 +79,9 @@ def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int =
             f"{companies} companies ({failed} failed)"
         )
     out.append(f"USD equivalents at FX rates of {fx_table().as_of}\n")
+    note = banner(data_status_counts(con))
+    if note:
+        out.append(f"NOTE: {note}\n")
     out.append("Coverage (open postings)")
     out.append(render(coverage(con)))
     scope = f" matching {title!r}" if title else ""

@@ -220,7 +220,7 @@ def load_bands(
         f"""SELECT p.posting_id, p.company, p.title, p.location, p.url, p.is_active, p.is_ai_ml,
                    coalesce(p.role_family, 'unclassified') AS role_family,
                    coalesce(p.seniority, 'unknown') AS seniority,
-                   coalesce(p.country, 'unknown') AS country, p.city,
+                   coalesce(p.country, 'unknown') AS country, p.city, p.data_status,
                    b.band_no, b.zone, b.min_amount, b.max_amount, b.currency, b.period, b.pay_type,
                    b.annual_min_usd, b.annual_max_usd, {_MID_SQL} AS annual_mid_usd, b.is_estimate
             FROM postings p JOIN pay_bands b USING (posting_key)

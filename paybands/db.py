@@ -8,6 +8,7 @@ import click
 import duckdb
 
 from scraper.crawl import EXIT_STORAGE
+from scraper.replay.data_status import banner, data_status_counts
 from scraper.schema import SCHEMA_VERSION, current_version
 from scraper.store import StoreError, connect, storage_cause
 
@@ -57,4 +58,8 @@ def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
             raise _fail(exc) from None
         click.echo(f"upgraded {str(path)!r} from schema version {version} to {SCHEMA_VERSION}", err=True)
         return open_db(path, write=write)
+    # Demo data that is not a recording says so wherever postings are shown (stderr: stdout stays data).
+    note = banner(data_status_counts(con))
+    if note:
+        click.echo(f"note: {note}", err=True)
     return con

@@ -14,7 +14,7 @@ import duckdb
 
 from .errors import SchemaError
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 TABLES = [
@@ -107,7 +107,9 @@ TABLES = [
         content_since   TIMESTAMPTZ,             -- v3: when the current title/location/description began
         content_run_id  BIGINT,                  -- v3: the run that saw them first
         missing_since   TIMESTAMPTZ,             -- v6: first listing that lacked it while it stays active (held)
-        missing_run_id  BIGINT                   -- v6: the run of that listing
+        missing_run_id  BIGINT,                  -- v6: the run of that listing
+        data_status     VARCHAR,                 -- v7: NULL = as crawled; synthetic | reconstructed | demo-account
+        data_note       VARCHAR                  -- v7: where a non-crawled record comes from, in words
     )""",
     """
     CREATE TABLE IF NOT EXISTS posting_raw (
@@ -419,6 +421,14 @@ _MIGRATE_V6 = [
 ]
 
 
+# v7: honest demo data. A replayed posting that is not a byte-for-byte recording says so: `paybands
+# demo` marks it (tests/fixtures/data_status.json) and every output shows it. NULL: as crawled.
+_MIGRATE_V7 = [
+    "ALTER TABLE postings ADD COLUMN IF NOT EXISTS data_status VARCHAR",
+    "ALTER TABLE postings ADD COLUMN IF NOT EXISTS data_note VARCHAR",
+]
+
+
 # version -> what upgrades a database from version-1 to version: SQL statements, or a function of
 # the connection. Run in one transaction with the version bump: a failing step leaves the file at
 # its old version, every row intact.
@@ -433,6 +443,7 @@ MIGRATIONS: dict[int, list[str] | Callable[[duckdb.DuckDBPyConnection], None]] =
     4: _migrate_v4,
     5: _migrate_v5,
     6: _MIGRATE_V6,
+    7: _MIGRATE_V7,
 }
 
 

@@ -17,12 +17,16 @@ from ..options import db_option, format_option
 
 @cli.command("changes")
 @click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), required=True, help="Changes on or after this date."
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Changes on or after this date (YYYY-MM-DD); default: 7 days before the latest crawl, "
+    "as `paybands query band-changes`.",
 )
 @click.option("--company", default=None, help="Only companies whose name contains this.")
 @db_option
 @format_option
-def changes_cmd(since: datetime, company: str | None, db_path: Path, fmt: str) -> None:
+def changes_cmd(since: datetime | None, company: str | None, db_path: Path, fmt: str) -> None:
     """Print every pay band that changed since DATE: between crawls, or repaired by a reparse.
 
     A band that appeared has no old values; one that went has no new values.
@@ -32,12 +36,13 @@ def changes_cmd(since: datetime, company: str | None, db_path: Path, fmt: str) -
 
     \b
     Example:
+      paybands changes
       paybands changes --since 2026-11-01
       paybands changes --since 2026-01-01 --company netflix --format csv
     """
     con = open_db(db_path)
     try:
-        df = band_changes(con, date(since.year, since.month, since.day), company)
+        df = band_changes(con, date(since.year, since.month, since.day) if since else None, company)
     finally:
         con.close()
     click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]

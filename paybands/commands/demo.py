@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from scraper.replay import ReplayServer
+from scraper.replay.data_status import STATUS_WORDS, load_rules, mark_data_status
 
 from ..cli import cli
 from ..options import db_option, quiet_option
@@ -26,6 +27,17 @@ def demo_config_text(base_url: str) -> str:
     else:
         text = importlib.resources.files("paybands").joinpath("demo", "replay.toml").read_text("utf-8")
     return text.replace(_DEMO_BASE_URL, base_url)
+
+
+def _mark(db_path: Path) -> dict[str, int]:
+    """Mark the postings that are not recordings (scraper/replay/data_status.py)."""
+    from scraper.store import connect
+
+    con = connect(db_path)
+    try:
+        return mark_data_status(con, load_rules())
+    finally:
+        con.close()
 
 
 @cli.command("demo")
@@ -68,6 +80,15 @@ def demo_cmd(ctx: click.Context, db_path: Path, quiet: bool, report: bool) -> No
         server.stop()
     if code not in (0, 3):
         ctx.exit(code)
+    counts = _mark(db_path)
+    if not quiet:
+        for status, n in sorted(counts.items()):
+            what = f"{n:,} posting{'s are' if n != 1 else ' is'} {STATUS_WORDS[status]}"
+            click.echo(f"demo data: {what} (postings.data_status = {status!r})", err=True)
+        click.echo(
+            "demo data: every other posting is a byte-for-byte recording (tests/fixtures/real/PROVENANCE.md)",
+            err=True,
+        )
     if report:
         ctx.invoke(report_cmd, db_path=db_path)
     ctx.exit(code)
