@@ -207,6 +207,7 @@ V6_COLUMNS = {
     "postings": ["missing_since", "missing_run_id"],
     "crawl_run_companies": ["held_removals", "skipped", "notes"],
 }
+V7_COLUMNS = {"postings": ["data_status", "data_note"]}
 
 
 def _to_v4(db: Path) -> None:
@@ -216,7 +217,7 @@ def _to_v4(db: Path) -> None:
     try:
         for view in ("pay_band_changes", "posting_bands", "pay_bands"):
             con.execute(f"DROP VIEW {view}")
-        for table, cols in [*V5_COLUMNS.items(), *V6_COLUMNS.items()]:
+        for table, cols in [*V5_COLUMNS.items(), *V6_COLUMNS.items(), *V7_COLUMNS.items()]:
             for col in cols:
                 con.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
         con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
