@@ -9,6 +9,7 @@ formula rule); JSON keeps every value exactly, with controls and bidi marks as \
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from functools import partial
@@ -18,7 +19,11 @@ import polars as pl
 
 from scraper.sanitize import FORMULA_LEAD_PATTERN, csv_safe, json_safe, terminal_safe
 
-Format = Literal["table", "csv", "json"]
+Format = Literal["table", "csv", "json", "jsonl"]
+# Money columns (by name) get thousands separators in a table; other numbers (years, ids, pids,
+# counts of runs) print as they are: "2,024" is no year.
+_MONEY_RE = re.compile(r"amount|usd|annual|salary|(^|_)(min|max|mid|p\d\d)(_|$)|_p\d\d|^mid_|^min_|^max_")
+_URL_RE = re.compile(r"(^|_)url$")
 _TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
 # Text that may need cleaning: anything but printable ASCII (controls, escapes, bidi marks, and
 # any non-ASCII letter, which terminal_safe then passes quickly).
@@ -84,25 +89,60 @@ def render(df: pl.DataFrame, fmt: Format = "table", *, max_width: int = 60) -> s
         return (
             json_safe(json.dumps(df.to_dicts(), default=_json_default, ensure_ascii=False, indent=1)) + "\n"
         )
+    if fmt == "jsonl":  # one object a line, for `| while read` and `jq -c`
+        return "".join(
+            json_safe(json.dumps(row, default=_json_default, ensure_ascii=False)) + "\n"
+            for row in df.to_dicts()
+        )
     if df.is_empty():
         return "(no rows)\n"
     df = _map_text(df, partial(terminal_safe, one_line=True))
-    # Round floats for reading (money to whole units, ratios to 2 places); CSV/JSON keep full precision.
-    floats = [c for c, t in df.schema.items() if t in (pl.Float64, pl.Float32)]
-    big = {c for c in floats if (cast(float | None, df[c].abs().max()) or 0) >= 1000}
-    shown = df.with_columns(
-        [pl.col(c).round(0).cast(pl.Int64, strict=False) if c in big else pl.col(c).round(2) for c in floats]
-    )
+    shown = df.select([_table_cell(df[c], max_width) for c in df.columns])
     with pl.Config(
         tbl_rows=-1,
         tbl_cols=-1,
-        fmt_str_lengths=max_width,
+        fmt_str_lengths=60_000,  # cells are cut above (URLs never: a cut URL cannot be opened)
         tbl_hide_dataframe_shape=True,
         tbl_hide_column_data_types=True,
         tbl_formatting="ASCII_MARKDOWN",
-        thousands_separator=",",
-        tbl_width_chars=10_000,
+        tbl_width_chars=65_000,
     ):
         table = str(shown)
     # Nested values (lists, structs) are not cleaned cell by cell: then the whole table is.
-    return (table if _all_cleaned(shown) else terminal_safe(table, one_line=False)) + "\n"
+    return (table if _all_cleaned(df) else terminal_safe(table, one_line=False)) + "\n"
+
+
+def _table_cell(col: pl.Series, max_width: int) -> pl.Series:
+    """A column as the text a table shows: NULL empty, '|' escaped (it would end the cell), text cut
+    at `max_width` (URLs whole), money with thousands separators and whole units, ratios to 2 places,
+    other numbers as they are."""
+    name, t = col.name, col.dtype
+    money = bool(_MONEY_RE.search(name.lower()))
+    if t.is_float():
+        big = (cast(float | None, col.abs().max()) or 0) >= 1000
+        if money or big:
+            values = [
+                None if v is None or v != v else (f"{round(v):,}" if money else str(round(v)))
+                for v in col.to_list()
+            ]
+        else:
+            values = [None if v is None else f"{v:.2f}".rstrip("0").rstrip(".") for v in col.to_list()]
+        out = pl.Series(name, values, dtype=pl.String)
+    elif t.is_integer():
+        out = pl.Series(
+            name,
+            [None if v is None else (f"{v:,}" if money else str(v)) for v in col.to_list()],
+            dtype=pl.String,
+        )
+    elif t.is_nested():
+        out = pl.Series(name, [_json_cell(v) for v in col.to_list()], dtype=pl.String)
+    else:
+        out = col.cast(pl.String)
+        if not _URL_RE.search(name.lower()):
+            long = out.str.len_chars() > max_width
+            out = (
+                pl.select(pl.when(long).then(out.str.slice(0, max_width - 1) + "…").otherwise(out))
+                .to_series()
+                .alias(name)
+            )
+    return out.str.replace_all("|", "\\|", literal=True).fill_null("")

@@ -25,7 +25,7 @@ def _fail(exc: StoreError) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
-def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
+def open_db(path: Path, *, write: bool = False, quiet: bool = False) -> duckdb.DuckDBPyConnection:
     """Open an existing database (read-only unless `write`); never creates one."""
     if not path.exists():
         raise click.ClickException(
@@ -57,9 +57,9 @@ def open_db(path: Path, *, write: bool = False) -> duckdb.DuckDBPyConnection:
         except StoreError as exc:
             raise _fail(exc) from None
         click.echo(f"upgraded {str(path)!r} from schema version {version} to {SCHEMA_VERSION}", err=True)
-        return open_db(path, write=write)
+        return open_db(path, write=write, quiet=quiet)
     # Demo data that is not a recording says so wherever postings are shown (stderr: stdout stays data).
-    note = banner(data_status_counts(con))
+    note = None if quiet else banner(data_status_counts(con))
     if note:
         click.echo(f"note: {note}", err=True)
     return con

@@ -12,7 +12,7 @@ from analysis.output import render
 
 from ..cli import cli
 from ..db import open_db
-from ..options import db_option, format_option
+from ..options import db_option, format_option, quiet_option
 
 
 @cli.command("changes")
@@ -26,7 +26,8 @@ from ..options import db_option, format_option
 @click.option("--company", default=None, help="Only companies whose name contains this.")
 @db_option
 @format_option
-def changes_cmd(since: datetime | None, company: str | None, db_path: Path, fmt: str) -> None:
+@quiet_option
+def changes_cmd(since: datetime | None, company: str | None, db_path: Path, fmt: str, quiet: bool) -> None:
     """Print every pay band that changed since DATE: between crawls, or repaired by a reparse.
 
     A band that appeared has no old values; one that went has no new values.
@@ -40,7 +41,7 @@ def changes_cmd(since: datetime | None, company: str | None, db_path: Path, fmt:
       paybands changes --since 2026-11-01
       paybands changes --since 2026-01-01 --company netflix --format csv
     """
-    con = open_db(db_path)
+    con = open_db(db_path, quiet=quiet)
     try:
         df = band_changes(con, date(since.year, since.month, since.day) if since else None, company)
     finally:

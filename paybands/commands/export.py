@@ -81,7 +81,7 @@ def export_cmd(
     to_stdout = str(out) == "-"
     if to_stdout and fmt is None:
         raise click.UsageError("--out - (stdout) needs --format parquet, csv or json")
-    con = open_db(db_path)
+    con = open_db(db_path, quiet=quiet)
     tmpdir = tempfile.TemporaryDirectory(prefix="paybands-export-") if to_stdout else None
     target = Path(tmpdir.name) / f"export.{fmt}" if tmpdir else out
     try:

@@ -14,7 +14,7 @@ from scraper.sanitize import terminal_safe
 
 from ..cli import cli
 from ..db import open_db
-from ..options import db_option, format_option
+from ..options import db_option, format_option, quiet_option
 
 _CLICK_TYPES: dict[str, click.ParamType] = {
     "text": click.STRING,
@@ -51,12 +51,12 @@ def _checker(p: Param):
 
 
 def _query_command(q: NamedQuery) -> click.Command:
-    def callback(db_path: Path, fmt: str, **params: Any) -> None:
+    def callback(db_path: Path, fmt: str, quiet: bool, **params: Any) -> None:
         ctx = click.get_current_context()
         group_db = (ctx.parent.obj or {}).get("db_path") if ctx.parent else None
         if group_db is not None and ctx.get_parameter_source("db_path") is click.core.ParameterSource.DEFAULT:
             db_path = group_db  # `paybands query --db X NAME`: the group's --db
-        con = open_db(db_path)
+        con = open_db(db_path, quiet=quiet)
         try:
             df = run_query(con, q, {k: v for k, v in params.items() if v is not None})
         except QueryError as exc:
@@ -67,7 +67,7 @@ def _query_command(q: NamedQuery) -> click.Command:
         finally:
             con.close()
         click.echo(render(df, fmt), nl=False)  # type: ignore[arg-type]
-        for note in q.notes:
+        for note in [] if quiet else q.notes:
             click.echo(f"note: {note}", err=True)
 
     options: list[click.Parameter] = [
@@ -92,6 +92,7 @@ def _query_command(q: NamedQuery) -> click.Command:
     )
     db_option(cmd)
     format_option(cmd)
+    quiet_option(cmd)
     return cmd
 
 

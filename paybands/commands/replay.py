@@ -9,6 +9,7 @@ import click
 from scraper.replay import ReplayServer
 
 from ..cli import cli
+from ..options import quiet_option
 
 
 @cli.command("replay")
@@ -21,7 +22,8 @@ from ..cli import cli
     default=None,
     help="Folder with real/ and synth/ recordings (default: tests/fixtures of this checkout).",
 )
-def replay_cmd(port: int, recordings: Path | None) -> None:
+@quiet_option
+def replay_cmd(port: int, recordings: Path | None, quiet: bool) -> None:
     """Serve recorded job-board responses at their real paths, for offline crawls.
 
     Runs until interrupted. Point a config's base_url at it.
@@ -37,7 +39,8 @@ def replay_cmd(port: int, recordings: Path | None) -> None:
         raise click.ClickException(
             f"cannot listen on 127.0.0.1:{port} ({exc.strerror}); pick another --port"
         ) from None
-    click.echo(f"replaying {server.recordings} at {server.url} (Ctrl-C to stop)", err=True)
+    if not quiet:
+        click.echo(f"replaying {server.recordings} at {server.url} (Ctrl-C to stop)", err=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -13,7 +13,7 @@ from scraper.sanitize import terminal_safe
 
 from ..cli import cli
 from ..db import open_db
-from ..options import db_option
+from ..options import db_option, quiet_option
 
 
 @cli.command("report")
@@ -38,8 +38,9 @@ from ..options import db_option
     default=None,
     help="HTML report: only this role family; default: AI/ML postings.",
 )
+@quiet_option
 def report_cmd(
-    db_path: Path, title: str, limit: int | None, out_dir: Path | None, role_family: str | None
+    db_path: Path, title: str, limit: int | None, out_dir: Path | None, role_family: str | None, quiet: bool
 ) -> None:
     """Print a pay-range report: coverage per company and the top pay ranges.
 
@@ -54,7 +55,7 @@ def report_cmd(
       paybands report --title scientist --limit 20
       paybands report --out report/ --role-family ml_engineer
     """
-    con = open_db(db_path)
+    con = open_db(db_path, quiet=quiet)
     try:
         if out_dir is None:
             # Tables are made safe cell by cell in render(); the whole text once more for what is not a table.

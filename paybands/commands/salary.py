@@ -9,11 +9,12 @@ import polars as pl
 
 from analysis.output import render
 from paybands.cli import cli
-from paybands.options import json_option, read_inputs
+from paybands.options import format_option, json_option, quiet_option, read_inputs
 from scraper.models import PayBand
 from scraper.salary import parse_pay_text
 from scraper.salary.pay import fx_table
 from scraper.salary.text import explain_pay_text
+from scraper.sanitize import json_safe
 
 
 def band_json(band: PayBand) -> dict[str, object]:
@@ -68,14 +69,18 @@ _SCHEMA = {
     is_flag=True,
     help="Show every amount found in each text and why it gave a band (the rule) or none (the reason).",
 )
+@format_option
 @json_option
+@quiet_option
 def salary_cmd(
     texts: tuple[str, ...],
     default_currency: str,
     zone: str | None,
     country: str | None,
     explain: bool,
+    fmt: str,
     as_json: bool,
+    quiet: bool,
 ) -> None:
     """Show the pay bands found in each TEXT (min, max, currency, period, pay type, zone).
 
@@ -85,7 +90,7 @@ def salary_cmd(
     \b
     Example:
       paybands salary "Base salary: \\$180,000 - \\$240,000 per year" "Salaire : 45 000 € - 55 000 € brut annuel"
-      printf 'Pay: $25/hr\\n401(k) with 4%% match\\n' | paybands salary --json
+      printf 'Pay: $25/hr\\n401(k) with 4%% match\\n' | paybands salary --format jsonl
       paybands salary --country NO "Lønn: kr 600 000 – 750 000 per år"
       paybands salary --explain "401(k) match up to \\$5,000; base salary \\$150,000 - \\$180,000"
     """
@@ -93,23 +98,27 @@ def salary_cmd(
         raise click.BadParameter(
             f"{country!r} is not a two-letter country code (e.g. US, CA, DE)", param_hint="--country"
         )
+    fmt = "jsonl" if as_json else fmt
     inputs = read_inputs(texts)
     if explain:
-        _explain(inputs, default_currency, zone, country, as_json)
+        _explain(inputs, default_currency, zone, country, fmt)
         return
     results = [
         (text, parse_pay_text(text, default_currency=default_currency, zone=zone, country=country))
         for text in inputs
     ]
-    if as_json:
-        # Exactly one object per input line, in input order (blank lines too), for piping.
-        for text, bands in results:
-            click.echo(json.dumps({"text": text, "bands": [band_json(b) for b in bands]}, ensure_ascii=False))
+    if fmt in ("json", "jsonl"):
+        # One object per input line, in input order (blank lines too), for piping.
+        objects: list[dict[str, object]] = [
+            {"text": text, "bands": [band_json(b) for b in bands]} for text, bands in results
+        ]
+        _echo_objects(objects, fmt)
         return
     rows: list[dict[str, object]] = []
     for i, (text, bands) in enumerate(results, 1):
         short = " ".join(text.split())
-        short = short if len(short) <= 48 else short[:47] + "…"
+        if fmt == "table":
+            short = short if len(short) <= 48 else short[:47] + "…"
         if not bands:
             rows.append({"#": i, "text": short, "pay_type": "no pay"})
         for b in bands:
@@ -128,36 +137,44 @@ def salary_cmd(
                 }
             )
     if not rows:
-        click.echo("(no input)")
+        click.echo("(no input)", err=True)
         return
     df = pl.DataFrame(rows, schema=_SCHEMA).with_columns(pl.col(pl.String).fill_null(""))
-    click.echo(render(df, "table", max_width=48), nl=False)
-    click.echo(f"USD at FX rates of {fx_table().as_of}")
+    click.echo(render(df, "csv" if fmt == "csv" else "table", max_width=48), nl=False)
+    if not quiet:
+        click.echo(f"USD at FX rates of {fx_table().as_of}", err=fmt == "csv")
+
+
+def _echo_objects(objects: list[dict[str, object]], fmt: str) -> None:
+    """jsonl: one object a line; json: one list."""
+    if fmt == "jsonl":
+        for obj in objects:
+            click.echo(json_safe(json.dumps(obj, ensure_ascii=False)))
+    else:
+        click.echo(json_safe(json.dumps(objects, ensure_ascii=False, indent=1)))
 
 
 def _explain(
-    inputs: list[str], default_currency: str, zone: str | None, country: str | None, as_json: bool
+    inputs: list[str], default_currency: str, zone: str | None, country: str | None, fmt: str
 ) -> None:
+    objects: list[dict[str, object]] = []
     for i, text in enumerate(inputs, 1):
         decisions = explain_pay_text(text, default_currency=default_currency, zone=zone, country=country)
-        if as_json:
-            click.echo(
-                json.dumps(
-                    {
-                        "text": text,
-                        "decisions": [
-                            {
-                                "found": d.found,
-                                "span": list(d.span),
-                                "rule": d.rule,
-                                "verdict": d.verdict,
-                                "band": band_json(d.band) if d.band else None,
-                            }
-                            for d in decisions
-                        ],
-                    },
-                    ensure_ascii=False,
-                )
+        if fmt in ("json", "jsonl"):
+            objects.append(
+                {
+                    "text": text,
+                    "decisions": [
+                        {
+                            "found": d.found,
+                            "span": list(d.span),
+                            "rule": d.rule,
+                            "verdict": d.verdict,
+                            "band": band_json(d.band) if d.band else None,
+                        }
+                        for d in decisions
+                    ],
+                }
             )
             continue
         short = " ".join(text.split())
@@ -175,3 +192,5 @@ def _explain(
                 )
             else:
                 click.echo(f"    {d.found!r}: no band: {d.verdict}")
+    if objects:
+        _echo_objects(objects, fmt)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..cli import cli
-from ..options import db_option
+from ..options import db_option, quiet_option
 
 _DAYS = {"mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6, "sun": 0}
 
@@ -136,8 +136,16 @@ def default_user() -> str:
     show_default=True,
     help="systemd TimeoutStartSec: a crawl running longer is stopped (e.g. 90min, 12h).",
 )
+@quiet_option
 def schedule_cmd(
-    config_path: Path, db_path: Path, day: str, at: str, log: Path | None, user: str | None, timeout: str
+    config_path: Path,
+    db_path: Path,
+    day: str,
+    at: str,
+    log: Path | None,
+    user: str | None,
+    timeout: str,
+    quiet: bool,
 ) -> None:
     """Print a ready crontab line and a systemd service + timer for a weekly crawl.
 

@@ -24,7 +24,7 @@ from scraper.store import sync_band_facts
 
 from ..cli import cli
 from ..db import open_db
-from ..options import db_option, format_option
+from ..options import db_option, format_option, quiet_option
 
 _HINT = "add --write to allow it"
 
@@ -100,7 +100,8 @@ def _sandbox_message(msg: str, folders: list[str]) -> str | None:
     is_flag=True,
     help="Open the database read-write and lift the sandbox (files, extensions, settings).",
 )
-def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
+@quiet_option
+def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool, quiet: bool) -> None:
     """Run ad-hoc SQL and print the result. Read-only and sandboxed unless --write.
 
     Tables and views: postings, pay_bands, posting_bands, pay_band_changes,
@@ -122,7 +123,7 @@ def sql_cmd(statement: str, db_path: Path, fmt: str, write: bool) -> None:
       paybands sql "select * from posting_bands where title ilike '%scientist%'" --format csv
       paybands sql "select * from 'data/my_list.parquet'"   # a file beside the database
     """
-    con = open_db(db_path, write=write)
+    con = open_db(db_path, write=write, quiet=quiet)
     folders: list[str] = []
     try:
         if not write:

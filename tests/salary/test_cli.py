@@ -70,7 +70,7 @@ def test_currency_and_zone_options() -> None:
 
 def test_help_has_an_example() -> None:
     out = _run(["--help"])
-    assert "Example:" in out and "paybands salary" in out and "--json" in out
+    assert "Example:" in out and "paybands salary" in out and "--format jsonl" in out
 
 
 def test_explain_names_the_rule_of_each_band_and_the_reason_for_each_rejection() -> None:
