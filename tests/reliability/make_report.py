@@ -64,7 +64,7 @@ def render(results: list[dict]) -> str:
     for r in results:
         by_area.setdefault(r["area"], []).append(r)
     failed = [r for r in results if not r["passed"]]
-    lost = [r for r in results if r["lost"] not in ("nothing", "-")]
+    lost = [r for r in results if not (r["lost"] == "-" or str(r["lost"]).startswith("nothing"))]
     tries = sum(r["tries"] for r in results)
     tests = len({r["test"] for r in results})
     per_area = ", ".join(f"{a.lower()}: {sum(r['tries'] for r in rs)}" for a, rs in by_area.items())
