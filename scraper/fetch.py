@@ -226,6 +226,25 @@ class _Redirect:
     status: int
 
 
+# What the resolver says when a name has no address: the root cause an operator can act on (no
+# network, a typo in a host), said as such rather than as a ConnectError of whatever was fetched.
+_DNS_FAILURES = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "nodename nor servname",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+)
+
+
+def _network_failure(url: str, exc: Exception) -> str:
+    text = f"{type(exc).__name__}: {exc}".rstrip(": ")
+    if any(m in str(exc).lower() for m in _DNS_FAILURES):
+        host = urlsplit(url).hostname or url
+        return f"cannot resolve {host} (no DNS answer: no network here, or no such host)"
+    return f"{url} failed: {text}"
+
+
 class Fetcher:
     """One per crawl. Async context manager; all requests of a run go through it.
 
@@ -466,9 +485,7 @@ class Fetcher:
         except (httpx.TimeoutException, TimeoutError):
             raise FetchError("timeout", url, f"{url} timed out after {self.settings.timeout_s:g}s") from None
         except (httpx.TransportError, httpx.DecodingError) as exc:
-            raise FetchError(
-                "network", url, f"{url} failed: {type(exc).__name__}: {exc}".rstrip(": ")
-            ) from None
+            raise FetchError("network", url, _network_failure(url, exc)) from None
 
     async def _read(self, url: str, resp: httpx.Response, truncate_at: int | None) -> Response:
         """The body, decoded within the cap; the event loop gets control back every megabyte."""

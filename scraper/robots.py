@@ -43,11 +43,13 @@ class RobotsCache:
                 self._parsers[origin] = await self._load(origin)
         parser = self._parsers[origin]
         if isinstance(parser, str):
+            # The root cause first ("cannot resolve <host>"): robots.txt is only the first request
+            # that met it.
             raise FetchError(
                 "robots",
                 url,
-                f"robots.txt of {parts.netloc} could not be fetched ({parser}); "
-                "nothing on that host is crawled in this run (RFC 9309)",
+                f"{parser}; nothing on {parts.netloc} is crawled in this run (its robots.txt could not be "
+                "read: RFC 9309)",
             )
         if parser is not None and not parser.can_fetch(self._fetcher.settings.user_agent, url):
             raise FetchError("robots", url, f"robots.txt of {parts.netloc} disallows {parts.path or '/'}")

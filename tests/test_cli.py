@@ -70,7 +70,7 @@ def test_crawl_partial_failure_exit_code_and_reason(replay, tmp_db, tmp_path, ru
     cfg = _config(tmp_path, replay.url, (("Lambda", "ashby", "Lambda"), ("Gone", "lever", "nobody")))
     res = runner.invoke(cli, ["crawl", "-q", "--config", str(cfg), "--db", str(tmp_db)])
     assert res.exit_code == 3
-    assert "failed: Gone (lever:nobody): board not found" in res.stderr
+    assert "failed (1): Gone (lever:nobody): board not found" in res.stderr
 
 
 def test_crawl_bad_config_exit_code_before_any_fetch(replay, tmp_db, tmp_path, runner):

@@ -239,3 +239,35 @@ def test_truncated_read_keeps_500_kib_under_a_smaller_cap() -> None:
                 return len(resp.body), resp.truncated
 
         assert asyncio.run(fetch()) == (500 * 1024, True)
+
+
+def test_an_unresolvable_host_is_said_as_such():
+    """Offline, every company failed 'robots.txt ... ConnectError ... Name or service not known', then
+    again in the summary: the root cause now comes first, and the summary says each cause once."""
+    import httpx
+
+    from paybands.commands.crawl import summary_lines
+    from scraper.crawl import RunResult
+    from scraper.fetch import _network_failure
+    from scraper.store import CompanyOutcome
+
+    for message in (
+        "[Errno -2] Name or service not known",
+        "[Errno -3] Temporary failure in name resolution",
+    ):
+        said = _network_failure("https://boards-api.greenhouse.io/robots.txt", httpx.ConnectError(message))
+        assert said.startswith("cannot resolve boards-api.greenhouse.io (no DNS answer")
+    refused = _network_failure("https://a.example/x", httpx.ConnectError("[Errno 111] Connection refused"))
+    assert refused == "https://a.example/x failed: ConnectError: [Errno 111] Connection refused"
+
+    cause = "cannot resolve api.lever.co (no DNS answer: no network here, or no such host)"
+    outcomes = [
+        CompanyOutcome(name, "lever", name.lower(), "failed", error=cause)
+        for name in ("Mistral AI", "Palantir")
+    ] + [CompanyOutcome("X", "ashby", "x", "failed", error="other")]
+    lines = summary_lines(RunResult(run_id=1, status="failed", outcomes=outcomes))
+    failed = [line.strip() for line in lines if line.strip().startswith("failed")]
+    assert failed == [
+        f"failed (2): Mistral AI (lever:mistral ai), Palantir (lever:palantir): {cause}",
+        "failed (1): X (ashby:x): other",
+    ]

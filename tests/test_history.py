@@ -152,7 +152,7 @@ def test_exit_codes(replay, tmp_path, tmp_db):
     assert _run("crawl", "-q", "--config", str(partial), "--db", str(tmp_db)).returncode == 3
     none = _config_file(tmp_path, replay.url, boards=[("X", "ashby", "nope"), ("Y", "lever", "nope")])
     done = _run("crawl", "-q", "--config", str(none), "--db", str(tmp_db))
-    assert done.returncode == 4 and "failed: X" in done.stderr
+    assert done.returncode == 4 and "failed (1): X (" in done.stderr
     bad = tmp_path / "bad.toml"
     bad.write_text("[[company]]\nname = 1\n")
     done = _run("crawl", "--config", str(bad), "--db", str(tmp_db))

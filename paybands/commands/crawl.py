@@ -83,7 +83,14 @@ def summary_lines(result: RunResult) -> list[str]:
         f"{total('changed_bands')} with changed bands; {result.requests} requests"
         + (f"; {total('held_removals')} removals held" if total("held_removals") else "")
     ]
-    lines += [f"  failed: {x.company} ({x.source}:{x.board}): {terminal_safe(x.error, 300)}" for x in failed]
+    # One line per cause, naming the companies it failed (a host that cannot be resolved fails every
+    # company on it the same way: said once, not once per company again after the progress lines).
+    causes: dict[str, list[str]] = {}
+    for x in failed:
+        causes.setdefault(terminal_safe(x.error, 300), []).append(f"{x.company} ({x.source}:{x.board})")
+    for cause, companies in causes.items():
+        who = ", ".join(companies[:6]) + (f" and {len(companies) - 6} more" if len(companies) > 6 else "")
+        lines.append(f"  failed ({len(companies)}): {who}: {cause}")
     lines += [
         f"  empty: {x.company} ({x.source}:{x.board}) has no postings" for x in o if x.status == "empty"
     ]
