@@ -40,6 +40,8 @@ class RunResult:
     requests: int = 0
     # Pay values the sources rejected, "{company}: {sentence}" (Posting.warnings of stored postings).
     warnings: list[str] = field(default_factory=list)
+    # Boards the config replaced for a company: (company, source, old board, postings marked removed).
+    retired: list[tuple[str, str, str, int]] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -364,6 +366,13 @@ async def run_crawl_async(
             finally:
                 await ctx.close()
             result.requests = fetcher.requests_made
+        # A company whose listing was stored: the boards the config names for it are its boards now.
+        named: dict[tuple[str, str], list[str]] = {}
+        for c in config.companies:
+            named.setdefault((c.source, c.name), []).append(c.board)
+        stored = {(o.source, o.company) for o in result.outcomes if o.status != "failed"}
+        replaced = [(s, n, boards) for (s, n), boards in named.items() if (s, n) in stored]
+        result.retired = await writer.run(store.retire_replaced_boards, run_id, replaced)
         failed = sum(o.status == "failed" for o in result.outcomes)
         result.status = "ok" if failed == 0 else ("failed" if failed == len(result.outcomes) else "partial")
         if result.status == "ok" and result.attention:

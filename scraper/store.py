@@ -824,6 +824,42 @@ class Store:
             sync_band_facts(con, "SELECT posting_key FROM stage WHERE bands_changed")
         return int(changed)
 
+    def retire_replaced_boards(
+        self, run_id: int, companies: Sequence[tuple[str, str, Sequence[str]]]
+    ) -> list[tuple[str, str, str, int]]:
+        """Mark removed the open postings of boards the config no longer names for a company.
+
+        `companies`: (source, company, the boards the config names for it on that source), for companies
+        whose listing this run stored. A board a company had before but the config has since replaced
+        (a JSON-LD site whose `url` changed, a board token corrected) is never listed again, so its
+        postings would stay open forever beside the new board's. Returns (company, source, old board,
+        postings removed) per board retired.
+        """
+        if not companies:
+            return []
+        frame = pl.DataFrame(
+            {
+                "source": [s for s, _, _ in companies],
+                "company": [c for _, c, _ in companies],
+                "boards": [[b.lower() for b in boards] for _, _, boards in companies],
+            },
+            schema={"source": pl.String, "company": pl.String, "boards": pl.List(pl.String)},
+        )
+        with self.transaction() as con, registered(con, configured=frame):
+            rows = con.execute(
+                """UPDATE postings SET is_active = FALSE, removed_at = $now, removed_run_id = $run
+                   FROM configured c
+                   WHERE postings.source = c.source AND postings.company = c.company AND postings.is_active
+                     AND NOT list_contains(c.boards, lower(postings.board))
+                   RETURNING postings.company, postings.source, postings.board, postings.posting_key""",
+                {"now": now_utc(), "run": run_id},
+            ).fetchall()
+            _facts_inactive(con, [r[3] for r in rows])
+        counts: dict[tuple[str, str, str], int] = {}
+        for company, source, board, _ in rows:
+            counts[(company, source, board)] = counts.get((company, source, board), 0) + 1
+        return [(c, s, b, n) for (c, s, b), n in sorted(counts.items())]
+
     def mark_run_incomplete(self, run_id: int, reason: str) -> None:
         with self.transaction() as con:
             _x(

@@ -327,3 +327,28 @@ def test_reparse_reports_what_changed_and_counts_boards(replay, tmp_db):
         tmp_db, "SELECT companies FROM crawl_runs WHERE kind = 'reparse' ORDER BY run_id DESC LIMIT 1"
     )[0]
     assert companies == len(boards)
+
+
+def test_a_board_the_config_replaced_is_retired(replay, tmp_db):
+    """A JSON-LD company whose url changed (or a corrected board token) got a new board; the old
+    board's postings stayed open forever beside the new ones. Once the new board is stored, the old
+    one's open postings are marked removed, and the summary says so."""
+    from paybands.commands.crawl import summary_lines
+
+    old = {"name": "Acme", "source": "greenhouse", "board": "gitlab"}
+    assert crawl(tmp_db, replay.url, old).status == "ok"
+    (before,) = query(tmp_db, "SELECT count(*) FROM postings WHERE board = 'gitlab' AND is_active")[0]
+    assert before > 0
+    new = {"name": "Acme", "source": "greenhouse", "board": "anthropic"}
+    other = {"name": "Other", "source": "lever", "board": "matchgroup"}
+    result = crawl(tmp_db, replay.url, new, other)
+    assert result.status == "ok"
+    assert query(tmp_db, "SELECT count(*) FROM postings WHERE board = 'gitlab' AND is_active") == [(0,)]
+    assert query(tmp_db, "SELECT count(*) FROM postings WHERE board = 'anthropic' AND is_active")[0][0] > 0
+    assert result.retired == [("Acme", "greenhouse", "gitlab", before)]
+    assert any("board replaced: Acme (greenhouse)" in line for line in summary_lines(result))
+    # A company whose new board fails keeps its old postings until the new one is read.
+    (active,) = query(tmp_db, "SELECT count(*) FROM postings WHERE is_active")[0]
+    gone = {"name": "Acme", "source": "greenhouse", "board": "no-such-board"}
+    assert crawl(tmp_db, replay.url, gone, other).status == "partial"
+    assert query(tmp_db, "SELECT count(*) FROM postings WHERE is_active") == [(active,)]

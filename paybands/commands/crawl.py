@@ -94,6 +94,11 @@ def summary_lines(result: RunResult) -> list[str]:
     lines += [
         f"  empty: {x.company} ({x.source}:{x.board}) has no postings" for x in o if x.status == "empty"
     ]
+    lines += [
+        f"  board replaced: {company} ({source}): {n} open posting{'s' if n != 1 else ''} of its former board "
+        f"{terminal_safe(board, 120)!r} marked removed (the config names another board now)"
+        for company, source, board, n in result.retired
+    ]
     # Boards stored whose listing cannot be trusted for removals: exit code 6 when nothing else failed.
     for x in result.attention:
         lines.append(f"  needs attention: {x.company} ({x.source}:{x.board}): {attention_reason(x)}")
