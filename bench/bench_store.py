@@ -11,7 +11,7 @@ of `postings_frames` itself (Posting objects -> frames, blake2b hashes) is measu
 
 Measured in the same process: the bulk load, a re-crawl of the same 1,000,000 postings (only
 last_seen moves), a row-by-row executemany baseline, the file size, and the taxonomy refresh
-(`analysis.enrich.refresh_taxonomy`). The row-by-row baseline inserts a `rowbyrow` slice (2,000
+(`scraper.enrich.refresh_taxonomy`). The row-by-row baseline inserts a `rowbyrow` slice (2,000
 postings by default, all four tables) with executemany; the bulk path writes the 20,000-posting
 `sample` into a fresh file; the ratio is of per-posting rates (executemany's cost is per row, so
 its 20,000-posting time is extrapolated linearly and labelled as such).
@@ -319,7 +319,7 @@ def main() -> None:
             [run2],
         ).fetchall()[0]
         if args.get("taxonomy", True):
-            from analysis.enrich import refresh_taxonomy
+            from scraper.enrich import refresh_taxonomy
 
             t = time.perf_counter()
             out["taxonomy_rows"] = refresh_taxonomy(con)

@@ -132,7 +132,7 @@ def main() -> None:
                 ["4 database file size", f"{r['size_mb'] / m:,.0f} MB per million postings", "report", "-"]
             )
             if "taxonomy_s" in r:
-                rows.append(["4/5 taxonomy refresh (analysis.enrich)", f"{r['taxonomy_s']:.1f}s for {r['taxonomy_rows']:,}",
+                rows.append(["4/5 taxonomy refresh (scraper.enrich)", f"{r['taxonomy_s']:.1f}s for {r['taxonomy_rows']:,}",
                              "report", "-"])  # fmt: skip
     if "queries" in only:
         from bench import bench_queries

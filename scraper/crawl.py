@@ -16,6 +16,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from .config import CompanyConfig, Config
+from .enrich import refresh_database
 from .errors import StorageError
 from .fetch import Fetcher, FetchError
 from .models import Posting
@@ -42,6 +43,8 @@ class RunResult:
     warnings: list[str] = field(default_factory=list)
     # Boards the config replaced for a company: (company, source, old board, postings marked removed).
     retired: list[tuple[str, str, str, int]] = field(default_factory=list)
+    reclassified: int = 0  # postings whose role taxonomy (ML/AI, family, seniority, place) changed
+    taxonomy_error: str | None = None  # the taxonomy could not be refreshed (the crawl itself is stored)
 
     @property
     def exit_code(self) -> int:
@@ -390,7 +393,7 @@ def run_crawl(config: Config, db_path: str, progress: Progress | None = None) ->
         store = Store(db_path, verify=True)
         started: list[int] = []
         try:
-            return asyncio.run(run_crawl_async(config, store, progress, started))
+            result = asyncio.run(run_crawl_async(config, store, progress, started))
         except StorageError as exc:
             # The run row says the run failed (when the file still takes that much), then the one
             # sentence naming the file and the cause goes to the caller. Damage found mid-run: not
@@ -405,3 +408,11 @@ def run_crawl(config: Config, db_path: str, progress: Progress | None = None) ->
                 store.mark_run_incomplete(started[0], "interrupted (SIGINT/SIGTERM)")
             store.close()
             raise KeyboardInterrupt from None
+        store.close()
+        # The derived columns (role taxonomy, remote, place) of what was just stored: every caller of
+        # run_crawl gets a classified database, not only the CLI. A failure here loses no posting.
+        try:
+            result.reclassified = refresh_database(db_path)
+        except StorageError as exc:
+            result.taxonomy_error = str(exc)
+        return result

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import CompanyConfig
+from .enrich import refresh_database
 from .models import Posting
 from .sources import get_source
 from .store import CompanyOutcome, CrawlLock, Store, WriteCounts
@@ -19,6 +20,7 @@ class ReparseResult:
     postings: int = 0
     changed: int = 0
     skipped: list[str] = field(default_factory=list)  # boards whose source cannot reparse, or bad payloads
+    reclassified: int = 0  # postings whose role taxonomy changed (the current taxonomy, re-applied)
 
 
 _LATEST_RAW = """
@@ -69,4 +71,7 @@ def reparse(db_path: str | Path, progress: Callable[[str], None] | None = None) 
                     )
         store.finish_run(run_id, outcomes, requests=0, status="ok")
         store.close()
+        # The taxonomy too is re-derived from what is stored: a reparse leaves the file as a crawl
+        # with today's code would.
+        result.reclassified = refresh_database(db_path, force=True)
         return result

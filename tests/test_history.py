@@ -352,3 +352,18 @@ def test_a_board_the_config_replaced_is_retired(replay, tmp_db):
     gone = {"name": "Acme", "source": "greenhouse", "board": "no-such-board"}
     assert crawl(tmp_db, replay.url, gone, other).status == "partial"
     assert query(tmp_db, "SELECT count(*) FROM postings WHERE is_active") == [(active,)]
+
+
+def test_run_crawl_itself_classifies_what_it_stored(replay, tmp_db):
+    """The taxonomy refresh belongs to the crawl, not to the CLI: a library caller of run_crawl gets
+    ML/AI, role family, seniority and place on every posting, at the current taxonomy version."""
+    from scraper.taxonomy import TAXONOMY_VERSION
+
+    result = crawl(tmp_db, replay.url, {"name": "Lambda", "source": "ashby", "board": "Lambda"})
+    assert result.status == "ok" and result.reclassified > 0 and result.taxonomy_error is None
+    assert query(
+        tmp_db,
+        "SELECT count(*) FILTER (is_ai_ml IS NULL OR seniority IS NULL OR taxonomy_version IS DISTINCT FROM ?), "
+        "count(*) FROM postings",
+        [TAXONOMY_VERSION],
+    ) == [(0, result.reclassified)]

@@ -8,10 +8,10 @@ import click
 import polars as pl
 
 from analysis.output import render
-from analysis.taxonomy import classify, ml_evidence
 from paybands.cli import cli
 from paybands.options import format_option, json_option, quiet_option, read_inputs
 from scraper.sanitize import json_safe
+from scraper.taxonomy import classify, ml_evidence
 
 
 @cli.command("classify")

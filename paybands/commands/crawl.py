@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from analysis.enrich import refresh_database
 from scraper.config import ConfigError, load_config
 from scraper.crawl import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_STORAGE, RunResult, run_crawl
 from scraper.errors import StorageError, StoreBusy, StoreLocked
@@ -159,10 +158,8 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
     except StorageError as exc:  # one sentence naming the file and the cause; the run row says failed
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_STORAGE)
-    try:
-        refresh_database(db_path)
-    except StorageError as exc:
-        click.echo(f"Warning: role taxonomy not refreshed: {exc}", err=True)
+    if result.taxonomy_error:
+        click.echo(f"Warning: role taxonomy not refreshed: {result.taxonomy_error}", err=True)
     for line in summary_lines(result):
         if not quiet or result.status != "ok":
             click.echo(terminal_safe(line), err=True)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from analysis.enrich import refresh_database
 from scraper.crawl import EXIT_LOCKED
 from scraper.reparse import reparse
 from scraper.sanitize import terminal_safe
@@ -38,7 +37,6 @@ def reparse_cmd(db_path: Path, quiet: bool) -> None:
     say = (lambda m: None) if quiet else (lambda m: click.echo(terminal_safe(m), err=True))
     try:
         result = reparse(db_path, progress=say)
-        reclassified = refresh_database(db_path, force=True)
     except StoreLocked as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
@@ -48,5 +46,5 @@ def reparse_cmd(db_path: Path, quiet: bool) -> None:
         click.echo(terminal_safe(f"skipped: {item}"), err=True)  # posting ids are server text
     say(
         f"reparse run {result.run_id}: {result.postings} postings, {result.changed} with changed bands, "
-        f"{reclassified} reclassified"
+        f"{result.reclassified} reclassified"
     )

@@ -8,8 +8,8 @@ import click
 
 from analysis.html_report import write_report
 from analysis.report import text_report
-from analysis.taxonomy import ROLE_FAMILIES
 from scraper.sanitize import terminal_safe
+from scraper.taxonomy import ROLE_FAMILIES
 
 from ..cli import cli
 from ..db import open_db

@@ -4,7 +4,7 @@ Built once per test module (module scope) into a tmp folder:
   1. crawl of the recorded boards from the replay server (run 1);
   2. a second crawl of Cartesia whose board changed: one band raised, one posting gone,
      one posting new (run 2), so history queries have real changes to find;
-  3. the role taxonomy (analysis.enrich.refresh_taxonomy);
+  3. the role taxonomy (scraper.enrich.refresh_taxonomy);
   4. "Zyzzyva Labs": hand-made postings with known bands, for exact answers;
   5. hostile postings: markup and quote-breaking text in every crawled text field.
 """
@@ -97,7 +97,7 @@ def _insert_posting(
     url: str | None = None,
     zone: str | None = None,
 ) -> None:
-    from analysis.taxonomy import TAXONOMY_VERSION
+    from scraper.taxonomy import TAXONOMY_VERSION
 
     seen = datetime.fromisoformat(first_seen).replace(tzinfo=UTC)
     pid = f"test:{company}:{ext}"
@@ -125,7 +125,7 @@ def _insert_posting(
 
 def build_db(db: Path) -> dict[str, str]:
     """Crawl, re-crawl, classify, add known and hostile postings; returns the Cartesia change titles."""
-    from analysis.enrich import refresh_taxonomy
+    from scraper.enrich import refresh_taxonomy
 
     companies = [{"name": n, "source": s, "board": b} for n, s, b in BOARDS]
     changed_board, titles = _changed_cartesia()

@@ -12,9 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 import paybands.commands  # noqa: F401  (registers commands)
-from analysis.enrich import refresh_database
 from analysis.queries import run_query
 from paybands.cli import cli
+from scraper.enrich import refresh_database
 from scraper.reparse import reparse
 from scraper.schema import band_facts_sql
 from tests.helpers import WEEK, crawl, edit_json, query

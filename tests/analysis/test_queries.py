@@ -368,7 +368,7 @@ def test_queries_on_a_million_postings(tmp_path):
 def test_stored_classification_agrees_with_classify(ro):
     """What the database stores (and every query and report shows) is what `paybands classify
     --description` says for the same title and description."""
-    from analysis.taxonomy import classify
+    from scraper.taxonomy import classify
 
     rows = ro.execute(
         "SELECT title, description, is_ai_ml, role_family, seniority FROM postings WHERE source <> 'test'"

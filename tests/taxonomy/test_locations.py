@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.locations import Location as LocationFromModule
-from analysis.taxonomy import Location, classify_remote, normalize_location
+from scraper.taxonomy import Location, classify_remote, normalize_location
 
 
 @pytest.mark.parametrize(
@@ -148,7 +148,7 @@ def test_classify_remote(location, title, description, hint, expected):
 
 
 def test_classify_remote_positional_call():
-    # analysis/enrich.py calls it positionally with three arguments.
+    # scraper/enrich.py calls it positionally with three arguments.
     assert classify_remote("Remote, Italy", "Software Engineer", None) == "remote"
 
 

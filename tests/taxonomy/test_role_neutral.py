@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from analysis.taxonomy import _classify_title, classify
+from scraper.taxonomy import _classify_title, classify
 from scraper.text import html_to_text
 
 ROOT = Path(__file__).resolve().parents[2]

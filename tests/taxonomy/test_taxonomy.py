@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.taxonomy import (
+from scraper.taxonomy import (
     ROLE_FAMILIES,
     SENIORITIES,
     SENIORITY_LEVELS,

@@ -12,8 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from scraper.store import sync_band_facts
-
+from .store import sync_band_facts
 from .taxonomy import TAXONOMY_VERSION, classify, classify_remote, normalize_location
 
 _SCHEMA = {

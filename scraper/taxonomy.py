@@ -41,7 +41,7 @@ __all__ = [
     "normalize_location",
 ]
 
-# Bump on ANY rule change: analysis/enrich.py reclassifies every stored posting
+# Bump on ANY rule change: scraper/enrich.py reclassifies every stored posting
 # whose taxonomy_version differs.
 TAXONOMY_VERSION = "2026.12.1"
 
