@@ -98,11 +98,14 @@ class Param:
             number = int(raw) if self.type == "count" else float(str(raw).replace(",", "").replace("_", ""))
         except ValueError:
             raise QueryError(f"{self.option} expects a number, got {raw!r}") from None
-        if self.type == "count" and number < 0:
-            raise QueryError(f"{self.option} must be 0 or more; got {raw!r}")
+        if self.type == "count" and not 0 <= number <= MAX_COUNT:
+            raise QueryError(f"{self.option} must be between 0 and {MAX_COUNT:,}; got {raw!r}")
         if self.type == "amount" and not number > 0:  # also NaN
             raise QueryError(f"{self.option} must be a positive amount; got {raw!r}")
         return number
+
+
+MAX_COUNT = 10**9  # limits and group sizes: far above any answer, far below BIGINT's end
 
 
 @cache

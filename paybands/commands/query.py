@@ -9,7 +9,7 @@ import click
 import duckdb
 
 from analysis.output import render
-from analysis.queries import NamedQuery, Param, QueryError, get_query, list_queries, run_query
+from analysis.queries import MAX_COUNT, NamedQuery, Param, QueryError, get_query, list_queries, run_query
 from scraper.sanitize import terminal_safe
 
 from ..cli import cli
@@ -22,7 +22,7 @@ _CLICK_TYPES: dict[str, click.ParamType] = {
     "float": click.FLOAT,
     "date": click.STRING,
     "bool": click.BOOL,
-    "count": click.IntRange(min=0),
+    "count": click.IntRange(min=0, max=MAX_COUNT),
     "amount": click.FloatRange(min=0, min_open=True),
     "currency": click.STRING,  # checked against ISO 4217 by Param.convert (below)
 }

@@ -21,7 +21,7 @@ from ..options import db_option, quiet_option
 @click.option("--title", default="", help="Only titles containing these words (e.g. 'machine learning').")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=100_000),
     default=None,
     help="Rows in the pay-range tables (default 40), or postings in the HTML report's top list (default 20).",
 )

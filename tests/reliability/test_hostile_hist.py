@@ -378,7 +378,7 @@ def test_read_only_lock_file_system_is_one_sentence(srv, tmp_path, tmp_db, monke
 def tiny_fs(tmp_path: Path) -> Iterator[Path]:
     mnt = tmp_path / "mnt"
     mnt.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mnt)], capture_output=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mnt)], capture_output=True)
     if done.returncode != 0:
         pytest.skip("cannot mount a tmpfs here (needs root); the injected cases cover the same paths")
     try:
@@ -388,7 +388,7 @@ def tiny_fs(tmp_path: Path) -> Iterator[Path]:
 
 
 def test_real_full_disk(srv, tmp_path, tiny_fs, rel) -> None:
-    """A 3 MB file system fills up during the crawl: exit 7, the cause named, no rollback error."""
+    """A 6 MB file system fills up during the crawl: exit 7, the cause named, no rollback error."""
     db = tiny_fs / "paybands.duckdb"
     srv.arm("gh-board", path=ACME_PATH, total=5)
     assert crawl(db, srv.url, ACME).status == "ok"
@@ -397,7 +397,7 @@ def test_real_full_disk(srv, tmp_path, tiny_fs, rel) -> None:
     status = rows(db, "SELECT status FROM crawl_runs ORDER BY run_id") if db.exists() else []
     rel.record(
         "Durability",
-        "a real full disk (3 MB tmpfs) during a company's write",
+        "a real full disk (6 MB tmpfs) during a company's write",
         outcome=f"exit {res.exit_code}: {error_line(res)[:300]}; runs {status}",
     )
     _assert_one_sentence(res, "disk is full", str(db))
