@@ -1,6 +1,6 @@
 -- name: by-role
 -- about: Pay by role family and seniority: p10-p90 of annual USD band midpoints and band edges, with counts.
--- example: --ai-only true --pay-type base
+-- example: --ai-only --pay-type base
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.

@@ -1,6 +1,6 @@
 -- name: pay-coverage
 -- about: How many postings state pay, per company, and what kind (base, total comp, OTE, unknown).
--- example: --ai-only true
+-- example: --ai-only --no-active-only
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.

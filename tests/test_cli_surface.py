@@ -103,3 +103,20 @@ def test_tables_are_readable():
     assert "x" * 59 + "…" in table  # other long text is
     assert "null" not in table  # NULL shows as an empty cell
     assert render(df, "jsonl").count("\n") == 3
+
+
+def test_yes_no_options_are_flags_everywhere():
+    """`--include-estimates` is a flag in `export`: in every query too (it took a value there)."""
+    ctx = click.Context(cli)
+    export = cli.get_command(ctx, "export")
+    assert export is not None
+    flags = {o: p for p in export.params for o in getattr(p, "opts", [])}
+    assert flags["--include-estimates"].is_flag  # type: ignore[attr-defined]
+    for name, cmd in _commands():
+        if not name.startswith("query "):
+            continue
+        for p in cmd.params:
+            if "--include-estimates" in getattr(p, "opts", []) or "--ai-only" in getattr(p, "opts", []):
+                assert p.is_flag and p.secondary_opts, (name, p.opts)  # type: ignore[attr-defined]
+    res = CliRunner().invoke(cli, ["query", "pay-ranges", "--include-estimates", "true"])
+    assert res.exit_code == 2 and "unexpected extra argument" in res.output

@@ -71,7 +71,16 @@ def _query_command(q: NamedQuery) -> click.Command:
             click.echo(f"note: {note}", err=True)
 
     options: list[click.Parameter] = [
+        # A yes/no parameter is a flag pair (`--ai-only` / `--no-ai-only`), as `export --include-estimates`
+        # is; left out, the header's default holds.
         click.Option(
+            [f"{p.option}/--no-{p.option[2:]}", p.name],
+            default=None,
+            callback=_checker(p),
+            help=f"{p.help} [flag; default: {'on' if p.default else 'off'}]",
+        )
+        if p.type == "bool"
+        else click.Option(
             [p.option, p.name],
             type=_click_type(p),
             default=None,
