@@ -36,8 +36,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
+from urllib.parse import urljoin, urlsplit
 
 from .errors import BrowserError, BrowserUnavailable, FetchError, FetchErrorKind, RenderTimeout
+from .netscope import Scope, hop_allowed, host_scope, scope_phrase
+from .sanitize import terminal_safe
 
 if TYPE_CHECKING:
     from playwright.async_api import Browser, BrowserContext, Page, Playwright, Request, Response, Route
@@ -152,6 +155,11 @@ class BrowserPool:
         self.active = 0
         self.max_active = 0
         self.blocked_requests = 0
+        # The network rule of redirects (scraper/netscope.py) for what a page loads: a public page may not
+        # make Chromium request the operator's own network, directly or through a redirect.
+        self.refused: list[str] = []  # one sentence per request refused, for tests and messages
+        self._scopes: dict[str, Scope | None] = {}
+        self._page_scope: dict[Any, Scope | None] = {}
 
     # -- lifecycle --------------------------------------------------------------------
     @classmethod
@@ -297,6 +305,8 @@ class BrowserPool:
                 pending.append(asyncio.ensure_future(self._capture(response, captured)))
 
         page.on("response", on_response)
+        # What the page may reach: the network the rendered URL is on, and public addresses.
+        self._page_scope[page] = await host_scope(urlsplit(url).hostname or "", self._scopes)
         healthy = cancelled = False
         try:
             try:
@@ -470,10 +480,46 @@ class BrowserPool:
             if request.resource_type in self.blocked_types:
                 self.blocked_requests += 1
                 await route.abort("blockedbyclient")
-            else:
+                return
+            start = self._page_scope.get(request.frame.page, "public")
+            if not await self._may_reach(request.url, start):
+                await route.abort("blockedbyclient")
+                return
+            if request.resource_type not in _FOLLOWED_HERE or request.method not in ("GET", "HEAD"):
                 await route.continue_()
+                return
+            # Chromium follows redirects without asking the route again: the hop is fetched here
+            # without following, checked like the first request, and handed back as a redirect the
+            # browser then follows (a new request, routed again).
+            response = await route.fetch(max_redirects=0)
+            location = response.headers.get("location")
+            redirect = 300 <= response.status < 400 and location
+            if redirect and not await self._may_reach(urljoin(request.url, location), start):
+                await route.abort("blockedbyclient")
+                return
+            await route.fulfill(response=response)
         except Exception:  # the page closed while the request was in flight: nothing to route
             pass
+
+    async def _may_reach(self, url: str, start: Scope | None) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return True  # no network
+        if parts.scheme not in ("http", "https"):
+            self.refused.append(f"{terminal_safe(url, 120)}: scheme {parts.scheme!r} is not http or https")
+            return False
+        scope = await host_scope(parts.hostname or "", self._scopes)
+        if not hop_allowed(start, scope):
+            self.refused.append(
+                f"{terminal_safe(url, 120)}: {scope_phrase(scope)}, from a page on {scope_phrase(start or 'public')}"
+            )
+            return False
+        return True
+
+
+# Request types whose redirects are followed in the route (documents and the page's own API calls):
+# scripts and the like are not followed here, but their first hop is checked all the same.
+_FOLLOWED_HERE = frozenset({"document", "xhr", "fetch"})
 
 
 def _is_json(response: Response) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import json
-import socket
 import sys
 import time
 import urllib.request
@@ -32,7 +31,7 @@ if importlib.util.find_spec("sniffio") is None:
     sys.modules.setdefault("sniffio", None)  # type: ignore[arg-type]
 
 from .errors import FetchError
-from .netscope import Scope, hop_allowed, ip_scope, name_scope, scope_phrase, widest
+from .netscope import Scope, hop_allowed, host_scope, scope_phrase
 from .politeness import MAX_RETRY_AFTER_S, Politeness, backoff_delay, parse_retry_after
 from .sanitize import terminal_safe
 
@@ -434,19 +433,8 @@ class Fetcher:
             )
 
     async def _scope(self, host: str) -> Scope | None:
-        """The network `host` is on: a literal IP's own, a name's from what it resolves to (cached)."""
-        if host in self._scopes:
-            return self._scopes[host]
-        scope = ip_scope(host) or name_scope(host)
-        if scope is None:
-            try:
-                infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
-            except (OSError, UnicodeError):
-                infos = []
-            scopes = [ip_scope(str(info[4][0])) for info in infos]
-            scope = widest([s for s in scopes if s is not None]) if scopes else None
-        self._scopes[host] = scope
-        return scope
+        """The network `host` is on (netscope.host_scope, cached for the crawl)."""
+        return await host_scope(host, self._scopes)
 
     async def _send(
         self,

@@ -6,12 +6,15 @@ database's HTTP port, a cloud metadata service at 169.254.169.254). The rule: a 
 any public address, and to a non-public one only if the request it came from started on that same
 kind of network (a replay server on 127.0.0.1 may redirect to another port of 127.0.0.1).
 
-Pure functions over `ipaddress`; resolving names is the fetcher's job (scraper/fetch.py).
+Pure functions over `ipaddress`, and `host_scope`, which resolves a name (off the event loop) for
+the fetcher and the browser alike.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
+import socket
 from typing import Literal
 
 Scope = Literal["public", "loopback", "private", "link-local", "other"]
@@ -77,3 +80,20 @@ def hop_allowed(start: Scope | None, hop: Scope | None) -> bool:
     if hop is None or hop == "public":
         return True  # an unresolvable name cannot be connected to either; the request fails on its own
     return hop == start
+
+
+async def host_scope(host: str, cache: dict[str, Scope | None]) -> Scope | None:
+    """The network `host` is on: a literal IP's own, a name's from what it resolves to (cached in
+    `cache`, once per crawl); None when the name does not resolve."""
+    if host in cache:
+        return cache[host]
+    scope = ip_scope(host) or name_scope(host)
+    if scope is None:
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            infos = []
+        scopes = [ip_scope(str(info[4][0])) for info in infos]
+        scope = widest([s for s in scopes if s is not None]) if scopes else None
+    cache[host] = scope
+    return scope

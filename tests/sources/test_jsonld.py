@@ -85,21 +85,24 @@ def test_js_rendered_listing(replay, tmp_db, started_pools):
     job = f"{replay.url}/careers/job"
     assert query(
         tmp_db,
-        """SELECT external_id, title, location, remote, employment_type, posted_at, url
+        """SELECT external_id, title, location, employment_type, posted_at, url
            FROM postings ORDER BY external_id""",
     ) == [
         # datePosted "2026-5-20" and a numeric identifier; JSON-LD only in the page's API response.
-        ("103", "ML Platform Engineer", "Berlin, DE", None, "FULL_TIME", utc(2026, 5, 20),
+        ("103", "ML Platform Engineer", "Berlin, DE", "FULL_TIME", utc(2026, 5, 20),
          f"{job}/ml-platform-engineer-berlin"),
-        ("NW-101", "Machine Learning Research Engineer", "San Francisco, CA, US; New York, NY, US", None,
+        ("NW-101", "Machine Learning Research Engineer", "San Francisco, CA, US; New York, NY, US",
          "FULL_TIME", utc(2026, 6, 1), f"{job}/ml-research-engineer"),
-        ("NW-102", "Applied Scientist, LLM Evaluation", "Remote (USA)", "remote", "FULL_TIME, CONTRACTOR",
+        ("NW-102", "Applied Scientist, LLM Evaluation", "Remote (USA)", "FULL_TIME, CONTRACTOR",
          utc(2026, 6, 3, 16, 30), f"{job}/applied-scientist-llm"),
-        ("NW-104", "Senior Data Scientist, Ranking", "Toronto, ON, Canada", None, "FULL_TIME", utc(2026, 6, 10),
+        ("NW-104", "Senior Data Scientist, Ranking", "Toronto, ON, Canada", "FULL_TIME", utc(2026, 6, 10),
          f"{job}/data-scientist-ranking"),
-        ("NW-105", "AI Safety Researcher", "London, GB", None, "FULL_TIME", utc(2026, 6, 12),
+        ("NW-105", "AI Safety Researcher", "London, GB", "FULL_TIME", utc(2026, 6, 12),
          f"{job}/ai-safety-researcher"),
     ]  # fmt: skip
+    # remote: the source's jobLocationType (TELECOMMUTE) as the hint, the crawl's enrichment the rest.
+    remote = dict(query(tmp_db, "SELECT external_id, remote FROM postings"))
+    assert remote["NW-102"] == "remote" and remote["103"] == "onsite" and None not in remote.values()
     assert query(tmp_db, "SELECT DISTINCT board, company FROM postings") == [
         (replay.url.removeprefix("http://") + "/careers", "Northwind AI")
     ]

@@ -190,7 +190,7 @@ def test_real_nvidia_detail_fields(replay, tmp_db):
         "Senior-Software-Golang-Kubernetes-Engineer_JR2015916",
         "Israel, Yokneam; Israel, Raanana; Israel, Tel Aviv",
         "Full time",
-        None,
+        "onsite",  # the detail has no remote field: the crawl's enrichment reads the location
         datetime(2026, 4, 24, tzinfo=UTC),
     )
     assert row[6].startswith("NVIDIA Networking is looking for an excellent Software Developer")
