@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 import duckdb
 
-from scraper.crawl import EXIT_STORAGE
 from scraper.replay.data_status import banner, data_status_counts
 from scraper.schema import SCHEMA_VERSION, current_version
 from scraper.store import StoreError, connect, storage_cause
+
+from .exit_codes import EXIT_STORAGE
 
 
 class StorageClickError(click.ClickException):

@@ -27,10 +27,7 @@ from .store import CompanyOutcome, CrawlLock, RemovalPolicy, Store, WriteCounts,
 # attention: every company stored, but a board's listing was partial or its removals are held.
 RunStatus = Literal["ok", "attention", "partial", "failed"]
 
-# Exit codes for cron (documented in README): 0 all ok, 3 some failed, 4 nothing crawled,
-# 6 a board needs attention (removals held, listing partial), 7 the database file cannot be used.
-EXIT_OK, EXIT_PARTIAL, EXIT_FAILED, EXIT_LOCKED, EXIT_CONFIG, EXIT_INTERRUPTED = 0, 3, 4, 5, 2, 130
-EXIT_ATTENTION, EXIT_STORAGE = 6, 7
+# The exit codes for cron live with the CLI (paybands/exit_codes.py): a run says its status.
 
 
 @dataclass(slots=True)
@@ -45,12 +42,6 @@ class RunResult:
     retired: list[tuple[str, str, str, int]] = field(default_factory=list)
     reclassified: int = 0  # postings whose role taxonomy (ML/AI, family, seniority, place) changed
     taxonomy_error: str | None = None  # the taxonomy could not be refreshed (the crawl itself is stored)
-
-    @property
-    def exit_code(self) -> int:
-        return {"ok": EXIT_OK, "attention": EXIT_ATTENTION, "partial": EXIT_PARTIAL, "failed": EXIT_FAILED}[
-            self.status
-        ]
 
     @property
     def attention(self) -> list[CompanyOutcome]:

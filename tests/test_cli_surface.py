@@ -120,3 +120,18 @@ def test_yes_no_options_are_flags_everywhere():
                 assert p.is_flag and p.secondary_opts, (name, p.opts)  # type: ignore[attr-defined]
     res = CliRunner().invoke(cli, ["query", "pay-ranges", "--include-estimates", "true"])
     assert res.exit_code == 2 and "unexpected extra argument" in res.output
+
+
+def test_exit_codes_live_with_the_cli_and_match_the_readme():
+    """One table of exit codes, in paybands/exit_codes.py: the README says the same, the library none."""
+    from pathlib import Path
+
+    import scraper.crawl
+    from paybands import exit_codes
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    table = {int(m.group(1)) for m in re.finditer(r"^\| (\d+) \|", readme, re.M)}
+    codes = {v for k, v in vars(exit_codes).items() if k.startswith("EXIT_") and k != "EXIT_INTERRUPTED"}
+    assert codes == table, (codes, table)
+    assert not [k for k in vars(scraper.crawl) if k.startswith("EXIT_")]
+    assert [exit_codes.for_run(s) for s in ("ok", "attention", "partial", "failed")] == [0, 6, 3, 4]

@@ -8,12 +8,14 @@ from pathlib import Path
 import click
 
 from scraper.config import ConfigError, load_config
-from scraper.crawl import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_STORAGE, RunResult, run_crawl
+from scraper.crawl import RunResult, run_crawl
 from scraper.errors import StorageError, StoreBusy, StoreLocked
 from scraper.sanitize import terminal_safe
 from scraper.store import CompanyOutcome
 
+from .. import exit_codes
 from ..cli import cli
+from ..exit_codes import EXIT_CONFIG, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_STORAGE
 from ..options import db_option, quiet_option
 
 MAX_WARNING_LINES = 20  # rejected pay values printed in the summary; the rest are counted
@@ -163,4 +165,4 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
     for line in summary_lines(result):
         if not quiet or result.status != "ok":
             click.echo(terminal_safe(line), err=True)
-    sys.exit(result.exit_code)
+    sys.exit(exit_codes.for_run(result.status))

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import click
 
-from scraper.crawl import EXIT_LOCKED
 from scraper.reparse import reparse
 from scraper.sanitize import terminal_safe
 from scraper.store import StoreError, StoreLocked
 
 from ..cli import cli
+from ..exit_codes import EXIT_LOCKED
 from ..options import db_option, quiet_option
 
 

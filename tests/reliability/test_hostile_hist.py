@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from paybands.cli import cli, main  # noqa: F401  (main registers the commands)
 from paybands.commands import COMMANDS  # noqa: F401
-from scraper.crawl import EXIT_ATTENTION, EXIT_OK, EXIT_STORAGE
+from paybands.exit_codes import EXIT_ATTENTION, EXIT_OK, EXIT_STORAGE
 from scraper.errors import SourceError
 from scraper.sources.greenhouse import Greenhouse
 from scraper.store import FaultPlan, Store
@@ -124,7 +124,7 @@ def test_glitching_listing_holds_removals_and_recovery_changes_nothing(
     assert all(v[0] for v in during.values()) and sum(v[4] for v in during.values()) == missing
     assert rows(tmp_db, "SELECT status FROM crawl_runs WHERE run_id = 2") == [("attention",)]
     # The recovery: nothing new, first_seen and first_run_id as before, no removal, no hold left.
-    assert recovered.exit_code == EXIT_OK and recovered_row["status"] == "ok"
+    assert recovered.status == "ok" and recovered_row["status"] == "ok"
     assert came_back_new == 0 and first_seen_same and not removals
     assert {p: v[:4] for p, v in after.items()} == {p: v[:4] for p, v in before.items()}
     assert not any(v[4] for v in after.values())
@@ -147,7 +147,7 @@ def test_held_removals_are_confirmed_by_a_second_listing(srv, tmp_path, tmp_db, 
         outcome=f"crawl 2: {held.status}, held {company_row(tmp_db, 2)['held_removals']}; "
         f"crawl 3: {confirmed.status}, {row['removed_postings']} removed",
     )
-    assert held.status == "attention" and confirmed.status == "ok" and confirmed.exit_code == 0
+    assert held.status == "attention" and confirmed.status == "ok"
     assert row["removed_postings"] == removed == 99 and row["held_removals"] == 0
     assert sum(v[0] for v in h.values()) == 1
     # band_facts follows: the removed postings' bands say so.
