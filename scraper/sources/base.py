@@ -196,6 +196,23 @@ class Source:
         """A later page failed, or paging ended before the board's own total: the listing is partial."""
         self.report.partial(terminal_safe(f"{self.name} paging ended early: {reason}", limit=300))
 
+    # The three ways paging ends early, worded once for every paged source (`page` counts from 0).
+    def page_failed(self, page: int, exc: Exception) -> None:
+        self.paging_ended_early(f"page {page + 1} failed ({exc}); the board may list more")
+
+    def page_repeated(self, page: int, param: str, noun: str = "postings") -> None:
+        """A page held only postings already read: the server ignores its paging parameter."""
+        self.paging_ended_early(
+            f"page {page + 1} repeated {noun} already read (the server ignores {param}); the board may list more"
+        )
+
+    def listed_short(self, read: int, total: int, page: int, empty: bool, noun: str = "postings") -> None:
+        """Paging ended (an empty or short page) before the board's own total."""
+        self.paging_ended_early(
+            f"{read:,} of the {total:,} {noun} it counts were listed "
+            f"(page {page + 1} was {'empty' if empty else 'short'})"
+        )
+
 
 # Longer than this an "id" is no id (a 5,001-digit number, an essay): it would be the key of a row.
 MAX_ID_CHARS = 1000

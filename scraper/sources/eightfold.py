@@ -295,7 +295,7 @@ class Eightfold(Source):
             except (FetchError, SourceError) as exc:
                 if number == 0:
                     raise
-                self.paging_ended_early(f"page {number + 1} failed ({exc}); the board may list more")
+                self.page_failed(number, exc)
                 return out
             count = _as_int(raw_count)
             repeated = new = 0
@@ -315,17 +315,11 @@ class Eightfold(Source):
             if count is not None and start >= count:
                 break
             if repeated and not new:  # only postings already read: the server ignores paging
-                self.paging_ended_early(
-                    f"page {number + 1} repeated positions already read (the server ignores start); "
-                    "the board may list more"
-                )
+                self.page_repeated(number, "start", "positions")
                 break
             if not positions or (count is None and len(positions) < PAGE_SIZE):
                 if count is not None:  # the board's own count says there is more
-                    self.paging_ended_early(
-                        f"{start:,} of the {count:,} positions it counts were listed "
-                        f"(page {number + 1} was empty)"
-                    )
+                    self.listed_short(start, count, number, empty=not positions, noun="positions")
                 break
         else:
             self.cap_reached(MAX_PAGES * PAGE_SIZE)

@@ -78,10 +78,7 @@ class Lever(Source):
             if len(data) < PAGE_SIZE:
                 break
             if repeated and not new:  # only postings already read: the server ignores paging
-                self.paging_ended_early(
-                    f"page {page + 1} repeated postings already read (the server ignores skip); "
-                    "the board may list more"
-                )
+                self.page_repeated(page, "skip")
                 break
         else:
             self.cap_reached(MAX_PAGES * PAGE_SIZE)
@@ -106,7 +103,7 @@ class Lever(Source):
         except (FetchError, SourceError) as exc:
             if page == 0:
                 raise
-            self.paging_ended_early(f"page {page + 1} failed ({exc}); the board may list more")
+            self.page_failed(page, exc)
             return None
         return data
 

@@ -93,7 +93,7 @@ class SmartRecruiters(Source):
             except (FetchError, SourceError) as exc:
                 if page == 0:
                     raise
-                self.paging_ended_early(f"page {page + 1} failed ({exc}); the board may list more")
+                self.page_failed(page, exc)
                 return items
             found = data.get("totalFound")
             total = found if isinstance(found, int) and not isinstance(found, bool) else None
@@ -118,17 +118,11 @@ class SmartRecruiters(Source):
             if total is not None and offset >= total:
                 break
             if repeated and not new:  # only postings already read: the server ignores paging
-                self.paging_ended_early(
-                    f"page {page + 1} repeated postings already read (the server ignores offset); "
-                    "the board may list more"
-                )
+                self.page_repeated(page, "offset")
                 break
             if len(batch) < PAGE_SIZE:
                 if total is not None:  # the board's own total says there is more
-                    self.paging_ended_early(
-                        f"{offset:,} of the {total:,} postings it counts were listed "
-                        f"(page {page + 1} was {'empty' if not batch else 'short'})"
-                    )
+                    self.listed_short(offset, total, page, empty=not batch)
                 break
         else:
             self.cap_reached(MAX_PAGES * PAGE_SIZE)

@@ -114,7 +114,7 @@ class Workday(Source):
             except (FetchError, SourceError) as exc:
                 if page == 0:
                     raise
-                self.paging_ended_early(f"page {page + 1} failed ({exc}); the board may list more")
+                self.page_failed(page, exc)
                 return items
             if page == 0:  # later pages say total 0
                 found = data.get("total")
@@ -139,18 +139,12 @@ class Workday(Source):
             if total and total < TOTAL_CAP and offset >= total:
                 break
             if repeated and not new:  # only postings already read: the server ignores paging
-                self.paging_ended_early(
-                    f"page {page + 1} repeated postings already read (the server ignores offset); "
-                    "the board may list more"
-                )
+                self.page_repeated(page, "offset")
                 break
             if len(batch) < PAGE_SIZE:
                 # `total` is exact below the cap and "at least" at it: either way, fewer is early.
                 if total and offset < total:
-                    self.paging_ended_early(
-                        f"{offset:,} of the {total:,} postings it counts were listed "
-                        f"(page {page + 1} was {'empty' if not batch else 'short'})"
-                    )
+                    self.listed_short(offset, total, page, empty=not batch)
                 break
         else:
             self.cap_reached(MAX_PAGES * PAGE_SIZE)
