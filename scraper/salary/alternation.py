@@ -36,13 +36,21 @@ def _top_level(alternation: str) -> list[str]:
 def by_first_char(alternation: str) -> str:
     """The same alternation with its alternatives grouped by a literal first character
     ("b(?:onus(?:es)?|udget)|..."): the regex engine then tests one character per group instead
-    of every alternative at every position (these lists have hundreds)."""
+    of every alternative at every position (these lists have hundreds). An escaped punctuation
+    character ("\\ ", "\\.", from re.escape) is a literal first character too."""
     groups: dict[str, list[str]] = {}
     rest: list[str] = []
     for alt in _top_level(alternation):
-        first, after = alt[:1], alt[1:2]
-        if first.isalnum() and after not in ("?", "*", "+", "{"):  # a literal, not "s?" or "x{2}"
-            groups.setdefault(first, []).append(alt[1:])
+        escaped = alt[:1] == "\\" and len(alt) > 1 and not alt[1].isalnum()  # "\\d" is a class, "\\." a dot
+        first = alt[:2] if escaped else alt[:1]
+        after = alt[len(first) : len(first) + 1]
+        if (escaped or first.isalnum()) and after not in (
+            "?",
+            "*",
+            "+",
+            "{",
+        ):  # a literal, not "s?" or "x{2}"
+            groups.setdefault(first, []).append(alt[len(first) :])
         else:
             rest.append(alt)
     grouped = [f"{k}(?:{'|'.join(v)})" if len(v) > 1 else k + v[0] for k, v in groups.items()]

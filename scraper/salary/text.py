@@ -25,6 +25,7 @@ from typing import cast
 
 from ..models import PayBand, PayType, Period
 from . import cues, currency, periods, zones
+from .alternation import by_first_char
 from .encoding import ODD_SPACES, repair
 from .numbers import MULTIPLIER, NUM, Multiplier, multiplier_of, parse_number
 from .pay import (
@@ -72,20 +73,9 @@ _CODE_WORD_RE = re.compile(r"[A-Z](?<![A-Za-z][A-Z])[A-Z]{2}(?![A-Za-z])")
 _CODES = currency.ISO_CODES | {"RMB"}
 
 
-def _grouped_literals(words: tuple[str, ...]) -> re.Pattern[str]:
-    """One regex for "any of these substrings", alternatives grouped by first character: sre tests
-    one character per group at each position, at C speed (an any() over ~200 `in` tests cost ~3 us
-    a text in Python's loop, more than the search it replaces)."""
-    groups: dict[str, list[str]] = {}
-    for w in words:
-        groups.setdefault(w[0], []).append(re.escape(w[1:]))
-    return re.compile(
-        "|".join(re.escape(k) + (f"(?:{'|'.join(v)})" if len(v) > 1 else v[0]) for k, v in groups.items())
-    )
-
-
 _HINT_SYMBOLS_RE = re.compile(f"[{re.escape(''.join(_HINT_SYMBOLS))}]")
-_HINT_WORDS_RE = _grouped_literals(_HINT_WORDS)
+# One search instead of ~200 substring tests in a Python loop (3 us a text, more than the search).
+_HINT_WORDS_RE = re.compile(by_first_char("|".join(re.escape(w) for w in _HINT_WORDS)))
 
 
 def _has_hint(text: str) -> bool:
