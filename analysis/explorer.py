@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from .charts import esc
+from .stats import SENIORITY_ORDER
 
 # Bands embedded at most (a 1,000,000-posting database would make a 200 MB page); the section says
 # when it holds fewer than the selection has.
@@ -153,8 +154,6 @@ def explorer_section(con: duckdb.DuckDBPyConnection, *, ai_only: bool) -> Explor
     countries = sorted({c for c in bands["country"].to_list() if c})
     seniorities = [s for s in bands["seniority"].unique().to_list() if s]
     families = sorted({f for f in bands["role_family"].to_list() if f})
-    from .stats import SENIORITY_ORDER
-
     seniorities.sort(key=lambda s: (SENIORITY_ORDER.index(s) if s in SENIORITY_ORDER else 99, s))
     cap_note = (
         f" It holds the {MAX_BANDS:,} bands with the highest midpoints; `paybands query offer-percentile` "
