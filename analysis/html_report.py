@@ -27,7 +27,7 @@ from . import stats
 from .charts import IntervalRow, TrendPoint, esc, interval_chart, money, trend_chart
 from .explorer import EXPLORER_CSS, explorer_section
 from .queries import run_query
-from .report import coverage, last_run
+from .report import coverage, last_run, place_scope
 
 MAX_COMPANIES = 25  # rows in the company chart; the table below it lists them all
 MAX_COUNTRIES = 15
@@ -443,10 +443,14 @@ def render_report(
     min_n: int = stats.MIN_N,
     generated_at: datetime | None = None,
     limit: int = TOP_POSTINGS,
+    places: dict | None = None,
 ) -> Report:
-    """Build the report's HTML and charts from the database (no files written)."""
+    """Build the report's HTML and charts from the database (no files written). `places`: the
+    place filters (country, metro, city, remote), as the named queries take them."""
+    places = places or {}
     ai_only, scope_text, classified = _scope(con, role_family, title)
-    bands = stats.load_bands(con, role_family=role_family, title=title, ai_only=ai_only)
+    scope_text += place_scope(places)
+    bands = stats.load_bands(con, role_family=role_family, title=title, ai_only=ai_only, **places)
     fx = fx_table()
     run = last_run(con)
     cov = coverage(con)
@@ -471,7 +475,7 @@ def render_report(
     else:
         family_text = f"{scope_text} (roles not classified yet)"
 
-    qparams = {"role_family": role_family or "", "title": title or "", "ai_only": ai_only}
+    qparams = {"role_family": role_family or "", "title": title or "", "ai_only": ai_only, **places}
     trend = run_query(con, "pay-trend", {**qparams, "pay_type": "base"})
     tvb = run_query(con, "total-vs-base", {**qparams, "by": "company", "mixed_only": False})
 
@@ -614,9 +618,10 @@ def write_report(
     title: str | None = None,
     min_n: int = stats.MIN_N,
     limit: int = TOP_POSTINGS,
+    places: dict | None = None,
 ) -> Path:
     """Write out_dir/index.html and out_dir/charts/*.svg; returns the index path."""
-    report = render_report(con, role_family=role_family, title=title, min_n=min_n, limit=limit)
+    report = render_report(con, role_family=role_family, title=title, min_n=min_n, limit=limit, places=places)
     charts_dir = out_dir / "charts"
     charts_dir.mkdir(parents=True, exist_ok=True)
     for chart in report.charts:

@@ -27,13 +27,31 @@ from typing import Any, Literal, cast
 import duckdb
 import polars as pl
 
+from scraper.locations import country_code
+from scraper.places import METROS, canonical_city, canonical_metro
+
 # count: an int >= 0 (limits); amount: a float > 0 (money); currency: an ISO 4217 code;
 # choice[a|b|c]: one of a closed set (case-insensitive; "" = no filter). Closed sets are declared in
-# the .sql header, where an analyst reading the file sees them too.
-ParamType = Literal["text", "int", "float", "date", "bool", "count", "amount", "currency", "choice"]
+# the .sql header, where an analyst reading the file sees them too. country: an ISO 3166 code or an
+# English name, stored as the code; metro: a metro area of scraper.places.METROS, by name or alias;
+# city: a city, by its gazetteer name or an alias (NYC, Bangalore).
+ParamType = Literal[
+    "text",
+    "int",
+    "float",
+    "date",
+    "bool",
+    "count",
+    "amount",
+    "currency",
+    "choice",
+    "country",
+    "metro",
+    "city",
+]
 _HEADER_RE = re.compile(r"^--\s*(name|about|param|note|example):\s*(.*)$")
 _PARAM_RE = re.compile(
-    r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>text|int|float|date|bool|count|amount|currency|choice\[[a-z0-9_|]+\])"
+    r"^(?P<name>[a-z_][a-z0-9_]*)\s+(?P<type>text|int|float|date|bool|count|amount|currency|country|metro|city|choice\[[a-z0-9_|]+\])"
     r'\s+(?P<default>"[^"]*"|\S+)\s*(?P<help>.*)$'
 )
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -59,7 +77,7 @@ class Param:
     def convert(self, raw: Any) -> Any:
         if raw is None:
             return raw
-        if self.type in ("count", "amount", "currency", "choice"):
+        if self.type in ("count", "amount", "currency", "choice", "country", "metro", "city"):
             return self._checked(raw)
         if not isinstance(raw, str):
             return raw
@@ -87,6 +105,8 @@ class Param:
             if value and value not in self.choices:
                 raise QueryError(f"{self.option} must be one of {', '.join(self.choices)}; got {raw!r}")
             return value
+        if self.type in ("country", "metro", "city"):
+            return place_value(self.type, str(raw), self.option)
         if self.type == "currency":
             code = str(raw).strip().upper()
             if code and code not in _known_currencies():
@@ -103,6 +123,27 @@ class Param:
         if self.type == "amount" and not number > 0:  # also NaN
             raise QueryError(f"{self.option} must be a positive amount; got {raw!r}")
         return number
+
+
+def place_value(kind: str, raw: str, option: str | None = None) -> str:
+    """A place filter's value (kind: country, metro or city) as band_facts stores it, or QueryError
+    naming what is accepted; "" for no filter."""
+    if not raw.strip():
+        return ""
+    option = option or f"--{kind}"
+    if kind == "country":
+        code = country_code(raw)
+        if code is None:
+            raise QueryError(
+                f"{option} must be a country's ISO code or English name (US, GB, Germany); got {raw!r}"
+            )
+        return code
+    if kind == "metro":
+        metro = canonical_metro(raw)
+        if metro is None:
+            raise QueryError(f"{option} must be one of the metro areas {', '.join(METROS)}; got {raw!r}")
+        return metro
+    return canonical_city(raw) or ""
 
 
 MAX_COUNT = 10**9  # limits and group sizes: far above any answer, far below BIGINT's end

@@ -63,13 +63,26 @@ def _compact(df: pl.DataFrame) -> pl.DataFrame:
         "company",
         pl.col("title").str.slice(0, 56),
         pl.col("zone").fill_null("").str.slice(0, 24),
+        pl.col("place").fill_null("").str.slice(0, 24),
         stated.alias("stated range"),
         usd.alias("annual USD"),
         "pay_type",
     )
 
 
-def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int = 40) -> str:
+def place_scope(places: dict | None) -> str:
+    """' in the San Francisco Bay Area, remote' for a report's heading; '' without place filters."""
+    places = places or {}
+    where = [places[k] for k in ("city", "metro", "country") if places.get(k)]
+    words = [f" in {', '.join(where)}"] if where else []
+    if places.get("remote") is not None:
+        words.append(", remote" if places["remote"] else ", not remote")
+    return "".join(words)
+
+
+def text_report(
+    con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int = 40, places: dict | None = None
+) -> str:
     out: list[str] = []
     run = last_run(con)
     if run:
@@ -84,19 +97,22 @@ def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int =
         out.append(f"NOTE: {note}\n")
     out.append("Coverage (open postings)")
     out.append(render(coverage(con)))
-    scope = f" matching {title!r}" if title else ""
+    places = places or {}
+    scope = (f" matching {title!r}" if title else "") + place_scope(places)
     # One table per pay type: a total-comp range ranked among base salaries reads as "pays more".
     out.append(f"Base-salary ranges for ML/AI roles{scope} (top {limit} by annual USD max)")
     out.append(
         render(
             _compact(
                 run_query(
-                    con, "pay-ranges", {"title": title, "limit": limit, "ai_only": True, "pay_type": "base"}
+                    con,
+                    "pay-ranges",
+                    {"title": title, "limit": limit, "ai_only": True, "pay_type": "base", **places},
                 )
             )
         )
     )
-    totals = run_query(con, "pay-ranges", {"title": title, "limit": limit, "pay_type": "total"})
+    totals = run_query(con, "pay-ranges", {"title": title, "limit": limit, "pay_type": "total", **places})
     if not totals.is_empty():
         out.append(
             f"Total-compensation ranges{scope} (base + bonus + equity, e.g. Netflix market ranges: "
@@ -108,7 +124,9 @@ def text_report(con: duckdb.DuckDBPyConnection, *, title: str = "", limit: int =
         ("unknown", "Ranges whose pay type is not stated"),
     ):
         other = run_query(
-            con, "pay-ranges", {"title": title, "limit": limit, "ai_only": True, "pay_type": pay_type}
+            con,
+            "pay-ranges",
+            {"title": title, "limit": limit, "ai_only": True, "pay_type": pay_type, **places},
         )
         if not other.is_empty():
             out.append(f"{what} for ML/AI roles{scope}: ranked apart from base salary")

@@ -168,29 +168,30 @@ def seniority_rank(col: str = "seniority") -> pl.Expr:
 # -- frames from the database ---------------------------------------------------------------
 
 
-def _filters(
-    *,
-    role_family: str | None,
-    title: str | None,
-    pay_type: str | None,
-    ai_only: bool,
-    include_estimates: bool,
-) -> tuple[str, list]:
-    """WHERE clauses over postings p / bands b, with bound parameters (never formatted values)."""
-    clauses: list[str] = ["TRUE"]
-    params: list[object] = []
-    if role_family:
-        clauses.append("coalesce(p.role_family, 'unclassified') = ?")
-        params.append(role_family)
-    if title:
-        words = [w for w in title.lower().split() if w]
-        clauses.append("list_bool_and(list_transform(?::VARCHAR[], lambda w: contains(lower(p.title), w)))")
-        params.append(words)
+# The variables of the one posting filter (scraper/schema.py, POSTING_FILTER_MACRO), as the named
+# queries set them: every one is set or reset on each call, so none lingers from an earlier one.
+_FILTER_VARIABLES = ("title", "company", "role_family", "seniority", "country", "city", "metro", "remote",
+                     "ai_only", "active_only")  # fmt: skip
+
+
+def bind_posting_filter(con: duckdb.DuckDBPyConnection, **values: object) -> None:
+    """Set the posting filter's session variables (bound values, never SQL text); None or "" = unset."""
+    unknown = set(values) - set(_FILTER_VARIABLES)
+    if unknown:
+        raise TypeError(f"no posting filter named {', '.join(sorted(unknown))}")
+    for name in _FILTER_VARIABLES:
+        value = values.get(name)
+        if value is None or value == "":
+            con.execute(f'RESET VARIABLE "{name}"')  # names come from the tuple above
+        else:
+            con.execute(f'SET VARIABLE "{name}" = ?', [value])
+
+
+def _band_filters(*, pay_type: str | None, include_estimates: bool) -> tuple[str, list]:
+    clauses, params = ["TRUE"], []
     if pay_type:
         clauses.append("b.pay_type = ?")
         params.append(pay_type)
-    if ai_only:
-        clauses.append("p.is_ai_ml")
     if not include_estimates:
         clauses.append("NOT b.is_estimate")
     return " AND ".join(clauses), params
@@ -205,26 +206,29 @@ def load_bands(
     ai_only: bool = False,
     active_only: bool = True,
     include_estimates: bool = False,
+    country: str | None = None,
+    city: str | None = None,
+    metro: str | None = None,
+    remote: bool | None = None,
 ) -> pl.DataFrame:
-    """Current bands with their posting's columns; null taxonomy labelled 'unclassified'/'unknown'."""
-    where, params = _filters(
-        role_family=role_family,
-        title=title,
-        pay_type=pay_type,
-        ai_only=ai_only,
-        include_estimates=include_estimates,
-    )
-    if active_only:
-        where += " AND p.is_active"
+    """Current bands with their posting's columns, placed where the band applies (band_facts: a
+    zone's place wins over the posting's); null taxonomy labelled 'unclassified'/'unknown'."""
+    bind_posting_filter(
+        con, role_family=role_family, title=title, ai_only=ai_only, active_only=active_only,
+        country=country, city=city, metro=metro, remote=remote,
+    )  # fmt: skip
+    where, params = _band_filters(pay_type=pay_type, include_estimates=include_estimates)
     return con.sql(
-        f"""SELECT p.posting_id, p.company, p.title, p.location, p.url, p.is_active, p.is_ai_ml,
-                   coalesce(p.role_family, 'unclassified') AS role_family,
-                   coalesce(p.seniority, 'unknown') AS seniority,
-                   coalesce(p.country, 'unknown') AS country, p.city, p.data_status,
-                   b.band_no, b.zone, b.min_amount, b.max_amount, b.currency, b.period, b.pay_type,
-                   b.annual_min_usd, b.annual_max_usd, {_MID_SQL} AS annual_mid_usd, b.is_estimate
-            FROM postings p JOIN pay_bands b USING (posting_key)
-            WHERE {where}""",
+        f"""SELECT b.posting_id, b.company, b.title, b.location, b.url, b.is_active, b.is_ai_ml,
+                   coalesce(b.role_family, 'unclassified') AS role_family,
+                   coalesce(b.seniority, 'unknown') AS seniority,
+                   coalesce(b.country, 'unknown') AS country, b.city, b.metro, b.remote, p.data_status,
+                   b.band_no, b.zone, b.zone_level, b.min_amount, b.max_amount, b.currency, b.period, b.pay_type,
+                   b.annual_min_usd, b.annual_max_usd, b.annual_mid_usd, b.is_estimate
+            FROM band_facts b JOIN postings p USING (posting_key)
+            WHERE posting_matches(b.title, b.company, b.role_family, b.seniority, b.country, b.city, b.metro,
+                                  b.remote, b.is_ai_ml, b.is_active)
+              AND {where}""",
         params=params,
     ).pl()
 
@@ -239,19 +243,16 @@ def load_history(
     include_estimates: bool = False,
 ) -> pl.DataFrame:
     """Every band version (valid_from/valid_to) with the posting's removal time, for pay_trend."""
-    where, params = _filters(
-        role_family=role_family,
-        title=title,
-        pay_type=pay_type,
-        ai_only=ai_only,
-        include_estimates=include_estimates,
-    )
+    bind_posting_filter(con, role_family=role_family, title=title, ai_only=ai_only)
+    where, params = _band_filters(pay_type=pay_type, include_estimates=include_estimates)
     return con.sql(
         f"""SELECT p.posting_id, p.company, coalesce(p.role_family, 'unclassified') AS role_family,
                    coalesce(p.seniority, 'unknown') AS seniority, coalesce(p.country, 'unknown') AS country,
                    b.pay_type, b.valid_from, b.valid_to, p.removed_at, {_MID_SQL} AS annual_mid_usd
             FROM postings p JOIN pay_band_versions b USING (posting_key)
-            WHERE {where}""",
+            WHERE posting_matches(p.title, p.company, p.role_family, p.seniority, p.country, p.city, p.metro,
+                                  p.remote, p.is_ai_ml, TRUE)
+              AND {where}""",
         params=params,
     ).pl()
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
+
+from analysis.queries import QueryError, place_value
 
 DEFAULT_DB = Path("data/paybands.duckdb")
 
@@ -55,3 +60,39 @@ def read_inputs(args: tuple[str, ...], what: str = "TEXT") -> list[str]:
     if not args or args == ("-",):
         return [line.rstrip("\r\n") for line in sys.stdin]
     return list(args)
+
+
+def _place(kind: str) -> Callable[[click.Context, click.Parameter, str | None], str]:
+    def check(ctx: click.Context, param: click.Parameter, value: str | None) -> str:
+        try:
+            return place_value(kind, value or "")
+        except QueryError as exc:  # exit 2 with the sentence, as the named queries' options
+            raise click.BadParameter(
+                str(exc).split("; got")[0].removeprefix(f"--{kind} "), ctx, param
+            ) from None
+
+    return check
+
+
+def place_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--country / --metro / --city / --remote, as every named query declares them (the same help,
+    the same checks); the command receives them as one dict, `places`, for the posting filter."""
+    options = [
+        click.option("--country", callback=_place("country"), default=None,
+                     help="Only this country: ISO code or English name (US, GB, Germany)."),
+        click.option("--metro", callback=_place("metro"), default=None,
+                     help='Only this metro area, e.g. "bay area", "nyc metro", "greater london".'),
+        click.option("--city", callback=_place("city"), default=None,
+                     help='Only this city, e.g. "San Francisco", "Bengaluru" (NYC, Bangalore work).'),
+        click.option("--remote/--no-remote", default=None,
+                     help="Only bands open to remote work, or only those that are not; unset = both."),
+    ]  # fmt: skip
+
+    def gather(**kwargs: Any) -> Any:
+        places = {k: kwargs.pop(k) for k in ("country", "metro", "city", "remote")}
+        return f(places={k: v for k, v in places.items() if v not in (None, "")}, **kwargs)
+
+    functools.update_wrapper(gather, f)  # with the click options already on f (its __dict__)
+    for option in reversed(options):
+        gather = option(gather)
+    return gather

@@ -6,7 +6,10 @@
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
 -- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
--- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
+-- param: country country "" Only this country: ISO code or English name (US, GB, Germany); the band's place, see the note on places; empty = all.
+-- param: metro metro "" Only this metro area, e.g. "bay area", "nyc metro", "greater london" (a closed list: a wrong name lists them); empty = all.
+-- param: city city "" Only this city, e.g. "San Francisco", "Bengaluru" (aliases such as NYC or Bangalore work); empty = all.
+-- param: remote bool null Only bands open to remote work (--remote), or only those that are not (--no-remote); unset = both.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
 -- param: currency currency "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
@@ -14,6 +17,7 @@
 -- param: limit count 500 At most this many rows.
 -- note: one row per band that changed; old_* NULL = the band appeared, new_* NULL = it went (posting still listed).
 -- note: change_pct compares annual USD midpoints, old to new.
+-- note: places: a band's zone place ("NYC", "EU - Level 4") wins over the posting's location when the zone names one; see docs/SCHEMA.md, band_facts.
 --
 -- In any DuckDB client: SET VARIABLE since = DATE '2025-06-01'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
@@ -82,25 +86,7 @@ SELECT c.changed_at, p.company, p.title, coalesce(c.zone, '') AS zone,
        p.posting_id
 FROM c
 JOIN postings p USING (posting_key)
-WHERE (
-        coalesce(getvariable('title'), '') = ''
-        OR list_bool_and(
-            list_transform(
-                string_split(lower(trim(getvariable('title'))), ' '),
-                lambda w: w = '' OR contains(lower(p.title), w)
-            )
-        )
-    )
-  AND (coalesce(getvariable('company'), '') = '' OR contains(lower(p.company), lower(trim(getvariable('company')))))
-  AND (coalesce(getvariable('role_family'), '') = ''
-       OR lower(coalesce(p.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
-  AND (coalesce(getvariable('seniority'), '') = ''
-       OR lower(coalesce(p.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
-  AND (coalesce(getvariable('country'), '') = ''
-       OR lower(p.country) = lower(trim(getvariable('country')))
-       OR (p.country IS NULL AND contains(lower(p.location), lower(trim(getvariable('country'))))))
-  AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR p.is_ai_ml)
-  AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR p.is_active)
+WHERE posting_matches(p.title, p.company, p.role_family, p.seniority, p.country, p.city, p.metro, p.remote, p.is_ai_ml, p.is_active)
   AND (coalesce(getvariable('currency'), '') = ''
        OR coalesce(c.new_currency, c.old_currency) = upper(trim(getvariable('currency'))))
   AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT c.is_estimate)

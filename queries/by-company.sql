@@ -5,7 +5,10 @@
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
 -- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
--- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
+-- param: country country "" Only this country: ISO code or English name (US, GB, Germany); the band's place, see the note on places; empty = all.
+-- param: metro metro "" Only this metro area, e.g. "bay area", "nyc metro", "greater london" (a closed list: a wrong name lists them); empty = all.
+-- param: city city "" Only this city, e.g. "San Francisco", "Bengaluru" (aliases such as NYC or Bangalore work); empty = all.
+-- param: remote bool null Only bands open to remote work (--remote), or only those that are not (--no-remote); unset = both.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
 -- param: pay_type choice[base|total|ote|unknown|all] base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
@@ -15,6 +18,7 @@
 -- param: limit count 500 At most this many rows.
 -- note: mid_* = band midpoints; min_p50 / max_p50 = the median band's lower and upper edge; annualized, in USD.
 -- note: small_group = fewer than min_n postings: too few to call it the company's pay.
+-- note: places: a band's zone place ("NYC", "EU - Level 4") wins over the posting's location when the zone names one; see docs/SCHEMA.md, band_facts.
 --
 -- In any DuckDB client: SET VARIABLE role_family = 'ml_engineer'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
@@ -22,25 +26,7 @@ WITH bands AS (
     SELECT f.company, f.pay_type, f.posting_key, f.first_of_type, f.uniform, f.annual_min_usd, f.annual_max_usd,
            f.annual_mid_usd AS mid
     FROM band_facts f
-    WHERE (
-            coalesce(getvariable('title'), '') = ''
-            OR list_bool_and(
-                list_transform(
-                    string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(f.title), w)
-                )
-            )
-        )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
-      AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
-      AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
-      AND (coalesce(getvariable('country'), '') = ''
-           OR lower(f.country) = lower(trim(getvariable('country')))
-           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
+    WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
       AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
            OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
       AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))

@@ -1,12 +1,15 @@
 -- name: by-location
--- about: Pay by country (or by country and city): p10-p90 of annual USD band midpoints, with counts.
--- example: --by city --country US
--- param: by choice[country|city] country Group by 'country' or by 'city' (country and city).
+-- about: Pay by country (or by country and metro area, or city): p10-p90 of annual USD band midpoints, with counts.
+-- example: --by metro --country US --title engineer
+-- param: by choice[country|metro|city] country Group by 'country', by 'metro' (country and metro area) or by 'city' (country and city).
 -- param: title text "" Words that must all appear in the title (case-insensitive); empty = every title.
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
 -- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
--- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
+-- param: country country "" Only this country: ISO code or English name (US, GB, Germany); the band's place, see the note on places; empty = all.
+-- param: metro metro "" Only this metro area, e.g. "bay area", "nyc metro", "greater london" (a closed list: a wrong name lists them); empty = all.
+-- param: city city "" Only this city, e.g. "San Francisco", "Bengaluru" (aliases such as NYC or Bangalore work); empty = all.
+-- param: remote bool null Only bands open to remote work (--remote), or only those that are not (--no-remote); unset = both.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
 -- param: pay_type choice[base|total|ote|unknown|all] base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
@@ -14,37 +17,22 @@
 -- param: include_estimates bool false Also use site estimates (schema.org estimatedSalary), which are not posted pay.
 -- param: min_n count 5 Groups with fewer postings than this are flagged small_group (too few to trust).
 -- param: limit count 500 At most this many rows.
--- note: location is the posting's (taxonomy country/city); 'unknown' = not classified or not stated.
--- note: a posting with bands for several zones (e.g. US and Canada) counts under its own location only.
+-- note: place = the metro area ('elsewhere' = in none of the listed metros) or the city ('unknown' = none stated); empty when grouping by country.
+-- note: a posting with bands for several places (e.g. NYC and SF zones) counts once in each place's group.
+-- note: places: a band's zone place ("NYC", "EU - Level 4") wins over the posting's location when the zone names one; see docs/SCHEMA.md, band_facts.
 --
 -- In any DuckDB client: SET VARIABLE by = 'city'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
     SELECT coalesce(f.country, 'unknown') AS country,
-           CASE WHEN lower(coalesce(getvariable('by'), 'country')) = 'city'
-                THEN coalesce(f.city, 'unknown') ELSE '' END AS city,
+           CASE lower(coalesce(getvariable('by'), 'country'))
+                WHEN 'city' THEN coalesce(f.city, 'unknown')
+                WHEN 'metro' THEN coalesce(f.metro, 'elsewhere')
+                ELSE '' END AS place,
            f.pay_type, f.posting_key, f.first_of_type, f.uniform,
            f.annual_mid_usd AS mid
     FROM band_facts f
-    WHERE (
-            coalesce(getvariable('title'), '') = ''
-            OR list_bool_and(
-                list_transform(
-                    string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(f.title), w)
-                )
-            )
-        )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(f.company), lower(trim(getvariable('company')))))
-      AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(f.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
-      AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(f.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
-      AND (coalesce(getvariable('country'), '') = ''
-           OR lower(f.country) = lower(trim(getvariable('country')))
-           OR (f.country IS NULL AND contains(lower(f.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR f.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR f.is_active)
+    WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
       AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
            OR f.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
       AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
@@ -52,15 +40,15 @@ WITH bands AS (
       AND f.annual_mid_usd IS NOT NULL
 ),
 groups AS (
-    SELECT country, city, pay_type,
+    SELECT country, place, pay_type,
            count(*) FILTER (uniform AND first_of_type)
                + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q
     FROM bands
-    GROUP BY country, city, pay_type
+    GROUP BY country, place, pay_type
 )
-SELECT country, city, pay_type, postings, bands,
+SELECT country, place, pay_type, postings, bands,
        round(q[1]) AS mid_p10,
        round(q[2]) AS mid_p25,
        round(q[3]) AS mid_p50,
@@ -68,5 +56,5 @@ SELECT country, city, pay_type, postings, bands,
        round(q[5]) AS mid_p90,
        postings < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
 FROM groups
-ORDER BY postings DESC, country, city, pay_type
+ORDER BY postings DESC, country, place, pay_type
 LIMIT coalesce(getvariable('limit')::BIGINT, 500);

@@ -5,11 +5,15 @@
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
 -- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
--- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
+-- param: country country "" Only this country: ISO code or English name (US, GB, Germany); the band's place, see the note on places; empty = all.
+-- param: metro metro "" Only this metro area, e.g. "bay area", "nyc metro", "greater london" (a closed list: a wrong name lists them); empty = all.
+-- param: city city "" Only this city, e.g. "San Francisco", "Bengaluru" (aliases such as NYC or Bangalore work); empty = all.
+-- param: remote bool null Only bands open to remote work (--remote), or only those that are not (--no-remote); unset = both.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: active_only bool true Only postings still open at the last crawl.
 -- param: limit count 500 At most this many rows.
 -- note: site estimates (is_estimate) are counted apart: they are not posted pay.
+-- note: places: here the posting's location, for the posting and its bands alike (coverage counts postings).
 --
 -- In any DuckDB client: SET VARIABLE ai_only = true; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
@@ -17,13 +21,14 @@
 -- band_facts, where a posting with pay counts once by its first band (or distinct when its bands
 -- are not uniform).
 WITH rows AS (
-    SELECT company, title, role_family, seniority, country, location, is_ai_ml, is_active,
+    SELECT company, title, role_family, seniority, country, city, metro, remote, is_ai_ml, is_active,
            TRUE AS is_posting
     FROM postings
     UNION ALL BY NAME
-    SELECT company, title, role_family, seniority, country, location, is_ai_ml, is_active,
-           FALSE AS is_posting, posting_key, pay_type, is_estimate, uniform, first_of_posting
-    FROM band_facts
+    -- coverage is about postings: their bands are placed where the posting is, not by zone
+    SELECT f.company, f.title, f.role_family, f.seniority, p.country, p.city, p.metro, p.remote, f.is_ai_ml,
+           f.is_active, FALSE AS is_posting, f.posting_key, f.pay_type, f.is_estimate, f.uniform, f.first_of_posting
+    FROM band_facts f JOIN postings p USING (posting_key)
 ),
 per_company AS (
     SELECT r.company,
@@ -38,25 +43,7 @@ per_company AS (
            count(*) FILTER (r.pay_type = 'unknown' AND NOT r.is_estimate) AS unknown,
            count(*) FILTER (r.is_estimate) AS estimates
     FROM rows r
-    WHERE (
-            coalesce(getvariable('title'), '') = ''
-            OR list_bool_and(
-                list_transform(
-                    string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(r.title), w)
-                )
-            )
-        )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(r.company), lower(trim(getvariable('company')))))
-      AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(r.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
-      AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(r.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
-      AND (coalesce(getvariable('country'), '') = ''
-           OR lower(r.country) = lower(trim(getvariable('country')))
-           OR (r.country IS NULL AND contains(lower(r.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR r.is_ai_ml)
-      AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR r.is_active)
+    WHERE posting_matches(r.title, r.company, r.role_family, r.seniority, r.country, r.city, r.metro, r.remote, r.is_ai_ml, r.is_active)
     GROUP BY r.company
 )
 SELECT company, postings, with_pay, round(100.0 * with_pay / postings, 1) AS with_pay_pct,

@@ -5,7 +5,10 @@
 -- param: company text "" Only companies whose name contains this (case-insensitive); empty = all.
 -- param: role_family choice[ml_engineer|ml_platform|research_scientist|applied_scientist|research_engineer|data_scientist|data_engineer|software_engineer|engineering_manager|product_manager|program_manager|other|unclassified] "" Only this role family, e.g. ml_engineer ('unclassified' = not classified yet); empty = all.
 -- param: seniority choice[intern|junior|mid|senior|staff|principal|director|executive|unstated|unknown] "" Only this seniority: intern, junior, mid, senior, staff, principal, director, executive, unstated (no level in the title) ('unknown'); empty = all.
--- param: country text "" Only this country, ISO code as classified (US, GB, DE; location text if unclassified); empty = all.
+-- param: country country "" Only this country: ISO code or English name (US, GB, Germany); the band's place, see the note on places; empty = all.
+-- param: metro metro "" Only this metro area, e.g. "bay area", "nyc metro", "greater london" (a closed list: a wrong name lists them); empty = all.
+-- param: city city "" Only this city, e.g. "San Francisco", "Bengaluru" (aliases such as NYC or Bangalore work); empty = all.
+-- param: remote bool null Only bands open to remote work (--remote), or only those that are not (--no-remote); unset = both.
 -- param: ai_only bool false Only postings classified as AI/ML.
 -- param: pay_type choice[base|total|ote|unknown|all] base Only base, total, ote or unknown bands; 'all' = every type, each in its own rows.
 -- param: currency currency "" Only bands stated in this currency (ISO code, e.g. EUR); empty = all, compared in USD.
@@ -14,6 +17,7 @@
 -- note: each date is a snapshot at that day's last successful crawl: the bands then current, of postings then open.
 -- note: percentiles come from a $1,000 histogram (within about $1,000 of exact): one pass over the history.
 -- note: a move in the median can mean pay changed or that the mix of postings changed; look at the band counts.
+-- note: places: a band's zone place ("NYC", "EU - Level 4") wins over the posting's location when the zone names one; see docs/SCHEMA.md, band_facts.
 --
 -- In any DuckDB client: SET VARIABLE role_family = 'ml_engineer'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
@@ -26,40 +30,39 @@ WITH runs AS (
 -- Every band version with its posting's columns: current ones from band_facts, superseded ones
 -- (few) from pay_band_versions with their postings; filtered once.
 versions AS (
-    SELECT title, company, role_family, seniority, country, location, is_ai_ml,
+    SELECT title, company, role_family, seniority, country, city, metro, remote, is_ai_ml,
            pay_type, currency, is_estimate, annual_mid_usd,
            seen_since AS valid_from, coalesce(removed_at, 'infinity'::TIMESTAMPTZ) AS valid_to
     FROM band_facts
     UNION ALL
-    SELECT p.title, p.company, p.role_family, p.seniority, p.country, p.location, p.is_ai_ml,
-           b.pay_type, b.currency, b.is_estimate,
-           (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2,
-           b.valid_from, least(b.valid_to, coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ))
-    FROM postings p
-    JOIN pay_band_versions b USING (posting_key)
-    WHERE b.valid_to IS NOT NULL
+    -- placed by the rule band_facts follows (scraper/schema.py, zone_place_wins), among the
+    -- posting's bands of the same version
+    SELECT o.title, o.company, o.role_family, o.seniority,
+           CASE WHEN o.zone_wins THEN o.z_country ELSE o.country END,
+           CASE WHEN o.zone_wins THEN o.z_city ELSE o.city END,
+           CASE WHEN o.zone_wins THEN o.z_metro ELSE o.metro END,
+           CASE WHEN coalesce(o.z_remote, false) THEN 'remote' ELSE o.remote END,
+           o.is_ai_ml, o.pay_type, o.currency, o.is_estimate, o.annual_mid_usd, o.valid_from, o.valid_to
+    FROM (
+        SELECT p.title, p.company, p.role_family, p.seniority, p.country, p.city, p.metro, p.remote, p.is_ai_ml,
+               b.pay_type, b.currency, b.is_estimate,
+               (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2
+                   AS annual_mid_usd,
+               b.valid_from, least(b.valid_to, coalesce(p.removed_at, 'infinity'::TIMESTAMPTZ)) AS valid_to,
+               z.country AS z_country, z.city AS z_city, z.metro AS z_metro, z.remote AS z_remote,
+               zone_place_wins(z.places, z.ambiguous, z.cities, z.metros, z.city, z.metro, z.region, z.country,
+                               p.city, p.metro, p.region, p.country,
+                               count(DISTINCT b.zone) OVER (PARTITION BY b.posting_key, b.valid_from)) AS zone_wins
+        FROM postings p
+        JOIN pay_band_versions b USING (posting_key)
+        LEFT JOIN zone_places z ON z.zone = b.zone
+        WHERE b.valid_to IS NOT NULL
+    ) o
 ),
 bands AS (
     SELECT v.pay_type, v.valid_from, v.valid_to, round(v.annual_mid_usd / 1000) AS bucket
     FROM versions v
-    WHERE (
-            coalesce(getvariable('title'), '') = ''
-            OR list_bool_and(
-                list_transform(
-                    string_split(lower(trim(getvariable('title'))), ' '),
-                    lambda w: w = '' OR contains(lower(v.title), w)
-                )
-            )
-        )
-      AND (coalesce(getvariable('company'), '') = '' OR contains(lower(v.company), lower(trim(getvariable('company')))))
-      AND (coalesce(getvariable('role_family'), '') = ''
-           OR lower(coalesce(v.role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
-      AND (coalesce(getvariable('seniority'), '') = ''
-           OR lower(coalesce(v.seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
-      AND (coalesce(getvariable('country'), '') = ''
-           OR lower(v.country) = lower(trim(getvariable('country')))
-           OR (v.country IS NULL AND contains(lower(v.location), lower(trim(getvariable('country'))))))
-      AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR v.is_ai_ml)
+    WHERE posting_matches(v.title, v.company, v.role_family, v.seniority, v.country, v.city, v.metro, v.remote, v.is_ai_ml, TRUE)
       AND (lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
            OR v.pay_type = lower(trim(coalesce(getvariable('pay_type'), 'base'))))
       AND (coalesce(getvariable('currency'), '') = '' OR v.currency = upper(trim(getvariable('currency'))))

@@ -12,8 +12,9 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from .places import place_of, stale_zone_places, sync_zone_places
 from .store import sync_band_facts
-from .taxonomy import TAXONOMY_VERSION, classify, classify_remote, normalize_location
+from .taxonomy import TAXONOMY_VERSION, classify, classify_remote
 
 _SCHEMA = {
     "row_id": pl.Int64,
@@ -24,6 +25,7 @@ _SCHEMA = {
     "city": pl.String,
     "region": pl.String,
     "country": pl.String,
+    "metro": pl.String,
 }
 STEP = 10_000  # rowids a step: one step's postings are all that is held in memory
 MEMORY_LIMIT = "500MB"  # DuckDB's, on refresh_database's own connection
@@ -50,6 +52,11 @@ def refresh_taxonomy(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> 
             ).fetchall()
             if rows:
                 updated += _apply(con, _classify(rows))
+        if force or stale_zone_places(con):
+            # The zone parser changed: every label is parsed again and every band placed again.
+            con.execute("DELETE FROM zone_places").fetchall()
+            sync_zone_places(con)
+            sync_band_facts(con)
         con.execute("COMMIT").fetchall()
     except BaseException:
         con.execute("ROLLBACK").fetchall()
@@ -61,7 +68,7 @@ def _classify(rows: list[tuple]) -> pl.DataFrame:
     out: dict[str, list] = {k: [] for k in _SCHEMA}
     for rid, title, description, location, remote in rows:
         role = classify(title or "", description)
-        loc = normalize_location(location)
+        loc = place_of(location)
         for k, v in zip(
             _SCHEMA,
             (
@@ -73,6 +80,7 @@ def _classify(rows: list[tuple]) -> pl.DataFrame:
                 loc.city,
                 loc.region,
                 loc.country,
+                loc.metro,
             ),
             strict=True,
         ):
@@ -80,7 +88,7 @@ def _classify(rows: list[tuple]) -> pl.DataFrame:
     return pl.DataFrame(out, schema=_SCHEMA)
 
 
-_COLUMNS = ("is_ai_ml", "role_family", "seniority", "remote", "city", "region", "country")
+_COLUMNS = ("is_ai_ml", "role_family", "seniority", "remote", "city", "region", "country", "metro")
 
 
 def _apply(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
@@ -96,7 +104,8 @@ def _apply(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> int:
         ).fetchall()[0][0]
         con.execute(
             """UPDATE postings SET is_ai_ml = t.is_ai_ml, role_family = t.role_family, seniority = t.seniority,
-                   remote = t.remote, city = t.city, region = t.region, country = t.country, taxonomy_version = $v
+                   remote = t.remote, city = t.city, region = t.region, country = t.country, metro = t.metro,
+                   taxonomy_version = $v
                FROM tax t WHERE postings.rowid = t.row_id""",
             {"v": TAXONOMY_VERSION},
         ).fetchall()

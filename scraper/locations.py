@@ -185,6 +185,7 @@ for _code, _names in _parse_table(_COUNTRIES_TEXT):
     for _n in _names:
         _COUNTRY[_fold(_n)] = _code
     _COUNTRY.setdefault(_code.lower(), _code)
+_CODES = frozenset(code for code, _ in _parse_table(_COUNTRIES_TEXT))
 _COUNTRY["uk"] = "GB"
 _COUNTRY.pop("ge", None)  # GE is Georgia the country only by name ("Tbilisi, Georgia (country)")
 # Names that are also US states, used only when a gazetteer city pins the country.
@@ -278,6 +279,14 @@ def _country_of(token: str) -> str | None:
     return _COUNTRY.get(key + ".")
 
 
+def country_code(text: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code a filter value names: a code ("de", "GE") or a name ("Germany")."""
+    key = _fold(" ".join(text.split()))
+    if len(key) == 2 and key.isalpha() and key.upper() in _CODES:
+        return key.upper()
+    return _country_of(text)
+
+
 def _region_in(token: str, country: str | None) -> tuple[str, str] | None:
     """(region, country) for a state/province token, using the country when known."""
     key = _fold(token)
@@ -330,17 +339,35 @@ def _tokens(part: str) -> list[str]:
         t = re.sub(r"\s+area$", "", t, flags=re.IGNORECASE)
         if not t or _MACRO.match(t):
             continue
-        if "-" in t and not _known(t):
-            # "Israel-Yokneam", but keep "Cluj-Napoca" and "Winston-Salem" whole.
-            pieces = [p.strip() for p in t.split("-") if p.strip()]
-            if any(_country_of(p) for p in pieces):
-                tokens.extend(p for p in pieces if not _MACRO.match(p))
-                continue
+        if _POSTAL.match(t):
+            continue  # "Bangalore, IN, 560066": a postal code, and then "IN" is India's code, not Indiana
+        t = _POSTAL_TAIL.sub("", t) or t  # "NSW 2120"
+        pieces = _country_split(t)
+        if pieces:
+            tokens.extend(p for p in pieces if not _MACRO.match(p))
+            continue
         if " " in t and not _known(t):
             tokens.extend(_split_prefix(t))
             continue
         tokens.append(t)
     return tokens
+
+
+def _country_split(token: str) -> list[str]:
+    """'Israel-Yokneam' and 'India/Mumbai' -> their pieces when one is a country; [] otherwise, so
+    'Cluj-Napoca' and 'Winston-Salem' stay whole."""
+    if _known(token):
+        return []
+    for sep in "-/":
+        pieces = [p.strip() for p in token.split(sep) if p.strip()]
+        # a country by name, or by a code in capitals ("Mozambique Main Office/Ma" is not Morocco)
+        if len(pieces) > 1 and any(_country_of(p) and (len(p) > 3 or p.isupper()) for p in pieces):
+            return pieces
+    return []
+
+
+_POSTAL = re.compile(r"^\d[\d\s-]*$")
+_POSTAL_TAIL = re.compile(r"\s+\d{4,6}$")
 
 
 def _known(token: str) -> bool:

@@ -14,7 +14,7 @@ import duckdb
 
 from .errors import SchemaError
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 TABLES = [
@@ -109,7 +109,8 @@ TABLES = [
         missing_since   TIMESTAMPTZ,             -- v6: first listing that lacked it while it stays active (held)
         missing_run_id  BIGINT,                  -- v6: the run of that listing
         data_status     VARCHAR,                 -- v7: NULL = as crawled; synthetic | reconstructed | demo-account
-        data_note       VARCHAR                  -- v7: where a non-crawled record comes from, in words
+        data_note       VARCHAR,                 -- v7: where a non-crawled record comes from, in words
+        metro           VARCHAR                  -- v8: metro area of city (scraper.places.METROS), NULL outside
     )""",
     """
     CREATE TABLE IF NOT EXISTS posting_raw (
@@ -159,6 +160,23 @@ TABLES = [
         evidence_end   INTEGER,                  --   from (text bands); NULL for structured ones
         closed_run_id  BIGINT                    -- the run that closed this version (valid_to)
     )""",
+    # v8: what each distinct zone label names (scraper.places.parse_zone), filled by the store for
+    # the zones it writes and refreshed when the parser changes (`version`). Derived, like band_facts.
+    """
+    CREATE TABLE IF NOT EXISTS zone_places (
+        zone       VARCHAR PRIMARY KEY,
+        places     INTEGER NOT NULL,             -- how many places the label names (0: none)
+        city       VARCHAR,                      -- what all of them share
+        metro      VARCHAR,
+        region     VARCHAR,
+        country    VARCHAR,
+        remote     BOOLEAN NOT NULL,             -- the label says remote ("US - Remote")
+        level      VARCHAR,                      -- the level or role it names, not a place
+        ambiguous  BOOLEAN NOT NULL,             -- it names a place that cannot be told ("CA": state or country)
+        cities     VARCHAR[],                    -- each place's city and metro
+        metros     VARCHAR[],
+        version    VARCHAR NOT NULL              -- scraper.places.PLACES_VERSION that parsed it
+    )""",
     # v4: one row per current band with the posting columns the named queries filter and group on,
     # kept in step with postings and pay_band_versions by every write (scraper.store.sync_band_facts,
     # in the same transaction). Derived: rebuilt from those two tables, never the source of truth.
@@ -170,9 +188,9 @@ TABLES = [
         posting_id       VARCHAR NOT NULL,
         company          VARCHAR NOT NULL,
         title            VARCHAR NOT NULL,
-        location         VARCHAR,
-        city             VARCHAR,
-        country          VARCHAR,
+        location         VARCHAR,                -- the posting's, as written
+        city             VARCHAR,                -- v8: city, metro, region, country and remote are the
+        country          VARCHAR,                --   band's place: its zone's when the zone names one
         url              VARCHAR,
         role_family      VARCHAR,
         seniority        VARCHAR,
@@ -193,14 +211,42 @@ TABLES = [
         removed_at       TIMESTAMPTZ,            -- the posting's, when it is no longer open
         first_of_type    BOOLEAN NOT NULL,       -- the posting's first band of this pay_type
         first_of_posting BOOLEAN NOT NULL,       -- the posting's first band
-        uniform          BOOLEAN NOT NULL        -- all the posting's bands agree on what band filters test
+        uniform          BOOLEAN NOT NULL,       -- all the posting's bands agree on what band filters test
+        metro            VARCHAR,                -- v8
+        region           VARCHAR,                -- v8
+        remote           VARCHAR,                -- v8: remote | hybrid | onsite | NULL
+        zone_level       VARCHAR,                -- v8: the level or role a zone label names ("Level 4", "MG5")
+        place_from       VARCHAR NOT NULL DEFAULT 'posting'  -- v8: posting | zone: where city..country came from
     )""",
 ]
 
 # What band_facts holds for the postings `keys` selects (a query yielding posting_key), or for all.
 # Counting postings: a posting is counted by its first band (first_of_type / first_of_posting) when
 # its bands are `uniform` (same currency, estimate or not, annual USD known or not, both ends stated
-# or not): every band filter of the named queries then keeps all of its bands or none, so the first
+# or not, placed alike): every band filter of the named queries then keeps all of its bands or none, so the first
+# one is kept whenever any is. The few others are counted with a distinct count. Add a column a
+# query filters bands on to `uniform` too.
+# Where a band applies: its zone's place wins over the posting's location (a "New York" band of a
+# San Francisco posting is a New York band), except where the two agree and the posting's is finer:
+# the posting is in one of the several places the zone names ("SF/NYC" for a New York posting), or
+# the zone is the posting's only one and contains its place ("United States" for a San Francisco
+# posting). A zone naming no place ("Level 4") leaves the posting's; an ambiguous one ("CA") wins
+# with no place at all, so place filters leave the band out rather than place it wrongly.
+ZONE_PLACE_MACRO = """
+    CREATE OR REPLACE MACRO zone_place_wins(z_places, z_ambiguous, z_cities, z_metros, z_city, z_metro,
+                                            z_region, z_country, city, metro, region, country, zones) AS
+        coalesce(z_places, 0) > 0 AND NOT (
+            (z_places > 1 AND NOT z_ambiguous
+             AND (list_contains(z_metros, metro) OR list_contains(z_cities, city)))
+            OR (zones = 1 AND z_places = 1 AND NOT z_ambiguous AND country IS NOT NULL AND z_country = country
+                AND (z_region IS NULL OR z_region = region) AND (z_metro IS NULL OR z_metro = metro)
+                AND (z_city IS NULL OR z_city = city))
+        )"""
+
+# What band_facts holds for the postings `keys` selects (a query yielding posting_key), or for all.
+# Counting postings: a posting is counted by its first band (first_of_type / first_of_posting) when
+# its bands are `uniform` (same currency, estimate or not, annual USD known or not, both ends stated
+# or not, placed alike): every band filter of the named queries then keeps all of its bands or none, so the first
 # one is kept whenever any is. The few others are counted with a distinct count. Add a column a
 # query filters bands on to `uniform` too.
 BAND_FACTS_SELECT = """
@@ -210,25 +256,45 @@ BAND_FACTS_SELECT = """
         FROM pay_band_versions
         WHERE valid_to IS NULL {keys_filter}
     ),
+    zones AS (
+        SELECT posting_key, count(DISTINCT zone) AS zones FROM b GROUP BY posting_key
+    ),
+    placed AS (
+        SELECT b.*, p.company, p.title, p.location, p.url, p.role_family, p.seniority, p.is_ai_ml, p.is_active,
+               p.removed_at, z.level AS zone_level,
+               zone_place_wins(z.places, z.ambiguous, z.cities, z.metros, z.city, z.metro, z.region, z.country,
+                               p.city, p.metro, p.region, p.country, n.zones) AS zone_wins,
+               CASE WHEN zone_wins THEN z.city ELSE p.city END AS b_city,
+               CASE WHEN zone_wins THEN z.metro ELSE p.metro END AS b_metro,
+               CASE WHEN zone_wins THEN z.region ELSE p.region END AS b_region,
+               CASE WHEN zone_wins THEN z.country ELSE p.country END AS b_country,
+               CASE WHEN coalesce(z.remote, false) THEN 'remote' ELSE p.remote END AS b_remote
+        FROM b
+        JOIN postings p USING (posting_key)
+        JOIN zones n USING (posting_key)
+        LEFT JOIN zone_places z ON z.zone = b.zone
+    ),
     per_posting AS (
         SELECT posting_key, min(band_no) AS first_band,
                count(DISTINCT (currency, is_estimate, annual_mid_usd IS NULL,
-                               coalesce(min_amount > 0 AND max_amount > 0, false))) = 1 AS uniform
-        FROM b GROUP BY posting_key
+                               coalesce(min_amount > 0 AND max_amount > 0, false),
+                               b_city, b_metro, b_country, b_remote)) = 1 AS uniform
+        FROM placed GROUP BY posting_key
     ),
     per_type AS (
         SELECT posting_key, pay_type, min(band_no) AS first_band FROM b GROUP BY posting_key, pay_type
     )
-    SELECT p.posting_key, p.posting_id, p.company, p.title, p.location, p.city, p.country, p.url,
-           p.role_family, p.seniority, p.is_ai_ml, p.is_active,
-           b.band_no, b.pay_type, b.currency, b.period, b.zone, b.is_estimate,
-           b.min_amount, b.max_amount, b.annual_min_usd, b.annual_max_usd, b.annual_mid_usd,
-           b.valid_from AS seen_since, p.removed_at,
-           b.band_no = t.first_band AS first_of_type,
-           b.band_no = k.first_band AS first_of_posting,
+    SELECT x.posting_key, x.posting_id, x.company, x.title, x.location,
+           x.b_city AS city, x.b_metro AS metro, x.b_region AS region, x.b_country AS country,
+           x.b_remote AS remote, x.zone_level, CASE WHEN x.zone_wins THEN 'zone' ELSE 'posting' END AS place_from,
+           x.url, x.role_family, x.seniority, x.is_ai_ml, x.is_active,
+           x.band_no, x.pay_type, x.currency, x.period, x.zone, x.is_estimate,
+           x.min_amount, x.max_amount, x.annual_min_usd, x.annual_max_usd, x.annual_mid_usd,
+           x.valid_from AS seen_since, x.removed_at,
+           x.band_no = t.first_band AS first_of_type,
+           x.band_no = k.first_band AS first_of_posting,
            k.uniform
-    FROM b
-    JOIN postings p USING (posting_key)
+    FROM placed x
     JOIN per_posting k USING (posting_key)
     JOIN per_type t USING (posting_key, pay_type)"""
 
@@ -239,7 +305,34 @@ def band_facts_sql(keys: str | None = None) -> str:
     return BAND_FACTS_SELECT.format(keys_filter=keys_filter)
 
 
+# The one posting filter of the named queries (queries/*.sql) and of analysis.stats: the shared
+# parameters, read from session variables (`SET VARIABLE title = 'scientist'`, as the queries'
+# --options set them), tested against a row's columns. Every query that calls it declares all of
+# them (tests/analysis/test_query_inputs.py), so a value left set by an earlier query never
+# filters a later one. An unset variable filters nothing; `remote` unset means either.
+POSTING_FILTER_MACRO = """
+    CREATE OR REPLACE MACRO posting_matches(title, company, role_family, seniority, country, city, metro,
+                                            remote, is_ai_ml, is_active) AS
+        (coalesce(getvariable('title'), '') = ''
+         OR list_bool_and(list_transform(string_split(lower(trim(getvariable('title'))), ' '),
+                                         lambda w: w = '' OR contains(lower(title), w))))
+        AND (coalesce(getvariable('company'), '') = ''
+             OR contains(lower(company), lower(trim(getvariable('company')))))
+        AND (coalesce(getvariable('role_family'), '') = ''
+             OR lower(coalesce(role_family, 'unclassified')) = lower(trim(getvariable('role_family'))))
+        AND (coalesce(getvariable('seniority'), '') = ''
+             OR lower(coalesce(seniority, 'unknown')) = lower(trim(getvariable('seniority'))))
+        AND (coalesce(getvariable('country'), '') = '' OR upper(country) = upper(trim(getvariable('country'))))
+        AND (coalesce(getvariable('city'), '') = '' OR lower(city) = lower(trim(getvariable('city'))))
+        AND (coalesce(getvariable('metro'), '') = '' OR lower(metro) = lower(trim(getvariable('metro'))))
+        AND (getvariable('remote') IS NULL
+             OR coalesce(remote = 'remote', false) = getvariable('remote')::BOOLEAN)
+        AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR is_ai_ml)
+        AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR is_active)"""
+
 VIEWS = [
+    ZONE_PLACE_MACRO,
+    POSTING_FILTER_MACRO,
     # Current bands: what recruiters query. History stays in pay_band_versions.
     """
     CREATE OR REPLACE VIEW pay_bands AS
@@ -367,10 +460,9 @@ def _migrate_v3(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _migrate_v4(con: duckdb.DuckDBPyConnection) -> None:
-    """v4: band_facts, filled from the bands and postings the file holds."""
-    for stmt in TABLES:  # all IF NOT EXISTS: creates band_facts only
+    """v4: band_facts. Filled by v8's step, which rebuilds it with the places it needs."""
+    for stmt in TABLES:  # all IF NOT EXISTS: creates band_facts (and zone_places) only
         con.execute(stmt).fetchall()
-    con.execute("INSERT INTO band_facts BY NAME " + band_facts_sql()).fetchall()
 
 
 def _migrate_v5(con: duckdb.DuckDBPyConnection) -> None:
@@ -429,6 +521,20 @@ _MIGRATE_V7 = [
 ]
 
 
+def _migrate_v8(con: duckdb.DuckDBPyConnection) -> None:
+    """v8: places. postings.metro (filled by the taxonomy refresh, whose version changed), the
+    zone_places table, and band_facts rebuilt with each band's place, remote and zone level."""
+    from .places import sync_zone_places
+
+    con.execute("ALTER TABLE postings ADD COLUMN IF NOT EXISTS metro VARCHAR").fetchall()
+    con.execute("DROP TABLE IF EXISTS band_facts").fetchall()
+    for stmt in TABLES:  # all IF NOT EXISTS: creates zone_places and the new band_facts
+        con.execute(stmt).fetchall()
+    con.execute(ZONE_PLACE_MACRO).fetchall()
+    sync_zone_places(con)
+    con.execute("INSERT INTO band_facts BY NAME " + band_facts_sql()).fetchall()
+
+
 # version -> what upgrades a database from version-1 to version: SQL statements, or a function of
 # the connection. Run in one transaction with the version bump: a failing step leaves the file at
 # its old version, every row intact.
@@ -444,6 +550,7 @@ MIGRATIONS: dict[int, list[str] | Callable[[duckdb.DuckDBPyConnection], None]] =
     5: _migrate_v5,
     6: _MIGRATE_V6,
     7: _MIGRATE_V7,
+    8: _migrate_v8,
 }
 
 

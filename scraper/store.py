@@ -28,6 +28,7 @@ import polars as pl
 
 from .errors import SchemaError, StorageError, StoreBusy, StoreError, StoreLocked
 from .models import Posting
+from .places import sync_zone_places
 from .sanitize import terminal_safe
 from .schema import band_facts_sql, ensure_schema
 
@@ -395,6 +396,7 @@ def _x(con: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> list[
 def sync_band_facts(con: duckdb.DuckDBPyConnection, keys: str | None = None) -> None:
     """Bring band_facts in step with postings and current bands for the postings `keys` selects
     (SQL yielding posting_key), or rebuild it whole. Call it in the transaction that changed them."""
+    sync_zone_places(con, keys)  # the places of zone labels not seen before
     if keys is None:
         _x(con, "DELETE FROM band_facts")
         _x(con, "INSERT INTO band_facts BY NAME " + band_facts_sql())

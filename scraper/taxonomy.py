@@ -43,7 +43,7 @@ __all__ = [
 
 # Bump on ANY rule change: scraper/enrich.py reclassifies every stored posting
 # whose taxonomy_version differs.
-TAXONOMY_VERSION = "2026.12.1"
+TAXONOMY_VERSION = "2026.12.2"
 
 RoleFamily = Literal[
     "ml_engineer",

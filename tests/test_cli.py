@@ -98,6 +98,7 @@ def test_query_pay_ranges_table_and_json(crawled, runner):
             "title": "Account Executive, AI Native",
             "location": "San Francisco, CA | New York City, NY",
             "zone": "",
+            "place": "San Francisco Bay Area",  # the first place the location names
             "min_amount": 222800.0,
             "max_amount": 290000.0,
             "currency": "USD",

@@ -25,6 +25,9 @@ _CLICK_TYPES: dict[str, click.ParamType] = {
     "count": click.IntRange(min=0, max=MAX_COUNT),
     "amount": click.FloatRange(min=0, min_open=True),
     "currency": click.STRING,  # checked against ISO 4217 by Param.convert (below)
+    "country": click.STRING,  # these three are checked and made canonical by Param.convert
+    "metro": click.STRING,
+    "city": click.STRING,
 }
 
 
@@ -77,7 +80,7 @@ def _query_command(q: NamedQuery) -> click.Command:
             [f"{p.option}/--no-{p.option[2:]}", p.name],
             default=None,
             callback=_checker(p),
-            help=f"{p.help} [flag; default: {'on' if p.default else 'off'}]",
+            help=f"{p.help} [flag; default: {'unset' if p.default is None else 'on' if p.default else 'off'}]",
         )
         if p.type == "bool"
         else click.Option(

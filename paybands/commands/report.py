@@ -13,7 +13,7 @@ from scraper.taxonomy import ROLE_FAMILIES
 
 from ..cli import cli
 from ..db import open_db
-from ..options import db_option, quiet_option
+from ..options import db_option, place_options, quiet_option
 
 
 @cli.command("report")
@@ -38,9 +38,16 @@ from ..options import db_option, quiet_option
     default=None,
     help="HTML report: only this role family; default: AI/ML postings.",
 )
+@place_options
 @quiet_option
 def report_cmd(
-    db_path: Path, title: str, limit: int | None, out_dir: Path | None, role_family: str | None, quiet: bool
+    db_path: Path,
+    title: str,
+    limit: int | None,
+    out_dir: Path | None,
+    role_family: str | None,
+    quiet: bool,
+    places: dict,
 ) -> None:
     """Print a pay-range report: coverage per company and the top pay ranges.
 
@@ -53,13 +60,14 @@ def report_cmd(
     Example:
       paybands report
       paybands report --title scientist --limit 20
+      paybands report --metro "bay area" --title "machine learning"
       paybands report --out report/ --role-family ml_engineer
     """
     con = open_db(db_path, quiet=quiet)
     try:
         if out_dir is None:
             # Tables are made safe cell by cell in render(); the whole text once more for what is not a table.
-            text = text_report(con, title=title, limit=limit or 40)
+            text = text_report(con, title=title, limit=limit or 40, places=places)
             click.echo(terminal_safe(text, one_line=False), nl=False)
             return
         index = write_report(
@@ -68,6 +76,7 @@ def report_cmd(
             role_family=(role_family or "").lower() or None,
             title=title or None,
             limit=limit or 20,
+            places=places,
         )
     finally:
         con.close()

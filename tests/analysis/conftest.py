@@ -97,6 +97,7 @@ def _insert_posting(
     url: str | None = None,
     zone: str | None = None,
 ) -> None:
+    from scraper.places import metro_of
     from scraper.taxonomy import TAXONOMY_VERSION
 
     seen = datetime.fromisoformat(first_seen).replace(tzinfo=UTC)
@@ -104,11 +105,12 @@ def _insert_posting(
     con.execute(
         """INSERT INTO postings (posting_id, company, source, board, external_id, title, url, location, remote,
                                  first_seen, last_seen, is_active, removed_at, is_ai_ml, role_family, seniority,
-                                 city, country, taxonomy_version)
-           VALUES (?, ?, 'test', ?, ?, ?, ?, ?, 'onsite', ?, ?, ?, ?, TRUE, ?, ?, 'San Francisco', ?, ?)""",
+                                 city, country, metro, taxonomy_version)
+           VALUES (?, ?, 'test', ?, ?, ?, ?, ?, 'onsite', ?, ?, ?, ?, TRUE, ?, ?, 'San Francisco', ?, ?, ?)""",
         [
             pid, company, company, ext, title, url or f"https://example.com/{ext}", location, seen, seen, active,
-            None if active else datetime(2020, 3, 1, tzinfo=UTC), role_family, seniority, country, TAXONOMY_VERSION,
+            None if active else datetime(2020, 3, 1, tzinfo=UTC), role_family, seniority, country,
+            metro_of("San Francisco", None, country), TAXONOMY_VERSION,
         ],
     )  # fmt: skip
     for no, (lo, hi, cur, pay_type, estimate) in enumerate(bands, 1):

@@ -3,6 +3,7 @@ a bad value is exit 2 with one sentence; every query's --help example runs on th
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections import defaultdict
 from pathlib import Path
@@ -95,29 +96,45 @@ def test_query_list_takes_db(demo_db):
     assert res.exit_code == 0 and "Netflix" in res.stdout
 
 
+# The variables the one posting filter reads (scraper/schema.py, POSTING_FILTER_MACRO).
+MACRO_PARAMS = {
+    "title",
+    "company",
+    "role_family",
+    "seniority",
+    "country",
+    "city",
+    "metro",
+    "remote",
+    "ai_only",
+}
+
+
 def test_shared_parameters_are_declared_identically():
     """One filter, one declaration: a parameter every query shares means the same in each file."""
     seen: dict[str, set[tuple]] = defaultdict(set)
     for q in list_queries():
         for p in q.params:
-            if p.name in (
-                "title",
-                "company",
-                "role_family",
-                "seniority",
-                "country",
-                "ai_only",
-                "include_estimates",
-            ):
+            if p.name in MACRO_PARAMS | {"include_estimates", "active_only"}:
                 seen[p.name].add((p.type, p.choices, p.default, p.help))
-    assert set(seen) == {
-        "title",
-        "company",
-        "role_family",
-        "seniority",
-        "country",
-        "ai_only",
-        "include_estimates",
-    }
+    assert set(seen) == MACRO_PARAMS | {"include_estimates", "active_only"}
     for name, declarations in seen.items():
         assert len(declarations) == 1, (name, declarations)
+
+
+def test_every_query_filters_postings_through_the_one_macro():
+    """No query keeps a copy of the posting filter, and each declares every variable the macro reads,
+    so a value an earlier query left set in the session never filters a later one."""
+    from scraper.schema import POSTING_FILTER_MACRO
+
+    assert {m for m in re.findall(r"getvariable\('(\w+)'\)", POSTING_FILTER_MACRO)} == MACRO_PARAMS | {
+        "active_only"
+    }
+    for q in list_queries():
+        body = "\n".join(line for line in q.sql.splitlines() if not line.startswith("--"))
+        assert body.count("posting_matches(") == 1, q.name
+        assert "getvariable('title')" not in body and "getvariable('country')" not in body, q.name
+        declared = {p.name for p in q.params}
+        assert declared >= MACRO_PARAMS, (q.name, MACRO_PARAMS - declared)
+        # active_only: declared, or the query passes TRUE for is_active (it reads removed postings too)
+        assert "active_only" in declared or ", TRUE)" in body.split("posting_matches(")[1], q.name
