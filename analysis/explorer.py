@@ -26,7 +26,7 @@ MAX_BANDS = 50_000
 SHOWN_ROWS = 200
 
 _COLUMNS = (
-    "company", "title", "city", "country", "location", "zone", "seniority", "role_family", "pay_type",
+    "company", "title", "city", "metro", "country", "location", "zone", "seniority", "role_family", "pay_type",
     "is_ai_ml", "annual_min_usd", "annual_max_usd", "annual_mid_usd", "data_status",
 )  # fmt: skip
 
@@ -41,17 +41,18 @@ _SCRIPT = r"""
   function val(id) { return byId(id).value.trim().toLowerCase(); }
   function fmt(v) { return v == null ? "…" : "$" + Math.round(v).toLocaleString("en-US"); }
   function place(r) {
-    if (r[ix.zone]) return r[ix.zone];
-    return [r[ix.city], r[ix.country]].filter(Boolean).join(", ") || r[ix.location] || "";
+    var where = [r[ix.city] || r[ix.metro], r[ix.country]].filter(Boolean).join(", ") || r[ix.location] || "";
+    return r[ix.zone] ? r[ix.zone] + (where && where.indexOf(r[ix.zone]) !== 0 ? " (" + where + ")" : "") : where;
   }
   function matches(r, f) {
     var t = (r[ix.title] || "").toLowerCase();
     for (var i = 0; i < f.words.length; i++) if (t.indexOf(f.words[i]) < 0) return false;
     if (f.company && (r[ix.company] || "").toLowerCase().indexOf(f.company) < 0) return false;
     if (f.place) {
-      var p = [r[ix.zone], r[ix.city], r[ix.location], r[ix.country]].join(" | ").toLowerCase();
+      var p = [r[ix.zone], r[ix.city], r[ix.metro], r[ix.location], r[ix.country]].join(" | ").toLowerCase();
       if (p.indexOf(f.place) < 0) return false;
     }
+    if (f.metro && r[ix.metro] !== f.metro) return false;
     if (f.country && (r[ix.country] || "").toLowerCase() !== f.country) return false;
     if (f.seniority && r[ix.seniority] !== f.seniority) return false;
     if (f.family && r[ix.role_family] !== f.family) return false;
@@ -62,7 +63,8 @@ _SCRIPT = r"""
   function render() {
     var f = {
       words: val("explore-title").split(/\s+/).filter(Boolean), company: val("explore-company"),
-      place: val("explore-place"), country: val("explore-country"), seniority: byId("explore-seniority").value,
+      place: val("explore-place"), metro: byId("explore-metro").value, country: val("explore-country"),
+      seniority: byId("explore-seniority").value,
       family: byId("explore-family").value, payType: byId("explore-pay-type").value,
       aiOnly: byId("explore-ai").checked
     };
@@ -152,6 +154,7 @@ def explorer_section(con: duckdb.DuckDBPyConnection, *, ai_only: bool) -> Explor
         bands = bands.with_columns(pl.col(col).round(0))
     payload = {"columns": list(_COLUMNS), "rows": bands.rows(), "shown": SHOWN_ROWS}
     countries = sorted({c for c in bands["country"].to_list() if c})
+    metros = sorted({m for m in bands["metro"].to_list() if m})
     seniorities = [s for s in bands["seniority"].unique().to_list() if s]
     families = sorted({f for f in bands["role_family"].to_list() if f})
     seniorities.sort(key=lambda s: (SENIORITY_ORDER.index(s) if s in SENIORITY_ORDER else 99, s))
@@ -173,6 +176,7 @@ def explorer_section(con: duckdb.DuckDBPyConnection, *, ai_only: bool) -> Explor
     <label>Title words <input id="explore-title" type="search" placeholder="machine learning engineer"></label>
     <label>Company <input id="explore-company" type="search"></label>
     <label>Place <input id="explore-place" type="search" placeholder="San Francisco, London, Remote"></label>
+    <label>Metro area <select id="explore-metro">{_options(metros, label_all="any")}</select></label>
     <label>Country <select id="explore-country">{_options(countries, label_all="any")}</select></label>
     <label>Seniority <select id="explore-seniority">{_options(seniorities, label_all="any")}</select></label>
     <label>Role family <select id="explore-family">{_options(families, label_all="any")}</select></label>
