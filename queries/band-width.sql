@@ -23,7 +23,7 @@
 -- In any DuckDB client: SET VARIABLE company = 'ramp'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
-    SELECT f.company, f.pay_type, f.posting_key, f.first_of_type, f.uniform,
+    SELECT f.company, f.pay_type, f.posting_key, f.first_of_type, f.uniform AND (f.place_uniform OR NOT place_filtered()) AS counted_once,
            f.max_amount / f.min_amount AS ratio,
            f.annual_max_usd - f.annual_min_usd AS width_usd
     FROM band_facts f
@@ -36,8 +36,8 @@ WITH bands AS (
 ),
 groups AS (
     SELECT company, pay_type,
-           count(*) FILTER (uniform AND first_of_type)
-               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
+           count(*) FILTER (counted_once AND first_of_type)
+               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT counted_once))), 0) AS postings,
            count(*) AS bands,
            quantile_cont(ratio, [0.5, 0.9]) AS r,
            max(ratio) AS ratio_max,

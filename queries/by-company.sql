@@ -23,7 +23,7 @@
 -- In any DuckDB client: SET VARIABLE role_family = 'ml_engineer'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
 WITH bands AS (
-    SELECT f.company, f.pay_type, f.posting_key, f.first_of_type, f.uniform, f.annual_min_usd, f.annual_max_usd,
+    SELECT f.company, f.pay_type, f.posting_key, f.first_of_type, f.uniform AND (f.place_uniform OR NOT place_filtered()) AS counted_once, f.annual_min_usd, f.annual_max_usd,
            f.annual_mid_usd AS mid
     FROM band_facts f
     WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
@@ -35,8 +35,8 @@ WITH bands AS (
 ),
 groups AS (
     SELECT company, pay_type,
-           count(*) FILTER (uniform AND first_of_type)
-               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
+           count(*) FILTER (counted_once AND first_of_type)
+               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT counted_once))), 0) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q,
            quantile_cont(annual_min_usd, 0.5) AS min_p50,

@@ -29,7 +29,7 @@ WITH bands AS (
                 WHEN 'city' THEN coalesce(f.city, 'unknown')
                 WHEN 'metro' THEN coalesce(f.metro, 'elsewhere')
                 ELSE '' END AS place,
-           f.pay_type, f.posting_key, f.first_of_type, f.uniform,
+           f.pay_type, f.posting_key,
            f.annual_mid_usd AS mid
     FROM band_facts f
     WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
@@ -41,8 +41,8 @@ WITH bands AS (
 ),
 groups AS (
     SELECT country, place, pay_type,
-           count(*) FILTER (uniform AND first_of_type)
-               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
+           -- grouped by the band's place: a posting with bands in several places counts in each
+           count(DISTINCT posting_key) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q
     FROM bands

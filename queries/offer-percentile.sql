@@ -45,7 +45,7 @@ x AS (
     SELECT *, annual_amount * usd_per_unit AS annual_usd FROM target
 ),
 bands AS (
-    SELECT f.posting_key, f.first_of_type, f.first_of_posting, f.uniform, f.annual_min_usd, f.annual_max_usd,
+    SELECT f.posting_key, f.first_of_type, f.first_of_posting, f.uniform AND (f.place_uniform OR NOT place_filtered()) AS counted_once, f.annual_min_usd, f.annual_max_usd,
            f.annual_mid_usd AS mid
     FROM band_facts f
     WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
@@ -58,9 +58,9 @@ stats AS (
     SELECT count(*) AS compared_bands,
            -- a posting counts once: by its first band (of the pay type asked for, or of all), or
            -- distinct when its bands differ in what the filters test (band_facts.uniform)
-           count(*) FILTER (b.uniform AND CASE WHEN lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
+           count(*) FILTER (b.counted_once AND CASE WHEN lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
                                                THEN b.first_of_posting ELSE b.first_of_type END)
-               + coalesce(len(list_distinct(list(b.posting_key) FILTER (NOT b.uniform))), 0) AS compared_postings,
+               + count(DISTINCT b.posting_key) FILTER (NOT b.counted_once) AS compared_postings,
            count(*) FILTER (b.mid < x.annual_usd) AS mids_below,
            count(*) FILTER (b.mid = x.annual_usd) AS mids_equal,
            count(*) FILTER (coalesce(b.annual_max_usd, b.annual_min_usd) < x.annual_usd) AS bands_below_offer,

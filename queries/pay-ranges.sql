@@ -20,25 +20,22 @@
 -- note: places: a band's zone place ("NYC", "EU - Level 4") wins over the posting's location when the zone names one; see docs/SCHEMA.md, band_facts.
 --
 -- In any DuckDB client: SET VARIABLE title = 'machine learning'; then run this file.
-SELECT
-    f.company,
-    f.title,
-    f.location,
-    coalesce(f.zone, '') AS zone,
-    coalesce(f.metro, f.city, f.country, '') AS place,
-    b.min_amount,
-    b.max_amount,
-    b.currency,
-    b.period,
-    b.annual_min_usd,
-    b.annual_max_usd,
-    b.pay_type,
-    b.origin
-FROM band_facts f
+-- The top rows are picked from band_facts first; only they are joined with pay_bands, for origin.
+WITH top AS (
+    SELECT f.posting_key, f.band_no, f.company, f.title, f.location,
+           coalesce(f.zone, '') AS zone,
+           coalesce(f.metro, f.city, f.country, '') AS place,
+           f.min_amount, f.max_amount, f.currency, f.period, f.annual_min_usd, f.annual_max_usd, f.pay_type
+    FROM band_facts f
+    WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote,
+                          f.is_ai_ml, f.is_active)
+      AND (lower(coalesce(getvariable('pay_type'), '')) IN ('', 'all') OR f.pay_type = lower(trim(getvariable('pay_type'))))
+      AND (coalesce(getvariable('currency'), '') = '' OR f.currency = upper(trim(getvariable('currency'))))
+      AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
+    ORDER BY f.annual_max_usd DESC NULLS LAST, f.company, f.title, f.posting_key, f.band_no
+    LIMIT coalesce(getvariable('limit')::BIGINT, 500)
+)
+SELECT t.* EXCLUDE (posting_key, band_no), b.origin
+FROM top t
 JOIN pay_bands b USING (posting_key, band_no)
-WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
-  AND (lower(coalesce(getvariable('pay_type'), '')) IN ('', 'all') OR b.pay_type = lower(trim(getvariable('pay_type'))))
-  AND (coalesce(getvariable('currency'), '') = '' OR b.currency = upper(trim(getvariable('currency'))))
-  AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT b.is_estimate)
-ORDER BY b.annual_max_usd DESC NULLS LAST, f.company, f.title
-LIMIT coalesce(getvariable('limit')::BIGINT, 500);
+ORDER BY t.annual_max_usd DESC NULLS LAST, t.company, t.title, t.posting_key, t.band_no;

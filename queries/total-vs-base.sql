@@ -29,7 +29,7 @@ WITH bands AS (
                WHEN 'country' THEN coalesce(f.country, 'unknown')
                ELSE f.company
            END AS grp,
-           f.pay_type, f.posting_key, f.first_of_type, f.uniform,
+           f.pay_type, f.posting_key, f.first_of_type, f.uniform AND (f.place_uniform OR NOT place_filtered()) AS counted_once,
            f.annual_mid_usd AS mid
     FROM band_facts f
     WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
@@ -39,8 +39,8 @@ WITH bands AS (
 ),
 groups AS (
     SELECT grp, pay_type,
-           count(*) FILTER (uniform AND first_of_type)
-               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT uniform))), 0) AS postings,
+           count(*) FILTER (counted_once AND first_of_type)
+               + coalesce(len(list_distinct(list(posting_key) FILTER (NOT counted_once))), 0) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.25, 0.5, 0.75]) AS q
     FROM bands

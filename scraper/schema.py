@@ -216,14 +216,15 @@ TABLES = [
         region           VARCHAR,                -- v8
         remote           VARCHAR,                -- v8: remote | hybrid | onsite | NULL
         zone_level       VARCHAR,                -- v8: the level or role a zone label names ("Level 4", "MG5")
-        place_from       VARCHAR NOT NULL DEFAULT 'posting'  -- v8: posting | zone: where city..country came from
+        place_from       VARCHAR NOT NULL DEFAULT 'posting', -- v8: posting | zone: where city..country came from
+        place_uniform    BOOLEAN NOT NULL DEFAULT TRUE       -- v8: all the posting's bands have one place
     )""",
 ]
 
 # What band_facts holds for the postings `keys` selects (a query yielding posting_key), or for all.
 # Counting postings: a posting is counted by its first band (first_of_type / first_of_posting) when
 # its bands are `uniform` (same currency, estimate or not, annual USD known or not, both ends stated
-# or not, placed alike): every band filter of the named queries then keeps all of its bands or none, so the first
+# or not): every band filter of the named queries then keeps all of its bands or none, so the first
 # one is kept whenever any is. The few others are counted with a distinct count. Add a column a
 # query filters bands on to `uniform` too.
 # Where a band applies: its zone's place wins over the posting's location (a "New York" band of a
@@ -246,7 +247,7 @@ ZONE_PLACE_MACRO = """
 # What band_facts holds for the postings `keys` selects (a query yielding posting_key), or for all.
 # Counting postings: a posting is counted by its first band (first_of_type / first_of_posting) when
 # its bands are `uniform` (same currency, estimate or not, annual USD known or not, both ends stated
-# or not, placed alike): every band filter of the named queries then keeps all of its bands or none, so the first
+# or not): every band filter of the named queries then keeps all of its bands or none, so the first
 # one is kept whenever any is. The few others are counted with a distinct count. Add a column a
 # query filters bands on to `uniform` too.
 BAND_FACTS_SELECT = """
@@ -277,8 +278,8 @@ BAND_FACTS_SELECT = """
     per_posting AS (
         SELECT posting_key, min(band_no) AS first_band,
                count(DISTINCT (currency, is_estimate, annual_mid_usd IS NULL,
-                               coalesce(min_amount > 0 AND max_amount > 0, false),
-                               b_city, b_metro, b_country, b_remote)) = 1 AS uniform
+                               coalesce(min_amount > 0 AND max_amount > 0, false))) = 1 AS uniform,
+               count(DISTINCT (b_city, b_metro, b_country, b_remote)) = 1 AS place_uniform
         FROM placed GROUP BY posting_key
     ),
     per_type AS (
@@ -293,7 +294,7 @@ BAND_FACTS_SELECT = """
            x.valid_from AS seen_since, x.removed_at,
            x.band_no = t.first_band AS first_of_type,
            x.band_no = k.first_band AS first_of_posting,
-           k.uniform
+           k.uniform, k.place_uniform
     FROM placed x
     JOIN per_posting k USING (posting_key)
     JOIN per_type t USING (posting_key, pay_type)"""
@@ -330,9 +331,18 @@ POSTING_FILTER_MACRO = """
         AND (NOT coalesce(getvariable('ai_only')::BOOLEAN, false) OR is_ai_ml)
         AND (NOT coalesce(getvariable('active_only')::BOOLEAN, true) OR is_active)"""
 
+# A place filter is set: then a posting whose bands lie in several places (a zone each) may pass by
+# a band other than its first, and is counted by the distinct count; without one, place does not
+# matter to counting (`uniform` says the rest), and the cheap count of first bands holds.
+PLACE_FILTERED_MACRO = """
+    CREATE OR REPLACE MACRO place_filtered() AS
+        coalesce(getvariable('country'), '') <> '' OR coalesce(getvariable('city'), '') <> ''
+        OR coalesce(getvariable('metro'), '') <> '' OR getvariable('remote') IS NOT NULL"""
+
 VIEWS = [
     ZONE_PLACE_MACRO,
     POSTING_FILTER_MACRO,
+    PLACE_FILTERED_MACRO,
     # Current bands: what recruiters query. History stays in pay_band_versions.
     """
     CREATE OR REPLACE VIEW pay_bands AS
@@ -524,9 +534,30 @@ _MIGRATE_V7 = [
 def _migrate_v8(con: duckdb.DuckDBPyConnection) -> None:
     """v8: places. postings.metro (filled by the taxonomy refresh, whose version changed), the
     zone_places table, and band_facts rebuilt with each band's place, remote and zone level."""
-    from .places import sync_zone_places
+    import polars as pl
+
+    from .places import metro_of, sync_zone_places
 
     con.execute("ALTER TABLE postings ADD COLUMN IF NOT EXISTS metro VARCHAR").fetchall()
+    # The metro of every classified city now, so place filters work before the next crawl; area names
+    # without a city ("Bay Area") follow at the next taxonomy refresh.
+    places = con.execute(
+        "SELECT DISTINCT city, region, country FROM postings WHERE city IS NOT NULL AND country IS NOT NULL"
+    ).fetchall()
+    metros = pl.DataFrame(
+        [(c, r, k, metro_of(c, r, k)) for c, r, k in places],
+        schema={"city": pl.String, "region": pl.String, "country": pl.String, "metro": pl.String},
+        orient="row",
+    ).filter(pl.col("metro").is_not_null())
+    con.register("v8_metros", metros)
+    try:
+        con.execute(
+            """UPDATE postings SET metro = m.metro FROM v8_metros m
+               WHERE postings.city = m.city AND postings.country = m.country
+                 AND postings.region IS NOT DISTINCT FROM m.region"""
+        ).fetchall()
+    finally:
+        con.unregister("v8_metros")
     con.execute("DROP TABLE IF EXISTS band_facts").fetchall()
     for stmt in TABLES:  # all IF NOT EXISTS: creates zone_places and the new band_facts
         con.execute(stmt).fetchall()

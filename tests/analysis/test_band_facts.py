@@ -154,3 +154,63 @@ def test_posting_counts_equal_a_distinct_count(analysis_db, ro, name, params, gr
         0
     ]
     assert mixed > 0
+
+
+# -- places ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def zoned_db(tmp_path: Path) -> Path:
+    """Two postings: one in San Francisco with a New York band and a San Francisco band (its zones),
+    one in New York with one band and no zone."""
+    from scraper.store import Store, sync_band_facts
+    from tests.analysis.conftest import _insert_posting
+
+    db = tmp_path / "zoned.duckdb"
+    Store(db).close()
+    con = duckdb.connect(str(db))
+    try:
+        two = [(150_000, 200_000, "USD", "base", False), (180_000, 240_000, "USD", "base", False)]
+        _insert_posting(con, company="Zoned", ext="z1", title="ML Engineer", bands=two, zone="New York City")
+        con.execute(
+            "UPDATE pay_band_versions SET zone = 'San Francisco' WHERE posting_id LIKE '%z1' AND band_no = 2"
+        )
+        _insert_posting(
+            con, company="Zoned", ext="z2", title="ML Engineer", location="New York, NY",
+            bands=[(160_000, 210_000, "USD", "base", False)],
+        )  # fmt: skip
+        con.execute(
+            "UPDATE postings SET city = 'New York', metro = 'New York metro' WHERE posting_id LIKE '%z2'"
+        )
+        con.execute("BEGIN")
+        sync_band_facts(con)
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return db
+
+
+def test_a_band_is_placed_by_its_zone_and_counted_once_per_place(zoned_db):
+    rows = query(zoned_db, "SELECT posting_id, band_no, metro, place_from FROM band_facts ORDER BY ALL")
+    assert [r[2:] for r in rows] == [
+        ("New York metro", "zone"),  # the New York band of a San Francisco posting is a New York band
+        ("San Francisco Bay Area", "zone"),
+        ("New York metro", "posting"),
+    ]
+    con = duckdb.connect(str(zoned_db), read_only=True)
+    try:
+        nyc = run_query(con, "by-company", {"metro": "New York metro"}).row(0, named=True)
+        everywhere = run_query(con, "by-company", {}).row(0, named=True)
+        sf = run_query(con, "offer-percentile", {"amount": 200_000, "metro": "San Francisco Bay Area"})
+        by_metro = run_query(con, "by-location", {"by": "metro"})
+    finally:
+        con.close()
+    # z1 passes the New York filter by its second band (not its first): still one posting
+    assert (nyc["postings"], nyc["bands"]) == (2, 2)
+    assert (everywhere["postings"], everywhere["bands"]) == (2, 3)
+    assert (sf["compared_postings"][0], sf["compared_bands"][0]) == (1, 1)
+    assert dict(by_metro.select("place", "postings").rows()) == {
+        "New York metro": 2,
+        "San Francisco Bay Area": 1,
+    }
+    facts(zoned_db)  # the stored table equals a rebuild

@@ -208,6 +208,11 @@ V6_COLUMNS = {
     "crawl_run_companies": ["held_removals", "skipped", "notes"],
 }
 V7_COLUMNS = {"postings": ["data_status", "data_note"]}
+# v8: places (band_facts is derived: v8 rebuilds it with these columns)
+V8_COLUMNS = {
+    "postings": ["metro"],
+    "band_facts": ["metro", "region", "remote", "zone_level", "place_from"],
+}
 
 
 def _to_v4(db: Path) -> None:
@@ -217,9 +222,15 @@ def _to_v4(db: Path) -> None:
     try:
         for view in ("pay_band_changes", "posting_bands", "pay_bands"):
             con.execute(f"DROP VIEW {view}")
-        for table, cols in [*V5_COLUMNS.items(), *V6_COLUMNS.items(), *V7_COLUMNS.items()]:
+        for table, cols in [
+            *V5_COLUMNS.items(),
+            *V6_COLUMNS.items(),
+            *V7_COLUMNS.items(),
+            *V8_COLUMNS.items(),
+        ]:
             for col in cols:
                 con.execute(f"ALTER TABLE {table} DROP COLUMN {col}")
+        con.execute("DROP TABLE zone_places")  # v8
         con.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
     finally:
         con.close()
