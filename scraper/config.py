@@ -168,6 +168,10 @@ def parse_company(index: int, table: Any) -> CompanyConfig:
         base_url = check_url(base_url, where).rstrip("/")
     if "url" in options:  # page-based sources (jsonld) take a start URL
         options["url"] = check_url(options["url"], where, key="url")
+    try:
+        source.validate_options(options, board.strip())  # always, not only when the board is derived
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
     return CompanyConfig(
         name=name.strip(), source=source_name, board=board.strip(), base_url=base_url, options=options
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 from ..browser import BrowserPool  # cheap: Playwright itself is imported when a browser starts
 from ..errors import FetchError, SourceError
@@ -102,8 +104,30 @@ class Source:
         self.base_url = (company.base_url or self.default_base_url).rstrip("/")
         self.report = BoardReport()  # filled by crawl(); read by the orchestrator afterwards
 
+    # Detection (`paybands detect`, scraper/detect.py): regular expressions matched against a careers
+    # URL written as "host/path?query" (host lowercased, no scheme), each with a named group `board`
+    # that is the board token this source takes in config; a source whose board is built from several
+    # parts of the URL (Workday's tenant and site) overrides `board_from_url`.
+    url_patterns: ClassVar[tuple[str, ...]] = ()
+
     @classmethod
     def board_from_options(cls, options: dict[str, Any]) -> str | None:
+        return None
+
+    @classmethod
+    def validate_options(cls, options: dict[str, Any], board: str) -> None:
+        """Raise ConfigError with one sentence when this company's options cannot work (a page cap of
+        0, a pattern that does not compile). Called for every company at config time, whatever else it
+        sets; the option types are already checked against `options`."""
+
+    @classmethod
+    def board_from_url(cls, url: str) -> str | None:
+        """The board token a careers URL names, from `url_patterns`; None when none matches."""
+        target = _url_target(url)
+        for pattern in cls.url_patterns:
+            m = re.search(pattern, target)
+            if m and m.groupdict().get("board"):
+                return m.group("board")
         return None
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
@@ -445,3 +469,14 @@ async def fetch_details(
             )
         )
     return out
+
+
+def _url_target(url: str) -> str:
+    """'host/path?query' of a URL (host lowercased, no scheme, no port, no fragment): what
+    `Source.url_patterns` match. A URL without a scheme ('jobs.lever.co/acme') is read as https."""
+    text = url.strip()
+    if "://" not in text:
+        text = "https://" + text
+    parts = urlsplit(text)
+    host = (parts.hostname or "").lower()
+    return host + (parts.path or "") + (f"?{parts.query}" if parts.query else "")

@@ -97,8 +97,11 @@ class JsonLd(Source):
     needs_browser = True  # only for pages whose jobs appear after JavaScript runs
 
     @classmethod
-    def board_from_options(cls, options: dict[str, Any]) -> str | None:
+    def validate_options(cls, options: dict[str, Any], board: str) -> None:
         check_options(options)
+
+    @classmethod
+    def board_from_options(cls, options: dict[str, Any]) -> str | None:
         url = options.get("url")
         if not isinstance(url, str):
             return None

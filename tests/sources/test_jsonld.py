@@ -309,6 +309,11 @@ def test_config():
         company(url="https://example.com/", link_pattern="(unclosed")
     with pytest.raises(ConfigError, match="max_pages"):
         company(url="https://example.com/", max_pages=0)
+    # the options are checked whatever else is set: a board given does not skip them (#15)
+    with pytest.raises(ConfigError, match="max_pages must be a positive integer"):
+        company(board="mine", url="https://example.com/", max_pages=0)
+    with pytest.raises(ConfigError, match="link_pattern"):
+        company(board="mine", url="https://example.com/", link_pattern="(unclosed")
     with pytest.raises(ConfigError, match="max_pages must be an integer"):
         company(url="https://example.com/", max_pages="10")
     with pytest.raises(ConfigError, match="http:// or https://"):
