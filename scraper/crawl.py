@@ -19,8 +19,11 @@ from .config import CompanyConfig, Config
 from .enrich import refresh_database
 from .errors import StorageError
 from .fetch import Fetcher, FetchError
+from .merge import record_shard
 from .models import Posting
 from .robots import RobotsCache
+from .shard import Shard
+from .shard import select as select_shard
 from .sources import CrawlContext, SourceError, get_source
 from .store import CompanyOutcome, CrawlLock, RemovalPolicy, Store, WriteCounts, now_utc, storage_cause
 
@@ -377,11 +380,21 @@ async def run_crawl_async(
     return result
 
 
-def run_crawl(config: Config, db_path: str, progress: Progress | None = None) -> RunResult:
-    """Crawl every company of `config` into the database at `db_path` (holding the crawl lock)."""
+def run_crawl(
+    config: Config, db_path: str, progress: Progress | None = None, shard: Shard | None = None
+) -> RunResult:
+    """Crawl every company of `config` into the database at `db_path` (holding the crawl lock).
+    With `shard`, only the companies whose hosts fall to that shard (scraper/shard.py); the file
+    notes the shard and its hosts, for `paybands merge`."""
+    hosts: list[str] = []
+    if shard is not None:
+        config, hosts = select_shard(config, shard)
     with CrawlLock(db_path):
         # verify: a damaged file is refused here, before a run row is written into it.
         store = Store(db_path, verify=True)
+        if shard is not None:
+            with store.transaction() as con:
+                record_shard(con, shard, hosts)
         started: list[int] = []
         try:
             result = asyncio.run(run_crawl_async(config, store, progress, started))

@@ -15,6 +15,7 @@ COMMANDS = (
     "replay",
     "export",
     "demo",
+    "merge",
 )
 
 for _name in COMMANDS:

@@ -10,7 +10,10 @@ import click
 from scraper.config import ConfigError, load_config
 from scraper.crawl import RunResult, run_crawl
 from scraper.errors import StorageError, StoreBusy, StoreLocked
+from scraper.merge import MergeError
 from scraper.sanitize import terminal_safe
+from scraper.shard import parse_shard
+from scraper.shard import select as select_shard
 from scraper.store import CompanyOutcome
 
 from .. import exit_codes
@@ -124,9 +127,17 @@ def summary_lines(result: RunResult) -> list[str]:
     show_default=True,
     help="TOML file listing the companies to crawl.",
 )
+@click.option(
+    "--shard",
+    "shard_text",
+    default=None,
+    metavar="K/N",
+    help="Crawl only shard K of N (K from 0): the companies whose hosts fall to it, so each host is "
+    "crawled by one machine. Give every shard its own --db; `paybands merge` joins them.",
+)
 @db_option
 @quiet_option
-def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
+def crawl_cmd(config_path: Path, db_path: Path, quiet: bool, shard_text: str | None) -> None:
     """Crawl every company in the config and store postings and pay bands.
 
     Progress goes to stderr, a summary at the end. Exit codes for cron:
@@ -140,20 +151,29 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool) -> None:
     Example:
       paybands crawl --config companies.toml --db data/paybands.duckdb
       paybands crawl --config companies.toml --quiet   # for cron
+      paybands crawl --shard 0/3 --db shard0.duckdb    # machine 1 of 3
     """
     try:
         config = load_config(config_path)
+        shard = parse_shard(shard_text) if shard_text is not None else None
     except ConfigError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_CONFIG)
-    progress = _Progress(len(config.companies), quiet)
+    total = len(config.companies)
+    if shard is not None:
+        total = len(select_shard(config, shard)[0].companies)
+    progress = _Progress(total, quiet)
     if not quiet:
-        click.echo(f"crawling {len(config.companies)} companies into {db_path}", err=True)
+        of = f" (shard {shard}: {total} of {len(config.companies)})" if shard is not None else ""
+        click.echo(f"crawling {total} companies{of} into {db_path}", err=True)
     try:
-        result = run_crawl(config, str(db_path), progress)
+        result = run_crawl(config, str(db_path), progress, shard=shard)
     except KeyboardInterrupt:
         click.echo("Interrupted: companies already stored are kept; the run is marked incomplete.", err=True)
         sys.exit(EXIT_INTERRUPTED)
+    except MergeError as exc:  # the file holds another shard
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_CONFIG)
     except (StoreLocked, StoreBusy) as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)

@@ -13,6 +13,7 @@ import click
 import duckdb
 
 from analysis.export import FORMATS, ExportError, export_bands
+from scraper.merge import MergeError, export_shard
 
 from ..cli import cli
 from ..db import open_db
@@ -50,6 +51,14 @@ def _copy_to_stdout(src: BinaryIO) -> None:
 @click.option("--all", "all_postings", is_flag=True, help="Also postings without pay (band columns empty).")
 @click.option("--include-removed", is_flag=True, help="Also postings no longer listed on their board.")
 @click.option("--include-estimates", is_flag=True, help="Also job-site salary estimates (not posted pay).")
+@click.option(
+    "--tables",
+    type=click.Choice(["bands", "all"]),
+    default="bands",
+    show_default=True,
+    help="bands: postings with their bands, one file. all: every table a merge needs, as Parquet "
+    "files in the --out folder with manifest.json (a shard crawled with --shard K/N, for `paybands merge`).",
+)
 @quiet_option
 def export_cmd(
     db_path: Path,
@@ -58,6 +67,7 @@ def export_cmd(
     all_postings: bool,
     include_removed: bool,
     include_estimates: bool,
+    tables: str,
     quiet: bool,
 ) -> None:
     """Export postings with pay bands, one row per band, for spreadsheets and notebooks.
@@ -77,7 +87,11 @@ def export_cmd(
       paybands export --out pay.parquet
       paybands export --format csv --out pay.csv --all
       paybands export --format csv --out - | head
+      paybands export --db shard0.duckdb --tables all --format parquet --out shard0/
     """
+    if tables == "all":
+        _export_shard(db_path, fmt, out, quiet)
+        return
     to_stdout = str(out) == "-"
     if to_stdout and fmt is None:
         raise click.UsageError("--out - (stdout) needs --format parquet, csv or json")
@@ -106,3 +120,26 @@ def export_cmd(
             tmpdir.cleanup()
     if not quiet:
         click.echo(f"wrote {rows:,} rows to {'stdout' if to_stdout else out}", err=True)
+
+
+def _export_shard(db_path: Path, fmt: str | None, out: Path, quiet: bool) -> None:
+    if fmt not in (None, "parquet"):
+        raise click.UsageError("--tables all writes Parquet only (--format parquet)")
+    if str(out) == "-" or (out.exists() and not out.is_dir()):
+        raise click.UsageError("--tables all writes a folder: give --out a folder (it is created if missing)")
+    if not db_path.is_file():
+        raise click.ClickException(
+            f"no database at {db_path}; crawl it first with `paybands crawl --shard K/N`"
+        )
+    try:
+        info = export_shard(db_path, out)
+    except MergeError as exc:
+        raise click.UsageError(str(exc)) from None
+    except (duckdb.Error, OSError) as exc:
+        raise click.ClickException(f"export of {db_path} to {str(out)!r} failed: {exc}") from None
+    if not quiet:
+        click.echo(
+            f"wrote {len(info.tables)} tables of shard {info.shard} ({len(info.hosts)} hosts, runs "
+            f"{info.run_ids[0] if info.run_ids else '-'}..{info.run_ids[-1] if info.run_ids else '-'}) to {out}",
+            err=True,
+        )
