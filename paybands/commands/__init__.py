@@ -15,6 +15,8 @@ COMMANDS = (
     "replay",
     "export",
     "demo",
+    "companies",
+    "sources",
 )
 
 for _name in COMMANDS:
