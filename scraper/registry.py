@@ -111,6 +111,11 @@ class RegistryEntry:
     evidence: tuple[str, ...]  # source labels, some with a flag: "stapply:workday(tenant only)"
     conflict: str
     extra: dict[str, str] = field(default_factory=dict)  # source ids kept as given (oracle site_number, ...)
+    # fold(name), computed once: search compares it for every row on every query.
+    folded_name: str = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "folded_name", fold(self.name))
 
     @property
     def key(self) -> tuple[str, str]:
@@ -191,36 +196,39 @@ def fold(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
 
 
-def _rank(entry: RegistryEntry, text: str, folded: str) -> int | None:
+def _rank(entry: RegistryEntry, text: str, folded: str, word: re.Pattern[str]) -> int | None:
     name = entry.name.casefold()
+    # Folded, the query must be the whole name or its start: inside, "aexp" would be in "USA Experienced".
+    folded_hit = bool(folded) and entry.folded_name.startswith(folded)
+    if text not in name and not folded_hit:
+        # Not in the name at all (the common case, answered without more work): the board or URL?
+        if text in entry.board.casefold() or text in entry.careers_url.casefold():
+            return 5
+        return None
     if name == text:
         return 0
-    name_folded = fold(entry.name)
-    if folded and name_folded == folded:
+    if folded and entry.folded_name == folded:
         return 1
-    if name.startswith(text) or (folded and name_folded.startswith(folded)):
+    if name.startswith(text) or (folded and entry.folded_name.startswith(folded)):
         return 2
-    if re.search(rf"(?<![a-z0-9]){re.escape(text)}", name):
+    if word.search(name):
         return 3
-    if text in name or (folded and folded in name_folded):
-        return 4
-    if text in entry.board.casefold() or text in entry.careers_url.casefold():
-        return 5
-    return None
+    return 4
 
 
 def search(text: str, entries: Iterable[RegistryEntry] | None = None) -> list[RegistryEntry]:
     """Rows whose name, board or careers URL has `text`, best first: the exact name, the same name
-    folded ("hugging face" = "Hugging Face, Inc."? no: = "HuggingFace"), a name starting with it, a
-    word of the name, anywhere in the name, then board or URL; among equals curated rows, then AI
-    employers, then supported sources."""
+    without case and punctuation ("hugging face" = "HuggingFace"), a name starting with it, a word of
+    the name, anywhere in the name, then board or URL; among equals curated rows, then AI employers,
+    then supported sources."""
     text = text.strip().casefold()
     if not text:
         return []
     folded = fold(text)
+    word = re.compile(rf"(?<![a-z0-9]){re.escape(text)}")
     ranked = []
     for e in load() if entries is None else entries:
-        r = _rank(e, text, folded)
+        r = _rank(e, text, folded, word)
         if r is not None:
             ranked.append((r, not e.curated, not e.ai_employer, not e.supported, e.name.casefold(), e))
     ranked.sort(key=lambda t: t[:5])
@@ -262,6 +270,21 @@ def _url_parts(url: str) -> tuple[str, str]:
     return host.removeprefix("www."), parts.path.rstrip("/").lower()
 
 
+@lru_cache(maxsize=1)
+def _packaged_url_index() -> dict[str, list[tuple[str, RegistryEntry]]]:
+    return _url_index(load())
+
+
+def _url_index(entries: Iterable[RegistryEntry]) -> dict[str, list[tuple[str, RegistryEntry]]]:
+    """host -> [(path, row)] of every careers_url."""
+    index: dict[str, list[tuple[str, RegistryEntry]]] = {}
+    for e in entries:
+        if e.careers_url:
+            host, path = _url_parts(e.careers_url)
+            index.setdefault(host, []).append((path, e))
+    return index
+
+
 def match_url(url: str, entries: Iterable[RegistryEntry] | None = None) -> list[RegistryEntry]:
     """The rows a careers URL names, best first.
 
@@ -273,21 +296,12 @@ def match_url(url: str, entries: Iterable[RegistryEntry] | None = None) -> list[
     host, path = _url_parts(url)
     if not host:
         return []
-    rows = list(load() if entries is None else entries)
-    best: list[tuple[int, RegistryEntry]] = []
-    on_host: list[RegistryEntry] = []
-    for e in rows:
-        if not e.careers_url:
-            continue
-        h, p = _url_parts(e.careers_url)
-        if h != host:
-            continue
-        on_host.append(e)
-        if path == p or path.startswith(p + "/") or (not p and not path):
-            best.append((len(p), e))
+    index = _packaged_url_index() if entries is None else _url_index(entries)
+    on_host = index.get(host, [])
+    best = [(len(p), e) for p, e in on_host if path == p or path.startswith(p + "/")]
     if best:
         longest = max(n for n, _ in best)
         return sorted((e for n, e in best if n == longest), key=lambda e: (not e.curated, not e.ai_employer))
-    if on_host and len({fold(e.name) for e in on_host}) == 1:
-        return sorted(on_host, key=lambda e: (not e.curated, not e.ai_employer))
+    if on_host and len({e.folded_name for _, e in on_host}) == 1:
+        return sorted((e for _, e in on_host), key=lambda e: (not e.curated, not e.ai_employer))
     return []

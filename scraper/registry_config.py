@@ -92,7 +92,7 @@ def choose_for_name(
     rows = list(load() if entries is None else entries)
     target, folded = name.strip().casefold(), fold(name)
     # "Hugging Face", "huggingface" and "Hugging-Face" are one name here: their boards compete.
-    same = [e for e in rows if e.name.casefold() == target or (folded and fold(e.name) == folded)]
+    same = [e for e in rows if e.name.casefold() == target or (folded and e.folded_name == folded)]
     if ats:
         same = [e for e in same if e.ats == ats]
     if not same:

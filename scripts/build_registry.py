@@ -9,14 +9,22 @@ list, which this build keeps as it is). Rows:
 - `ats` is paybands' source name: the registry's `ukg` is `ultipro`, `adp` is `adp_wfn`, jobseek's
   `oracle_hcm` is `oracle`. ATSs paybands has no source for (gem, personio, comeet, other) keep their
   name with supported=false.
-- The 1,101 rows of ai_companies.csv keep their name, careers_url, evidence and conflict exactly;
+- The 1,101 rows of ai_companies.csv keep their name, careers_url, evidence and conflict exactly
+  (two empty conflicts are filled where this build finds the company's other boards, saying so);
   they are ai_employer=true with ai_rule "curated".
 - Any other row is ai_employer=true when one of the README's ai_signal rules holds for the board
   itself (its names, token, website, lists), and ai_rule says which ones (see AI_RULES).
 - `conflict` of a row that is not curated says which curated company names it as another board, or
   lists the other boards its company has under the same normalized name (README step 3).
+- `base_url` is the host Workday, Eightfold and UKG boards are crawled on (their careers URL's);
+  `extra` keeps source ids a future source may need (oracle site_number, dayforce job_board_id and
+  culture_code, join company_id) as JSON.
+- jobseek's generic monitors (dom, rss, sitemap, ...) get their ATS from the board URL's pattern, else
+  `other` with the URL as board; a typed monitor whose config and URL name no board is `other` too.
 - A board that is not well-formed for its ATS (scraper.registry.BOARD_PATTERNS) is left out and
-  counted; so is a Workday locale URL that names no site, and an Eightfold tenant without a domain.
+  counted. An Eightfold tenant no list gives a domain for is an `other` row (its careers URL). A
+  Workday locale URL (no site) is
+  evidence for its tenant's rows only, "(tenant only)".
 
 The output is deterministic: the same inputs give the same bytes (gzip mtime 0, sorted rows).
 """
@@ -433,7 +441,7 @@ def read_career_ops(src: Path) -> Iterator[Record]:
         url = e.get("careers_url", "")
         got = None
         api = e.get("api", "")
-        m = re.search(r"boards-api\.greenhouse\.io/v1/boards/([^/]+)/", api) or None
+        m = re.search(r"boards-api\.greenhouse\.io/v1/boards/([^/]+)/", api)
         if m:
             got = ("greenhouse", m.group(1), None)
         m = re.search(r"api\.ashbyhq\.com/posting-api/job-board/([^/?]+)", api)
@@ -467,7 +475,7 @@ def read_eightfold_extra(src: Path) -> Iterator[Record]:
         host = host_of(row["url"])
         yield Record(
             "kalil0321:eightfold", row["name"], "eightfold", row["domain"].strip(),
-            f"https://{host}", base_url=f"https://{host}",
+            row["url"].strip() or f"https://{host}", base_url=f"https://{host}",
         )  # fmt: skip
     for e in read_yaml_list(src / "freehire" / "eightfold.yml"):
         host, _, domain = e["board"].partition("/")
@@ -594,8 +602,11 @@ def build(registry: Path) -> tuple[list[dict[str, str]], dict[str, object]]:
             filled = domain_of_host.get(host_of(r.base_url or ""))
             if filled:
                 r.board, r.flag = filled, "domain filled from another eightfold list"
+            elif r.careers_url:  # no list names its domain: kept as the custom careers page it is
+                r.ats, r.board, r.base_url = "other", r.careers_url, None
+                r.extra = {"note": "an Eightfold tenant; no list gives its domain (the board paybands needs)"}
             else:
-                dropped[f"{r.label}: eightfold tenant without a domain"] += 1
+                dropped[f"{r.label}: eightfold tenant without a domain or URL"] += 1
     # README step 2, Workday: a locale URL backs a tenant only.
     tenant_only = [r for r in records if r.flag == "tenant only"]
     records = [r for r in records if r.board and r.flag != "tenant only"]
@@ -649,7 +660,7 @@ def build(registry: Path) -> tuple[list[dict[str, str]], dict[str, object]]:
                 cur["conflict"],
             )
             if ats in ("eightfold", "workday", "ultipro") and cur["careers_url"]:
-                base = _base_of(ats, cur["careers_url"]) or base
+                base = _base_of(cur["careers_url"]) or base
             rules = ["curated", *rules]
         else:
             name = recs[0].name
@@ -705,7 +716,7 @@ def _pick_board(recs: list[Record]) -> str:
     return recs[0].board
 
 
-def _base_of(ats: str, careers_url: str) -> str | None:
+def _base_of(careers_url: str) -> str | None:
     host = host_of(careers_url)
     return f"https://{host}" if host else None
 
