@@ -61,6 +61,7 @@ def test_wheel_holds_the_queries_and_the_recordings(wheel):
     recorded = {n for n in names if n.startswith("scraper/replay/recordings/real/")}
     assert "scraper/replay/recordings/real/PROVENANCE.md" in recorded and len(recorded) > 30
     assert "paybands/demo/replay.toml" in names
+    assert "scraper/data/registry.csv.gz" in names  # `paybands companies` reads it with importlib.resources
 
 
 def test_installed_wheel_lists_queries_and_runs_the_demo_outside_the_checkout(venv, tmp_path):

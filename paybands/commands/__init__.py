@@ -16,6 +16,8 @@ COMMANDS = (
     "export",
     "demo",
     "merge",
+    "companies",
+    "sources",
 )
 
 for _name in COMMANDS:

@@ -7,13 +7,15 @@ from pathlib import Path
 
 import click
 
-from scraper.config import ConfigError, load_config
+from scraper.config import Config, ConfigError, load_config
 from scraper.crawl import RunResult, run_crawl
 from scraper.errors import StorageError, StoreBusy, StoreLocked
 from scraper.merge import MergeError
+from scraper.registry_config import RegistryError, registry_config
 from scraper.sanitize import terminal_safe
 from scraper.shard import parse_shard
 from scraper.shard import select as select_shard
+from scraper.sources import source_names
 from scraper.store import CompanyOutcome
 
 from .. import exit_codes
@@ -58,6 +60,29 @@ class _Progress:
                 click.echo("", err=True)  # keep failures on screen
         else:
             click.echo(line, err=True)
+
+
+def _registry_config(
+    ai_only: bool, ats: tuple[str, ...], limit: int | None, base_url: str | None, quiet: bool
+) -> Config:
+    """The config `crawl --registry` runs: registry rows on sources this paybands has."""
+    known = set(source_names())
+    unknown = [a for a in ats if a not in known]
+    if unknown:
+        raise click.BadParameter(
+            f"{', '.join(map(repr, unknown))}: no such source in this paybands; use one of {', '.join(sorted(known))}",
+            param_hint="--ats",
+        )
+    try:
+        built = registry_config(ats=ats, ai_only=ai_only, limit=limit, base_url=base_url)
+    except ConfigError as exc:  # a --base-url that is no http(s) URL
+        raise click.BadParameter(str(exc).removeprefix("--base-url: "), param_hint="--base-url") from None
+    except RegistryError as exc:
+        raise click.ClickException(str(exc)) from None
+    if not quiet:
+        for reason, n in built.skipped.items():
+            click.echo(f"registry: {n:,} row{'s' if n != 1 else ''} skipped ({reason})", err=True)
+    return built.config
 
 
 def attention_reason(o: CompanyOutcome) -> str:
@@ -135,10 +160,38 @@ def summary_lines(result: RunResult) -> list[str]:
     help="Crawl only shard K of N (K from 0): the companies whose hosts fall to it, so each host is "
     "crawled by one machine. Give every shard its own --db; `paybands merge` joins them.",
 )
+@click.option(
+    "--registry",
+    "from_registry",
+    is_flag=True,
+    help="Crawl straight from the registry (`paybands companies list`) instead of a config: every row on "
+    "a source paybands has, in registry order, with the default [crawl] settings.",
+)
+@click.option("--ai-only", is_flag=True, help="With --registry: only AI employers.")
+@click.option("--ats", multiple=True, help="With --registry: only rows on this source; repeat for several.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="With --registry: at most N boards.")
+# Tests and mirrors: every registry company's base_url (the replay server). Hidden: a live crawl never
+# needs it, and it is only accepted with --registry (a config file sets base_url per company).
+@click.option("--base-url", default=None, hidden=True)
 @db_option
 @quiet_option
-def crawl_cmd(config_path: Path, db_path: Path, quiet: bool, shard_text: str | None) -> None:
+@click.pass_context
+def crawl_cmd(
+    ctx: click.Context,
+    config_path: Path,
+    shard_text: str | None,
+    from_registry: bool,
+    ai_only: bool,
+    ats: tuple[str, ...],
+    limit: int | None,
+    base_url: str | None,
+    db_path: Path,
+    quiet: bool,
+) -> None:
     """Crawl every company in the config and store postings and pay bands.
+
+    With --registry the companies come from the registry instead (supported sources
+    only; --ai-only, --ats and --limit choose which), through the same crawl.
 
     Progress goes to stderr, a summary at the end. Exit codes for cron:
     0 all companies crawled, 3 some failed (the rest stored), 4 nothing
@@ -151,14 +204,32 @@ def crawl_cmd(config_path: Path, db_path: Path, quiet: bool, shard_text: str | N
     Example:
       paybands crawl --config companies.toml --db data/paybands.duckdb
       paybands crawl --config companies.toml --quiet   # for cron
+      paybands crawl --registry --ai-only --ats greenhouse --ats ashby --limit 50
       paybands crawl --shard 0/3 --db shard0.duckdb    # machine 1 of 3
     """
     try:
-        config = load_config(config_path)
         shard = parse_shard(shard_text) if shard_text is not None else None
     except ConfigError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(EXIT_CONFIG)
+        raise click.BadParameter(str(exc), ctx, param_hint="--shard") from None
+    if from_registry:
+        if ctx.get_parameter_source("config_path") != click.core.ParameterSource.DEFAULT:
+            raise click.UsageError("--registry and --config are two ways to name the companies: give one")
+        config = _registry_config(ai_only, ats, limit, base_url, quiet)
+    else:
+        used = [
+            o
+            for o, v in (("--ai-only", ai_only), ("--ats", ats), ("--limit", limit), ("--base-url", base_url))
+            if v
+        ]
+        if used:
+            raise click.UsageError(
+                f"{', '.join(used)} {'works' if len(used) == 1 else 'work'} only with --registry"
+            )
+        try:
+            config = load_config(config_path)
+        except ConfigError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(EXIT_CONFIG)
     total = len(config.companies)
     if shard is not None:
         total = len(select_shard(config, shard)[0].companies)
