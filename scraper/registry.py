@@ -3,7 +3,7 @@
 Built by scripts/build_registry.py from ../shared/registry (its README has the merge rules; every
 board of its public source lists, one row per (ats, lower(board))). A row is a `RegistryEntry`:
 
-- `ats` is the paybands source name (the registry's `ukg` is `ultipro`, `adp` is `adp_wfn`);
+- `ats` is the paybands source name (the registry's `ukg` is `ultipro`; ADP MyJobs stays `adp`, no source);
   `supported` says whether paybands has (or is getting) a source for it (`SUPPORTED_SOURCES`).
 - `board` is written as that source takes it in config (`BOARD_PATTERNS` checks the shape).
 - `ai_employer` is true for the 1,101 curated rows of ai_companies.csv (`ai_rules` has "curated")
@@ -35,7 +35,9 @@ COLUMNS = (
 REGISTRY_FILE = "registry.csv.gz"
 
 # The registry's ATS names that paybands calls otherwise (jobseek's oracle_hcm is read as oracle).
-ATS_RENAMES = {"ukg": "ultipro", "adp": "adp_wfn", "oracle_hcm": "oracle"}
+# ADP MyJobs (myjobs.adp.com/{slug}, the lists' `adp`) is not ADP Workforce Now (a career center's
+# cid, our `adp_wfn`): its rows keep `adp`, a site paybands has no source for.
+ATS_RENAMES = {"ukg": "ultipro", "oracle_hcm": "oracle"}
 EXISTING_SOURCES = ("greenhouse", "lever", "ashby", "workday", "eightfold", "smartrecruiters", "jsonld")
 # Sources being written in issue #15 (merged later); registry rows on them are supported=true.
 NEW_SOURCES = (
@@ -85,7 +87,8 @@ BOARD_PATTERNS: dict[str, re.Pattern[str]] = {
         "comeet": r"[A-Za-z0-9_.-]+/[0-9A-Fa-f]{2}\.[0-9A-Fa-f]{3}",  # {company}/{board_id}
         "ultipro": r"[A-Za-z0-9]+/[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}",  # {company_code}/{board_id}
         "dayforce": r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+",  # {namespace}/{job_board_code}
-        "adp_wfn": r"[A-Za-z0-9_.-]+",  # the myjobs.adp.com/{slug} career site
+        "adp": r"[A-Za-z0-9_.-]+",  # the myjobs.adp.com/{slug} career site (no source)
+        "adp_wfn": r"[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}",  # a career center's cid
         "other": r"https?://[^\s/]+(?:/\S*)?",  # a custom careers page: its URL
     }.items()
 }

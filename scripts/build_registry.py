@@ -6,7 +6,7 @@ Every board every source list names becomes one row, de-duplicated by (ats, lowe
 registry's README says (its steps 1, 2 and 6; steps 3-5 pick one board per company for the curated
 list, which this build keeps as it is). Rows:
 
-- `ats` is paybands' source name: the registry's `ukg` is `ultipro`, `adp` is `adp_wfn`, jobseek's
+- `ats` is paybands' source name: the registry's `ukg` is `ultipro` (ADP MyJobs stays `adp`: not Workforce Now), jobseek's
   `oracle_hcm` is `oracle`. ATSs paybands has no source for (gem, personio, comeet, other) keep their
   name with supported=false.
 - The 1,101 rows of ai_companies.csv keep their name, careers_url, evidence and conflict exactly

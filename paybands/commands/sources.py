@@ -41,9 +41,25 @@ def _example(name: str) -> tuple[dict[str, str], str]:
             rows, key=lambda e: (not e.curated, not e.ai_employer, -len(e.evidence), e.name.casefold())
         )
         return best.company_table(), f"registry row {best.ats}:{best.board}"
-    return dict(
-        PLACEHOLDER_EXAMPLES.get(name, {"name": "Example", "source": name, "board": "…"})
-    ), "placeholder"
+    if name in PLACEHOLDER_EXAMPLES:
+        return dict(PLACEHOLDER_EXAMPLES[name]), "placeholder"
+    recorded = _demo_example(name)
+    if recorded:
+        return recorded, "the demo's recorded board (demo/replay.toml)"
+    return {"name": "Example", "source": name, "board": "…"}, "placeholder"
+
+
+def _demo_example(name: str) -> dict[str, str] | None:
+    """The demo config's company on this source (a recorded board), without its replay base_url."""
+    import tomllib
+
+    from .demo import demo_config_text
+
+    for company in tomllib.loads(demo_config_text("https://replay.invalid")).get("company", []):
+        if company.get("source") == name and "synth" not in company.get("name", "").lower():
+            table = {k: v for k, v in company.items() if k != "base_url"}
+            return table
+    return None
 
 
 def describe_sources() -> list[dict[str, object]]:
