@@ -49,7 +49,7 @@ MAX_PAGES = 500  # 5,000 jobs: a guard against a cursor that never ends
 SECTIONS = (("description", None), ("requirements", "Requirements"), ("benefits", "Benefits"))
 _WORKPLACES: dict[str, Remote] = {"remote": "remote", "hybrid": "hybrid", "on_site": "onsite"}
 _TYPES = {"full": "Full-time", "part": "Part-time"}
-_ACCOUNT_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_ACCOUNT_RE = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]*")  # "-our-home" is one
 
 
 @register
@@ -58,10 +58,10 @@ class Workable(Source):
     default_base_url = "https://apply.workable.com"
     board_help = "the account in apply.workable.com/{account}"
     url_patterns = (
-        r"^apply\.workable\.com/api/v\d+/(?:widget/)?accounts/(?P<board>[a-z0-9][a-z0-9_.-]*)",
+        r"^apply\.workable\.com/api/v\d+/(?:widget/)?accounts/(?P<board>[a-z0-9_-][a-z0-9_.-]*)",
         # apply.workable.com/j/{shortcode} is one job's short link: it names no account.
         r"^apply\.workable\.com/(?!(?:j|api|careers|jobs|static|assets)(?:[/?]|$))"
-        r"(?P<board>[a-z0-9][a-z0-9_.-]*)(?:[/?]|$)",
+        r"(?P<board>[a-z0-9_-][a-z0-9_.-]*)(?:[/?]|$)",
         # The older {account}.workable.com pages.
         r"^(?!(?:www|apply|jobs|help|resources|app|api|blog|careers|status)\.workable\.com)"
         r"(?P<board>[a-z0-9][a-z0-9-]*)\.workable\.com(?:[/?]|$)",
