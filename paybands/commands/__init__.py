@@ -15,6 +15,7 @@ COMMANDS = (
     "replay",
     "export",
     "demo",
+    "detect",
 )
 
 for _name in COMMANDS:
