@@ -391,14 +391,16 @@ async def _probe_board(
 
 
 def _tie(postings: Iterable[Any], domain: str) -> str | None:
-    """Where a board's postings name `domain`: a posting URL on it, or the domain in a description."""
-    word = re.compile(rf"(?<![\w.-]){re.escape(domain)}(?![\w-])", re.IGNORECASE)
+    """Where a board's postings name `domain` (or a host under it): a posting URL on it, else the
+    domain in a posting as the board sent it (its text, or a link in its HTML)."""
+    # "about.gitlab.com" names gitlab.com; "notgitlab.com" and "gitlab.com.evil.example" do not.
+    word = re.compile(rf"(?<![\w-]){re.escape(domain)}(?!\.?[\w-])", re.IGNORECASE)
     for posting in postings:
         host = (urlsplit(posting.url or "").hostname or "").lower()
         if host == domain or host.endswith("." + domain):
             return f"posting {posting.external_id} is at {terminal_safe(posting.url, limit=200)}"
-        if posting.description and word.search(posting.description):
-            return f"the description of posting {posting.external_id} names {domain}"
+        if word.search(posting.raw or ""):
+            return f"posting {posting.external_id} names {domain}"
     return None
 
 
