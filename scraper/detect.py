@@ -405,8 +405,8 @@ def _tie(postings: Iterable[Any], domain: str) -> str | None:
 
 
 def registrable_domain(host: str) -> str | None:
-    """ "zapier.com" for careers.zapier.com, "acme.co.uk" for jobs.acme.co.uk; None for an IP address
-    or a single label (see _SECOND_LEVEL)."""
+    """The domain a company registers: zapier.com for careers.zapier.com, acme.co.uk for
+    jobs.acme.co.uk; None for an IP address or a single label (see _SECOND_LEVEL)."""
     host = host.strip(".").lower()
     if not host or ip_scope(host) is not None:
         return None
@@ -528,7 +528,7 @@ class Detector:
         return Detection(offline.url, clue.source, clue.board, f"the page: {why}", clue.base_url)
 
 
-async def detect(
+def detect(
     url: str,
     *,
     fetch: bool = True,
@@ -536,11 +536,28 @@ async def detect(
     settings: CrawlSettings | None = None,
     base_urls: dict[str, str] | None = None,
 ) -> Detection:
-    """One careers URL's source and board (see the module docstring)."""
-    return (await detect_many([url], fetch=fetch, probe=probe, settings=settings, base_urls=base_urls))[0]
+    """One careers URL's source and board (see the module docstring). Runs its own event loop: from
+    async code, await `detect_many_async`."""
+    return detect_many([url], fetch=fetch, probe=probe, settings=settings, base_urls=base_urls)[0]
 
 
-async def detect_many(
+def detect_many(
+    urls: Sequence[str],
+    *,
+    fetch: bool = True,
+    probe: bool = False,
+    settings: CrawlSettings | None = None,
+    base_urls: dict[str, str] | None = None,
+) -> list[Detection]:
+    """Every URL's answer, in input order (see `detect_many_async`)."""
+    if not (fetch or probe):
+        return [detect_offline(u) for u in urls]
+    return asyncio.run(
+        detect_many_async(urls, fetch=fetch, probe=probe, settings=settings, base_urls=base_urls)
+    )
+
+
+async def detect_many_async(
     urls: Sequence[str],
     *,
     fetch: bool = True,
@@ -549,7 +566,8 @@ async def detect_many(
     base_urls: dict[str, str] | None = None,
 ) -> list[Detection]:
     """Every URL's answer, in input order. URLs the URL alone answers never touch the network
-    (unless `probe`); the rest share one fetcher, `company_concurrency` at a time."""
+    (unless `probe`); the rest share one fetcher, `company_concurrency` at a time. `base_urls` sends
+    a source's probes to another host (a mirror, the replay server)."""
     if not (fetch or probe):
         return [detect_offline(u) for u in urls]
     settings = settings or CrawlSettings()

@@ -1,7 +1,7 @@
 """`paybands detect`: careers URL -> (source, board), offline from the URL, from the page, by probes.
 
 The offline score runs over tests/fixtures/detect_urls.csv (real URLs from the registry and its
-source lists; see build_detect_urls.py for where each row came from). Pages are the recorded ones
+source lists; tests/build_detect_urls.py says how each row was taken, its `origin` column from where). Pages are the recorded ones
 the replay server serves at /static-careers/job/{stem} (tests/fixtures/real/jsonld/), and pages
 *generated* here (said so where they are) for embed shapes no recording has.
 """
@@ -24,7 +24,16 @@ from paybands.cli import cli
 from paybands.exit_codes import EXIT_UNKNOWN
 from scraper import detect as detect_mod
 from scraper.config import CrawlSettings
-from scraper.detect import Detection, _decide, _Match, detect, detect_many, detect_offline, read_page
+from scraper.detect import (
+    Detection,
+    _decide,
+    _Match,
+    detect,
+    detect_many,
+    detect_many_async,
+    detect_offline,
+    read_page,
+)
 from scraper.jsonld import job_posting_objects, parse_html
 from scraper.replay import ReplayResponse
 from scraper.sources import _REGISTRY, Source, get_source, source_names
@@ -35,7 +44,7 @@ SETTINGS = CrawlSettings(per_host_delay_s=0.0, timeout_s=5.0, max_retries=0)
 
 
 def _run(url: str, **kw) -> Detection:
-    return asyncio.run(detect(url, settings=SETTINGS, **kw))
+    return detect(url, settings=SETTINGS, **kw)
 
 
 # -- (a) offline, over the table of real careers URLs -------------------------------------------------
@@ -336,7 +345,7 @@ def test_the_page_is_fetched_under_robots_txt(replay):
 
 
 def test_offline_answers_never_touch_the_network(replay):
-    got = asyncio.run(detect_many(["https://jobs.ashbyhq.com/zapier", replay.url + "/x"], fetch=False))
+    got = detect_many(["https://jobs.ashbyhq.com/zapier", replay.url + "/x"], fetch=False)
     assert [d.known for d in got] == [True, False]
     assert replay.log == []
 
@@ -474,3 +483,16 @@ def test_cli_probe_uses_base_url_and_checks_it(replay):
     assert "probe: the ashby API lists" in json.loads(res.stdout)["evidence"]
     bad = CliRunner().invoke(cli, ["detect", "--base-url", "nosuch=http://x", "https://jobs.ashbyhq.com/a"])
     assert bad.exit_code == 2 and "SOURCE=URL" in bad.output
+    both = CliRunner().invoke(cli, ["detect", "--offline", "--probe", "https://jobs.ashbyhq.com/a"])
+    assert both.exit_code == 2 and "--offline" in both.output
+
+
+def test_detect_many_async_runs_in_a_running_loop(replay):
+    """From async code (a crawl, a notebook), the coroutine is awaited directly."""
+    url = f"{replay.url}/static-careers/job/nodesk_sticker-mule_software-engineer"
+
+    async def main():
+        return await detect_many_async([url, url], settings=SETTINGS)
+
+    got = asyncio.run(main())
+    assert [(d.source, d.board) for d in got] == [("ashby", "stickermule")] * 2

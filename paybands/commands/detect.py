@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 
@@ -83,10 +82,10 @@ def detect_cmd(
       paybands detect --offline --format json https://nvidia.wd5.myworkdayjobs.com/en-US/NVIDIAExternalCareerSite
       cut -d, -f4 companies.csv | paybands detect --probe --format jsonl -
     """
+    if offline and probe:
+        raise click.UsageError("--probe asks the ATS APIs over the network; it cannot go with --offline")
     inputs = read_inputs(urls, "URL")
-    found = asyncio.run(
-        detect_many(inputs, fetch=not offline, probe=probe and not offline, base_urls=base_urls)
-    )
+    found = detect_many(inputs, fetch=not offline, probe=probe, base_urls=base_urls)
     _print(found, fmt)
     unknown = sum(1 for d in found if not d.known)
     if not quiet:
