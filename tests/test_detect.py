@@ -237,11 +237,13 @@ def test_recorded_job_pages(replay, stem, ats_host_source):
     html = _recorded(stem)
     assert job_posting_objects(parse_html(html))  # every one of these pages publishes a JobPosting
     if ats_host_source and get_source(ats_host_source) is not None:
-        hosts = {
-            h for h in re.findall(r"https://([\w.-]+)/", html) if h.endswith((".avature.net", ".icims.com"))
-        }
-        board_hosts = {h for h in hosts if not h.startswith(("cdn", "www.", "images."))}
-        assert (got.source, got.board) == (ats_host_source, *board_hosts), (got, board_hosts)
+        # The board is the host the page applies on (its apply button or its "mode=apply" link), read
+        # from the recording; iCIMS's JSON-LD also names buspatrol.icims.com as the employer's sameAs.
+        ats = r"[\w.-]+\.(?:avature\.net|icims\.com)"
+        applies = set(re.findall(rf'data-apply-url="https://({ats})/', html))
+        applies |= set(re.findall(rf'href="https://({ats})/[^"]*mode=apply', html))
+        assert len(applies) == 1, applies
+        assert (got.source, got.board) == (ats_host_source, applies.pop()), got
     else:
         assert (got.source, got.board) == ("jsonld", page_url)
         assert "JobPosting" in got.evidence
