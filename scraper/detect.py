@@ -285,7 +285,8 @@ def decide_page(clues: Sequence[Clue]) -> tuple[Clue | None, str]:
             continue
         boards = Counter((c.source, c.board.lower()) for c in at_rank)
         if len(boards) == 1:
-            first = at_rank[0]
+            # Shown as evidence: an apply link says more than any other link to the same board.
+            first = next((c for c in at_rank if c.what.startswith("apply link")), at_rank[0])
             more = f" (and {len(at_rank) - 1} more like it)" if len(at_rank) > 1 else ""
             return first, f"{terminal_safe(first.what, limit=300)}{more}"
         named = ", ".join(f"{s} {b!r}" for (s, b), _ in boards.most_common(6))
