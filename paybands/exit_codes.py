@@ -16,6 +16,7 @@ EXIT_FAILED = 4  # nothing could be crawled
 EXIT_LOCKED = 5  # another crawl holds this database, or another process keeps it busy
 EXIT_ATTENTION = 6  # every company stored, but a board needs attention (removals held, listing partial)
 EXIT_STORAGE = 7  # the database file cannot be used (disk full, read-only, permission, damaged)
+EXIT_UNKNOWN = 8  # `detect`: some URLs have no known source and board (the others were answered)
 EXIT_INTERRUPTED = 130  # SIGINT / SIGTERM
 
 _FOR_STATUS: dict[RunStatus, int] = {

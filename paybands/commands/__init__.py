@@ -18,6 +18,7 @@ COMMANDS = (
     "merge",
     "companies",
     "sources",
+    "detect",
 )
 
 for _name in COMMANDS:

@@ -36,6 +36,12 @@ class Ashby(Source):
     name = "ashby"
     default_base_url = "https://api.ashbyhq.com"
     board_help = "the board name in jobs.ashbyhq.com/{name}"
+    # The hosted board (also its embed script, jobs.ashbyhq.com/{name}/embed) and the API. Names keep
+    # their case, dots and spaces ("Flock%20Safety" is "Flock Safety", "mistral.ai").
+    url_patterns = (
+        r"^jobs\.ashbyhq\.com/(?P<board>[^/?#]+)",
+        r"^api\.ashbyhq\.com/posting-api/job-board/(?P<board>[^/?#]+)",
+    )
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         url = f"{self.base_url}/posting-api/job-board/{self.company.board}"

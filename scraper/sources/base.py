@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..browser import BrowserPool  # cheap: Playwright itself is imported when a browser starts
 from ..errors import FetchError, SourceError
@@ -106,9 +106,15 @@ class Source:
 
     # Detection (`paybands detect`, scraper/detect.py): regular expressions matched against a careers
     # URL written as "host/path?query" (host lowercased, no scheme), each with a named group `board`
-    # that is the board token this source takes in config; a source whose board is built from several
-    # parts of the URL (Workday's tenant and site) overrides `board_from_url`.
+    # that is the board token this source takes in config (percent-escapes are decoded: "Flock%20Safety"
+    # is the board "Flock Safety"); a source whose board is built from several parts of the URL
+    # (Workday's tenant and site) overrides `board_from_url`. When two sources match one URL, the
+    # pattern with more literal characters wins, and a tie is answered "unknown".
     url_patterns: ClassVar[tuple[str, ...]] = ()
+    # Regular expressions over the text of a careers page's inline <script>s, with a named group `board`:
+    # embeds that name their board in JavaScript options rather than in a URL (Lever's
+    # `leverJobsOptions = {accountName: "acme"}`). Board URLs in scripts are found by `url_patterns`.
+    page_patterns: ClassVar[tuple[str, ...]] = ()
 
     @classmethod
     def board_from_options(cls, options: dict[str, Any]) -> str | None:
@@ -127,7 +133,14 @@ class Source:
         for pattern in cls.url_patterns:
             m = re.search(pattern, target)
             if m and m.groupdict().get("board"):
-                return m.group("board")
+                return unquote(m.group("board"))
+        return None
+
+    @classmethod
+    def base_url_from_url(cls, url: str) -> str | None:
+        """The `base_url` a company on this careers URL needs, when the board alone does not say where
+        its API lives (Workday's wdN data center, an Eightfold tenant's host, Lever's EU instance);
+        None when the source's default host serves it."""
         return None
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
@@ -480,3 +493,6 @@ def _url_target(url: str) -> str:
     parts = urlsplit(text)
     host = (parts.hostname or "").lower()
     return host + (parts.path or "") + (f"?{parts.query}" if parts.query else "")
+
+
+url_target = _url_target  # public name, for scraper/detect.py; sources keep calling _url_target

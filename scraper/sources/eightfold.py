@@ -50,6 +50,7 @@ from ..salary.extract import text_bands
 from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
+from ._eightfold_hosts import TENANT_DOMAINS
 from .base import (
     CrawlContext,
     Source,
@@ -61,6 +62,7 @@ from .base import (
     parse_datetime,
     pay_guard,
     posting_country,
+    url_target,
 )
 
 PAGE_SIZE = 10  # Eightfold's own cap per page, whatever `num` says
@@ -132,6 +134,25 @@ class Eightfold(Source):
     default_base_url = "https://explore.jobs.netflix.net"
     board_help = 'the Eightfold domain, e.g. "netflix.com" (set base_url for tenants other than Netflix)'
     options = {"api": (str,)}
+    # The board is the tenant *domain*, which the host need not show (explore.jobs.netflix.net serves
+    # netflix.com): read from a `domain=` query on an eightfold.ai site or on the API paths, else from
+    # the table of known sites (_eightfold_hosts.py). Any other {tenant}.eightfold.ai: no board, since
+    # the domain is not always {tenant}.com (Match Group's is gotinder.com).
+    url_patterns = (
+        r"^[\w.-]+\.eightfold\.ai/[^#]*?[?&]domain=(?P<board>[\w.-]+\.[a-z]{2,})",
+        r"^[^/]+/api/(?:apply/v2/jobs|pcsx/(?:search|position_details))/?\?(?:[^#]*&)?domain=(?P<board>[\w.-]+\.[a-z]{2,})",
+    )
+
+    @classmethod
+    def board_from_url(cls, url: str) -> str | None:
+        return super().board_from_url(url) or TENANT_DOMAINS.get(url_target(url).split("/", 1)[0])
+
+    @classmethod
+    def base_url_from_url(cls, url: str) -> str | None:
+        if cls.board_from_url(url) is None:
+            return None
+        base = "https://" + url_target(url).split("/", 1)[0]
+        return None if base == cls.default_base_url else base
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         api = self.company.options.get("api")

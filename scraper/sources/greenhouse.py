@@ -37,6 +37,16 @@ class Greenhouse(Source):
     name = "greenhouse"
     default_base_url = "https://boards-api.greenhouse.io"
     board_help = "the board token in boards.greenhouse.io/{token}"
+    # Boards (job-boards., boards., their EU twins), embeds (`/embed/job_board?for=`, its `/js` script)
+    # and the API itself. An embed without `for=` (`/embed/job_app?token=` is one job) names no board.
+    # EU boards are read through the default API host: one report says boards-api.eu.greenhouse.io does
+    # not resolve and the global API serves them; nothing here could check it.
+    url_patterns = (
+        r"^(?:job-)?boards(?:\.eu)?\.greenhouse\.io/embed/job_(?:board|app)(?:/js)?/?\?(?:[^#]*&)?for=(?P<board>[^&#/]+)",
+        r"^boards-api(?:\.eu)?\.greenhouse\.io/v1/boards/(?P<board>[^/?#]+)",
+        r"^api\.greenhouse\.io/v1/boards/(?P<board>[^/?#]+)",
+        r"^(?:job-)?boards(?:\.eu)?\.greenhouse\.io/(?!embed(?:/|$))(?P<board>[^/?#]+)",
+    )
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         url = f"{self.base_url}/v1/boards/{self.company.board}/jobs"

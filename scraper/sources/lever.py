@@ -30,8 +30,10 @@ from .base import (
     pay_guard,
     posting_country,
     safe_str,
+    url_target,
 )
 
+EU_API = "https://api.eu.lever.co"
 PAGE_SIZE = 100
 MAX_PAGES = 200  # 20,000 postings: a guard against a server that ignores `skip`
 
@@ -41,6 +43,20 @@ class Lever(Source):
     name = "lever"
     default_base_url = "https://api.lever.co"
     board_help = "the site name in jobs.lever.co/{site}"
+    # Hosted boards (jobs.lever.co, EU jobs.eu.lever.co) and the API; sites may hold dots and spaces
+    # ("neye-systems-inc.", "loop ai").
+    url_patterns = (
+        r"^jobs(?:\.eu)?\.lever\.co/(?P<board>[^/?#]+)",
+        r"^api(?:\.eu)?\.lever\.co/v0/postings/(?P<board>[^/?#]+)",
+    )
+    # The lever-jobs-embed script reads its site from `window.leverJobsOptions = {accountName: "…"}`.
+    page_patterns = (r"leverJobsOptions\s*=\s*\{[^}]*?accountName\s*:\s*[\"'](?P<board>[^\"'/?#]+)[\"']",)
+
+    @classmethod
+    def base_url_from_url(cls, url: str) -> str | None:
+        # An EU site (jobs.eu.lever.co) lives on Lever's EU instance, whose API is api.eu.lever.co.
+        host = url_target(url).split("/", 1)[0]
+        return EU_API if host in ("jobs.eu.lever.co", "api.eu.lever.co") else None
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         url = f"{self.base_url}/v0/postings/{self.company.board}"

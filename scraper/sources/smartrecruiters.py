@@ -57,6 +57,14 @@ class SmartRecruiters(Source):
     name = "smartrecruiters"
     default_base_url = "https://api.smartrecruiters.com"
     board_help = "the company id in jobs.smartrecruiters.com/{id}"
+    # careers./jobs.smartrecruiters.com/{id}[/{posting}], the one-click apply and referral pages
+    # (/oneclick-ui/company/{id}/…, /external-referrals/company/{id}/…) and the API. The id keeps its
+    # case ("LinkedIn3").
+    url_patterns = (
+        r"^(?:careers|jobs)\.smartrecruiters\.com/(?:oneclick-ui|external-referrals)/company/(?P<board>[^/?#]+)",
+        r"^(?:careers|jobs)\.smartrecruiters\.com/(?!(?:oneclick-ui|external-referrals|sr-jobs|static)(?:/|$))(?P<board>[^/?#]+)",
+        r"^api\.smartrecruiters\.com/v1/companies/(?P<board>[^/?#]+)",
+    )
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         url = f"{self.base_url}/v1/companies/{quote(self.company.board, safe='')}/postings"

@@ -27,8 +27,9 @@ Quirks kept here:
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from ..errors import FetchError
 from ..models import PayBand, Posting
@@ -49,8 +50,10 @@ from .base import (
     pay_guard,
     posting_country,
     safe_str,
+    url_target,
 )
 
+_LOCALE_RE = re.compile(r"[a-z]{2}-(?:[a-z]{2}|\d{3})", re.IGNORECASE)  # en-US, es-419
 PAGE_SIZE = 20  # Workday answers 400 above this
 TOTAL_CAP = 2000  # an unfiltered `total` of 2000 means "at least"
 MAX_PAGES = 250  # 5,000 postings: a guard against a server that ignores `offset`
@@ -63,6 +66,26 @@ class Workday(Source):
     board_help = (
         '"{tenant}/{site}" from {tenant}.wdN.myworkdayjobs.com/{site}, with base_url set to that host'
     )
+    # Careers URLs: {tenant}.wdN.myworkdayjobs.com/[{locale}/]{site}[/job/…], the same on
+    # wdN.myworkdaysite.com/[{locale}/]recruiting/{tenant}/{site} (whose API is on that host too:
+    # /wday/cxs/{tenant}/{site}), and the API paths themselves. A locale is never a site: a URL that
+    # ends at its locale (stapply's "…myworkdayjobs.com/en-us") names the tenant only, so no board.
+    url_patterns = (
+        r"^(?P<tenant>[\w-]+)\.(?P<dc>wd\d+)\.myworkdayjobs\.com/wday/cxs/[^/?#]+/(?P<site>[^/?#]+)",
+        r"^(?P<tenant>[\w-]+)\.(?P<dc>wd\d+)\.myworkdayjobs\.com/(?:(?P<locale>[a-z]{2}-(?:[a-z]{2}|\d{3}))/)?(?!wday(?:/|$))(?P<site>[^/?#]+)",
+        r"^(?P<dc>wd\d+)\.myworkdaysite\.com/wday/cxs/(?P<tenant>[^/?#]+)/(?P<site>[^/?#]+)",
+        r"^(?P<dc>wd\d+)\.myworkdaysite\.com/(?:(?P<locale>[a-z]{2}-(?:[a-z]{2}|\d{3}))/)?recruiting/(?P<tenant>[^/?#]+)/(?P<site>[^/?#]+)",
+    )
+
+    @classmethod
+    def board_from_url(cls, url: str) -> str | None:
+        m = _url_match(url)
+        return f"{m['tenant']}/{unquote(m['site'])}" if m else None
+
+    @classmethod
+    def base_url_from_url(cls, url: str) -> str | None:
+        m = _url_match(url)
+        return f"https://{m.string.split('/', 1)[0]}" if m else None
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         tenant, site = self._tenant_site()
@@ -212,3 +235,13 @@ def _pay_range_band(pay: dict[str, Any], title: str, warnings: list[str] | None 
         warnings=warnings,
         label="workday payRange",
     )
+
+
+def _url_match(url: str) -> re.Match[str] | None:
+    """The first of Workday's url_patterns a careers URL matches, unless its "site" is a locale."""
+    target = url_target(url)
+    for pattern in Workday.url_patterns:
+        m = re.search(pattern, target, re.IGNORECASE)
+        if m:
+            return None if _LOCALE_RE.fullmatch(unquote(m["site"])) else m
+    return None
