@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from .config import CompanyConfig, Config, CrawlSettings, check_url, parse_company
 from .errors import ConfigError
@@ -49,16 +50,19 @@ def url_kind(text: str) -> str:
     return "url" if m.group("path") or text.lower().startswith("www.") else "domain"
 
 
-def choose(text: str, ats: str | None = None, entries: Iterable[RegistryEntry] | None = None) -> Choice:
-    """The registry row for a company name or a careers URL; a bare domain is tried as a name first."""
+def choose(
+    text: str, ats: str | None = None, entries: Iterable[RegistryEntry] | None = None, *, fetch: bool = True
+) -> Choice:
+    """The registry row for a company name or a careers URL; a bare domain is tried as a name first.
+    `fetch`: a URL no row has may be detected from its page (network); False keeps to the URL."""
     kind = url_kind(text)
     if kind == "url":
-        return choose_for_url(text, entries)
+        return choose_for_url(text, entries, fetch=fetch)
     try:
         return choose_for_name(text, ats, entries)
     except RegistryError:
         if kind == "domain":
-            return choose_for_url(text, entries)
+            return choose_for_url(text, entries, fetch=fetch)
         raise
 
 
@@ -106,24 +110,54 @@ def choose_for_name(
     return Choice(same[0], _why(same[0], same[1:]), same[1:])
 
 
-def choose_for_url(url: str, entries: Iterable[RegistryEntry] | None = None) -> Choice:
+def choose_for_url(url: str, entries: Iterable[RegistryEntry] | None = None, *, fetch: bool = True) -> Choice:
     """The registry row a careers URL names (its careers_url, or one company's own host)."""
     found = match_url(url, entries)
     if not found:
-        return detect_unlisted_url(url)
+        return detect_unlisted_url(url, fetch=fetch)
     found.sort(key=_preference)
     reasons = [f"its careers_url {found[0].careers_url} matches the URL", *_why(found[0], found[1:])]
     return Choice(found[0], reasons, found[1:])
 
 
-def detect_unlisted_url(url: str) -> Choice:
-    """A careers URL no registry row has: the place where `scraper.detect.detect` will tell its ATS and
-    board (issue #15, being written). Until then it is an error that says what to do instead."""
-    raise RegistryError(
-        f"{url!r} is not a careers URL of the registry, and detecting the ATS of any URL is not available"
-        " in this paybands yet; add the company by hand ([[company]] with source and board, see"
-        " `paybands sources`)"
+def detect_unlisted_url(url: str, *, fetch: bool = True) -> Choice:
+    """A careers URL no registry row has: its ATS and board from the URL (scraper.detect), else from
+    the page itself (a network fetch, through the crawl's fetcher and its rules). Unknown is an error
+    saying what to do, never a guess."""
+    from .detect import detect, detect_offline
+
+    found = detect_offline(url)
+    if not found.known and fetch:
+        found = detect(url, fetch=True)
+    if not found.known or found.source is None or found.board is None:
+        raise RegistryError(
+            f"{url!r} is not a careers URL of the registry and its ATS could not be told ({found.evidence}); "
+            "add the company by hand ([[company]] with source and board, see `paybands sources`)"
+        )
+    host = (urlsplit(url if "://" in url else f"https://{url}").hostname or found.board).lower()
+    name = _name_from_host(host, found.board)
+    entry = RegistryEntry(
+        name=name, ats=found.source, board=found.board, supported=True, ai_employer=False, ai_rules=(),
+        careers_url=url, base_url=found.base_url or "", evidence=(f"detect:{found.evidence}",), conflict="",
+    )  # fmt: skip
+    return Choice(
+        entry,
+        [f"not in the registry; `paybands detect` says {found.source}:{found.board} ({found.evidence})"],
     )
+
+
+def _name_from_host(host: str, board: str) -> str:
+    """A readable company name for a detected board: the board token on an ATS's shared host
+    (jobs.lever.co/acme -> Acme), else the company's own domain (careers.acme.com -> Acme)."""
+    labels = [
+        p for p in host.split(".") if p not in ("www", "careers", "jobs", "job-boards", "boards", "apply")
+    ]
+    shared = any(
+        ats in host
+        for ats in ("greenhouse", "lever.co", "ashbyhq", "workable", "myworkdayjobs", "smartrecruiters")
+    )
+    word = board.split("/")[0] if shared or len(labels) < 2 else labels[-2]
+    return word.replace("-", " ").replace("_", " ").strip().title() or board
 
 
 # -- TOML ---------------------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 
 from paybands.cli import cli, main  # noqa: F401  (main registers the commands)
 from paybands.commands import COMMANDS  # noqa: F401
-from scraper.config import load_config, parse_company
+from scraper.config import load_config, parse_company, parse_config
 from scraper.registry import (
     AI_RULES,
     ATS_RENAMES,
@@ -267,7 +267,7 @@ def test_match_url_by_careers_url_and_by_a_company_host():
         and url_kind("OpenAI") == "name"
     )
     with pytest.raises(ValueError, match="not a careers URL of the registry"):
-        detect_unlisted_url("https://example.org/careers")
+        detect_unlisted_url("https://example.org/careers", fetch=False)
 
 
 def test_entries_are_typed_rows():
@@ -371,7 +371,9 @@ def test_companies_add_refusals(runner, tmp_path):
     config = tmp_path / "c.toml"
     res = runner.invoke(cli, ["companies", "add", "Zzqqxx Nonesuch", "--config", str(config)])
     assert res.exit_code == 1 and "no registry row is named 'Zzqqxx Nonesuch'" in res.stderr
-    res = runner.invoke(cli, ["companies", "add", "https://example.org/careers", "--config", str(config)])
+    res = runner.invoke(
+        cli, ["companies", "add", "https://example.org/careers", "--offline", "--config", str(config)]
+    )
     assert res.exit_code == 1 and "not a careers URL of the registry" in res.stderr
     # A company whose every board is on an ATS paybands has no source for (gem, other, ...).
     by_name: dict[str, list] = defaultdict(list)
@@ -489,3 +491,17 @@ def test_companies_toml_is_a_starter_of_registry_rows():
     assert netflix["base_url"] == "https://explore.jobs.netflix.net"
     # Every source a curated AI employer is on (and paybands has or is getting) has one here.
     assert {c["source"] for c in companies} >= {e.ats for e in load() if e.curated and e.supported}
+
+
+def test_add_a_url_the_registry_lacks_through_detect(runner, tmp_path):
+    """A careers URL on an ATS host but in no registry list: `companies add` asks `scraper.detect`
+    (offline: the URL names the board) and says so, instead of refusing."""
+    cfg = tmp_path / "mine.toml"
+    url = "https://jobs.lever.co/zz-not-in-any-list-0001"
+    assert not match_url(url)
+    res = runner.invoke(cli, ["companies", "add", url, "--config", str(cfg)])
+    assert res.exit_code == 0, res.output
+    text = cfg.read_text()
+    assert 'source = "lever"' in text and 'board = "zz-not-in-any-list-0001"' in text
+    assert "detected from its URL" in text and "paybands detect" in res.stderr
+    parse_config(tomllib.loads(text))  # a valid config

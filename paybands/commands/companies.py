@@ -140,9 +140,17 @@ def list_cmd(
     help="TOML config to append [[company]] tables to (created when missing).",
 )
 @click.option("--ats", default=None, callback=_check_ats, help="Take the company's board on this ATS.")
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="A URL no registry row has is read from the URL alone; without it, its page is fetched "
+    "(through the crawl's rules) when the URL does not name a board.",
+)
 @format_option
 @quiet_option
-def add_cmd(companies: tuple[str, ...], config_path: Path, ats: str | None, fmt: str, quiet: bool) -> None:
+def add_cmd(
+    companies: tuple[str, ...], config_path: Path, ats: str | None, offline: bool, fmt: str, quiet: bool
+) -> None:
     """Add companies from the registry to a crawl config, by name or careers URL.
 
     For each NAME or URL the registry row to crawl is chosen (the curated AI-employer
@@ -165,7 +173,7 @@ def add_cmd(companies: tuple[str, ...], config_path: Path, ats: str | None, fmt:
         added: list[dict[str, str]] = []
         notes: list[str] = []
         for text in companies:
-            choice = choose(text, ats)
+            choice = choose(text, ats, fetch=not offline)
             e = choice.entry
             table = e.company_table()
             existing = already_in(tables, e)
@@ -177,7 +185,12 @@ def add_cmd(companies: tuple[str, ...], config_path: Path, ats: str | None, fmt:
             if already_in(added, e) is not None:
                 raise RegistryError(f"{e.label} is named twice ({text!r} again); nothing was added")
             check_table(table, choice.alternatives)
-            comment = [f"{e.ats}:{e.board} from the registry; evidence: {', '.join(e.evidence)}"]
+            origin = (
+                "detected from its URL"
+                if e.evidence[:1] and e.evidence[0].startswith("detect:")
+                else "from the registry"
+            )
+            comment = [f"{e.ats}:{e.board} {origin}; evidence: {', '.join(e.evidence)}"]
             if e.conflict:
                 comment.append(f"conflict: {e.conflict}")
             blocks.append(toml_table(table, [terminal_safe(c, 400) for c in comment]))
