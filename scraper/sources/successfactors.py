@@ -70,9 +70,12 @@ class SuccessFactors(Source):
     board_help = "the careers site's host, e.g. jobs.sap.com (the site serves /search/ and /job/…)"
     options: ClassVar[dict[str, tuple[type, ...]]] = {"query": (str,)}
     url_patterns = (
-        r"^(?P<board>[a-z0-9.-]+\.jobs\.hr\.cloud\.sap)(?:/|$)",  # SAP-hosted career sites
-        r"^(?P<board>[a-z0-9.-]+)/job/[^/?]+/\d{5,}/?$",  # a job page: /job/{slug}/{id}/
-        r"^(?P<board>[a-z0-9.-]+)/search/\?(?:[^#]*&)?(?:q|locationsearch|startrow)=",
+        r"^(?P<board>jobs\.sap\.com)(?:/|$)",  # SAP's own careers site runs on SuccessFactors
+        r"^(?P<board>[a-z0-9.-]+\.jobs\.hr\.cloud\.sap)(?:/|$)",  # career sites SAP hosts
+        # On the employer's own domain only the paths say SuccessFactors: a job page /job/{slug}/{id}/
+        # (a long number and the trailing slash) or a search with its own parameters.
+        r"^(?P<board>[a-z0-9.-]+)/job/[^/?]+/\d{6,}/$",
+        r"^(?P<board>[a-z0-9.-]+)/search/\?(?:[^#]*&)?(?:locationsearch|startrow|optionsFacetsDD_\w+)=",
     )
 
     @classmethod
