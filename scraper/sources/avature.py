@@ -68,7 +68,7 @@ class Avature(Source):
     board_help = 'the portal\'s host, e.g. bloomberg.avature.net; portal = "careers" (default) is its path'
     options: ClassVar[dict[str, tuple[type, ...]]] = {"portal": (str,)}
     url_patterns = (
-        r"^(?P<board>[a-z0-9-]+\.avature\.net)(?:/|$)",
+        r"^(?!www\.)(?P<board>[a-z0-9-]+\.avature\.net)(?:/|$)",  # www.avature.net is the vendor's site
         # The employer's own domain: the portal's pages name themselves.
         r"^(?P<board>[a-z0-9.-]+)/(?:[A-Za-z]{2}_[A-Za-z]{2}/)?[\w-]+/(?:SearchJobs|JobDetail)(?:/|\?|$)",
     )
