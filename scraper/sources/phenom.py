@@ -63,7 +63,8 @@ Page = Callable[[int], Awaitable[Any]]
 class Phenom(Source):
     name = "phenom"
     default_base_url = ""  # the board is the host: https://{board} unless base_url is set
-    board_help = "the careers site's host, where its /api/get-jobs answers (e.g. careers.mcdonalds.ca)"
+    # The recordings show the API at https://{host}/api/get-jobs: the board is that host.
+    board_help = "the careers site's host, whose https://{host}/api/get-jobs lists the jobs (e.g. careers.mcdonalds.ca)"
     needs_browser = True  # only when the site's bot wall refuses plain HTTP (403)
     # Phenom sites live on the employer's own domain and their careers URLs (/jobs, /search-results)
     # do not name Phenom: only the API's own URL identifies one.
