@@ -32,7 +32,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -391,6 +391,52 @@ class BrowserPool:
                     "networkidle", timeout=max(deadline - time.monotonic(), 0.1) * 1000
                 )
 
+    # -- an API behind a bot wall -------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def same_origin(self, page_url: str) -> AsyncIterator[InPageFetch]:
+        """Load `page_url`, then lend its `fetch()`: requests made from the page itself carry the
+        cookies, origin and headers a visitor's browser sends, where a site's bot wall refuses plain
+        HTTP clients (Phenom's /api/get-jobs). The page (one of `browser_pages`) is held until the
+        block ends; every call is bounded by `timeout_s` and by the response size cap."""
+        if self.closed or self._context is None:
+            raise BrowserUnavailable("the browser was already closed")
+        if not self.is_connected():
+            raise BrowserUnavailable(CRASHED)
+        from playwright.async_api import Error as PlaywrightError
+        from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+        async with self._slots:
+            page = await self._take_page()
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
+            self._page_scope[page] = await host_scope(urlsplit(page_url).hostname or "", self._scopes)
+            healthy = False
+            try:
+                try:
+                    response = await asyncio.wait_for(
+                        page.goto(page_url, wait_until="domcontentloaded"), self.settings.timeout_s + 5
+                    )
+                except (PlaywrightTimeout, TimeoutError):
+                    raise RenderTimeout(
+                        f"{page_url} did not load within {self.settings.timeout_s:g}s in the browser"
+                    ) from None
+                except PlaywrightError as exc:
+                    raise self._page_error(page_url, exc) from None
+                if response is not None and response.status >= 400:
+                    kind: FetchErrorKind = "not_found" if response.status in (404, 410) else "http"
+                    raise FetchError(
+                        kind,
+                        page_url,
+                        f"{page_url} answered HTTP {response.status} in the browser",
+                        response.status,
+                    )
+                self.renders += 1
+                yield InPageFetch(self, page)
+                healthy = True
+            finally:
+                self.active -= 1
+                await self._give_back(page, healthy)
+
     async def _capture(self, response: Response, into: list[CapturedResponse]) -> None:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_capture_bytes:
@@ -515,6 +561,46 @@ class BrowserPool:
             )
             return False
         return True
+
+
+# The page's own fetch(): the answer's status and text, or null text when it is larger than the cap.
+_FETCH_JS = """async ([url, method, body, cap]) => {
+  const init = {method, credentials: "same-origin", headers: {"Accept": "application/json"}};
+  if (body !== null) { init.body = body; init.headers["Content-Type"] = "application/json"; }
+  const response = await fetch(url, init);
+  const text = await response.text();
+  return [response.status, text.length > cap ? null : text];
+}"""
+
+
+@dataclass(slots=True)
+class InPageFetch:
+    """`await call(url, method, body)` -> (status, text), requested by a loaded page (see same_origin)."""
+
+    pool: BrowserPool
+    page: Page
+
+    async def __call__(self, url: str, method: str = "GET", body: str | None = None) -> tuple[int, str]:
+        from playwright.async_api import Error as PlaywrightError
+
+        if not self.pool.is_connected():
+            raise BrowserUnavailable(f"{url}: {CRASHED}")
+        wait_s = self.pool.settings.timeout_s
+        try:
+            status, text = await asyncio.wait_for(
+                self.page.evaluate(_FETCH_JS, [url, method, body, self.pool.max_capture_bytes]), wait_s
+            )
+        except TimeoutError:
+            raise FetchError("timeout", url, f"{url} timed out after {wait_s:g}s in the browser") from None
+        except PlaywrightError as exc:
+            raise self.pool._page_error(url, exc) from None
+        if text is None:
+            raise FetchError(
+                "too_large",
+                url,
+                f"{url} answered more than {self.pool.max_capture_bytes:,} bytes in the browser",
+            )
+        return int(status), str(text)
 
 
 # Request types whose redirects are followed in the route (documents and the page's own API calls):

@@ -9,6 +9,7 @@ from .server import ReplayRequest, ReplayResponse, find_recording, load_json, ro
 SITES = {
     "leverdemo": "real/lever/leverdemo_postings_limit3.json",
     "matchgroup": "real/lever/matchgroup_postings_2jobs.json",
+    "spotify": "real/lever/ergon_spotify_postings_2jobs_trimmed.json",
 }
 
 

@@ -14,8 +14,9 @@ pay fields count too). They were written by reading the recordings, not from the
   source's real API path and crawled into DuckDB (Ashby, Greenhouse and Lever boards, jsonld pages;
   Recruitee, Pinpoint and Teamtailor boards as the board of a host named after the file),
   or, where the recording is one half of a list + detail API whose other half was never recorded
-  (Eightfold, SmartRecruiters, Workday, Workable, a single Lever posting), read by the source's own parse
-  functions, as tests/sources/ and `paybands reparse` do.
+  (Eightfold, SmartRecruiters, Workday, Workable, a single Lever posting, the career-site pages of
+  Avature, iCIMS and SuccessFactors, Phenom's list pages), read by the source's own parse functions,
+  as tests/sources/ and `paybands reparse` do.
 - text level (ATSs without a source yet, and recordings of an API their source does not call,
   TEXT_LEVEL_ONLY): `_text_postings` below, a small
   generic extractor, takes each posting's pay-bearing text fields and country from the payload and
@@ -48,7 +49,8 @@ from scraper.jsonld import PAGE_URL_KEY
 from scraper.models import PayBand, Posting
 from scraper.replay import ReplayServer
 from scraper.salary import parse_pay_text
-from scraper.sources import get_source
+from scraper.sources import avature, get_source, icims, successfactors
+from scraper.sources._careersite import parse
 from scraper.text import html_to_text
 from tests.helpers import query
 
@@ -59,12 +61,11 @@ EXPECTED = Path(__file__).with_name("expected")
 
 MAX_MISSING_SHARE = 0.05  # of all checkable expected bands, crawl and text level together
 SOURCES = (
-    "ashby", "eightfold", "greenhouse", "jsonld", "lever", "pinpoint", "recruitee", "smartrecruiters",
-    "teamtailor", "workable", "workday",
+    "ashby", "avature", "eightfold", "greenhouse", "icims", "jsonld", "lever", "phenom", "pinpoint",
+    "recruitee", "smartrecruiters", "successfactors", "teamtailor", "workable", "workday",
 )  # fmt: skip
 NO_SOURCE_YET = (
-    "adp_wfn", "avature", "bamboohr", "breezy", "dayforce", "icims", "join", "oracle", "phenom",
-    "rippling", "successfactors", "ultipro",
+    "adp_wfn", "bamboohr", "breezy", "dayforce", "join", "oracle", "rippling", "ultipro",
 )  # fmt: skip
 TEXT_LEVEL_LABEL = "text-level: no paybands source for this ATS yet"
 # Recordings of an API their ATS's source does not call: read at text level, with this label.
@@ -96,11 +97,7 @@ NOT_BOARDS = {
 }
 # HTML recordings of ATSs without a source that are result lists: one posting per job link.
 LISTING_PAGES = {
-    "avature/bloomberg_SearchJobs.html": r"/careers/JobDetail/[^/\"']+/(\d+)",
-    "icims/buspatrol_search.html": r"/jobs/(\d+)/[^/\"'?]+/job",
-    "icims/buspatrol_search_keyword_product.html": r"/jobs/(\d+)/[^/\"'?]+/job",
     "join/routinelabs_company_page.html": r"/companies/routinelabs/(\d+)-[\w-]+",
-    "successfactors/sap_search_engineer.html": r"/job/[^/\"']+/(\d+)/",
 }
 BAND_KEYS = ("min", "max", "currency", "period", "pay_type", "zone")
 PERIODS = {"year", "month", "week", "day", "hour"}
@@ -356,7 +353,49 @@ def run_crawl_level(rec: Recording, tmp: Path) -> tuple[str, dict[str, list[Band
         return "Workday.parse_job (list row + recorded detail)", _bands_of(
             [src.parse_job(item, data, "External")]
         )
+    if rec.source == "phenom":  # list pages carry whole descriptions: every job, as the crawl reads it
+        src = _source("phenom", "careers.mcdonalds.ca")
+        return "Phenom.parse_job (list rows)", _bands_of([src.parse_job(job) for job in data["jobs"]])
+    if rec.source in ("avature", "icims", "successfactors"):
+        return _career_site(rec)
     raise AssertionError(f"no crawl-level reader for {rec.rel}")
+
+
+CAREER_SITE_HOSTS = {
+    "bloomberg": "bloomberg.avature.net",
+    "koch": "koch.avature.net",
+    "buspatrol": "careers-buspatrol.icims.com",
+    "sap": "jobs.sap.com",
+}
+
+
+def _career_site(rec: Recording) -> tuple[str, dict[str, list[Band]]]:
+    """A result page's rows (no job page), or a recorded job page with its row from a sibling result page."""
+    module = {"avature": avature, "icims": icims, "successfactors": successfactors}[rec.source]
+    # The board is the host the page was recorded on (PROVENANCE.md): its job links name it.
+    src = _source(rec.source, CAREER_SITE_HOSTS[rec.path.stem.split("_", 1)[0]])
+    rows_of = {"avature": "list_entries", "icims": "list_cards", "successfactors": "list_rows"}[rec.source]
+    rows = getattr(src, rows_of)(parse(rec.path.read_text("utf-8")))
+    name = type(src).__name__
+    if "search" in rec.path.stem.lower():
+        assert rows, f"no job rows read from the result page {rec.rel}"
+        return f"{name}.parse_job (result rows, no job page)", _bands_of(
+            [src.parse_job({**row["raw"], "detail": None}) for row in rows]
+        )
+    job_id = rec.path.stem.rsplit("_", 1)[-1]  # the request was /…/{id}/ (PROVENANCE.md)
+    row = next(
+        (
+            r["raw"]
+            for sibling in sorted(rec.path.parent.glob("*.html"))
+            for r in getattr(src, rows_of)(parse(sibling.read_text("utf-8")))
+            if r["raw"]["id"] == job_id
+        ),
+        {"id": job_id},
+    )
+    detail = module.read_job_page(parse(rec.path.read_text("utf-8")), rec.shown)
+    return f"{name}.parse_job (result row + recorded job page)", _bands_of(
+        [src.parse_job({**row, "detail": detail})]
+    )
 
 
 def _eightfold(rec: Recording, data: Any) -> tuple[str, dict[str, list[Band]]]:

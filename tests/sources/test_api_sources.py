@@ -147,6 +147,29 @@ def test_lever_structured_salary_and_paging(replay, tmp_db):
     assert int(created.timestamp() * 1000) == int(match[0]["createdAt"])
 
 
+def test_lever_salary_range_of_a_second_board(replay, tmp_db):
+    """Spotify's recording (ergon): `salaryRange` {min, max, currency, interval} with no
+    `salaryDescription` to restate it; the other posting has none."""
+    postings = load_real("lever/ergon_spotify_postings_2jobs_trimmed.json")
+    assert (
+        crawl(tmp_db, replay.url, {"name": "Spotify", "source": "lever", "board": "spotify"}).status == "ok"
+    )
+    assert {r[0] for r in query(tmp_db, "SELECT external_id FROM postings")} == {p["id"] for p in postings}
+    periods = {"per-year-salary": "year", "per-month-salary": "month", "per-hour-wage": "hour"}
+    expected = [
+        (f"lever:spotify:{p['id']}", float(r["min"]), float(r["max"]), r["currency"], periods[r["interval"]])
+        for p in postings
+        if (r := p.get("salaryRange"))
+    ]
+    assert len(expected) == 1
+    rows = query(
+        tmp_db,
+        "SELECT posting_id, min_amount, max_amount, currency, period, pay_type, origin, rule FROM pay_bands",
+    )
+    # A "salary" interval on a finance analyst's posting: base pay.
+    assert rows == [(*e, "base", "structured", "structured:lever") for e in expected]
+
+
 def test_lever_pages_until_short_page(replay, tmp_db, tmp_path, monkeypatch):
     import json
 
