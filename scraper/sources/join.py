@@ -54,6 +54,7 @@ MAX_PAGES = 100  # 10,000 jobs: a guard against a server that ignores `page`
 HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8"
 LEGACY_SECTIONS = ("intro", "tasks", "requirements", "benefits", "outro")
 _SLUG_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_EMPHASIS_RE = re.compile(r"(?:\*\*|__)(\S(?:.*?\S)?)(?:\*\*|__)")
 _WORKPLACE: dict[str, Remote] = {"REMOTE": "remote", "HYBRID": "hybrid", "ONSITE": "onsite"}
 _QUERY = """query GetCompanyJobs {
   publicJobs(input: {companyId: %d, paginationPage: {page: %d, pageSize: %d}}) {
@@ -243,7 +244,8 @@ def _markdown(job: dict[str, Any]) -> str:
     parts = [job.get(k) for k in keys]
     if not any(isinstance(p, str) and p.strip() for p in parts):
         parts = [job.get("description"), *(job.get(k) for k in LEGACY_SECTIONS)]
-    return "\n\n".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    text = "\n\n".join(p.strip() for p in parts if isinstance(p, str) and p.strip())
+    return _EMPHASIS_RE.sub(r"\1", text)  # "**Routine Labs**", "__Was dich erwartet:__"
 
 
 def _location(job: dict[str, Any], remote: Remote | None) -> str | None:

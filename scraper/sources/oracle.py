@@ -53,7 +53,7 @@ from .base import (
 API = "/hcmRestApi/resources/latest"
 PAGE_SIZE = 25  # what Oracle's own Candidate Experience pages ask for
 MAX_PAGES = 400  # 10,000 requisitions: a guard against a server that ignores `offset`
-# The fields read below, as the recorded requests asked for them.
+# The fields read below: the recorded requests' lists, without the facets (facetsList=NONE).
 LIST_FIELDS = (
     "TotalJobsCount,Limit,Offset;"
     "requisitionList:Id,Title,PostedDate,PrimaryLocation,WorkplaceType,WorkplaceTypeCode;"
@@ -86,7 +86,9 @@ class Oracle(Source):
     board_help = '"{host}/{site}" from https://{host}/hcmUI/CandidateExperience/en/sites/{site}'
     options = {"site_number": (str,)}
     url_patterns = (
-        r"^(?P<host>[a-z0-9.-]+\.oraclecloud\.com)/hcmui/candidateexperience/[^/]+/sites/(?P<site>[^/?#]+)",
+        # {pod}.fa.{dc}.oraclecloud.com, …fa.ocs.oraclecloud.eu / oraclecloud26.com. Career sites on
+        # a company's own domain (careers.honeywell.com/en/sites/Honeywell) are not told apart here.
+        r"^(?P<host>[a-z0-9.-]+\.oraclecloud\d*\.(?:com|eu))/hcmui/candidateexperience/[^/]+/sites/(?P<site>[^/?#]+)",
     )
 
     @classmethod

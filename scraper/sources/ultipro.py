@@ -68,7 +68,8 @@ class UltiPro(Source):
     default_base_url = "https://recruiting.ultipro.com"
     board_help = '"{company_code}/{board_id}" from recruiting.ultipro.com/{company_code}/JobBoard/{board_id}'
     url_patterns = (
-        r"^recruiting\d*\.ultipro\.com/(?P<code>[A-Za-z0-9_-]+)/JobBoard/(?P<board_id>[0-9A-Fa-f-]{36})",
+        # recruiting.ultipro.com, recruiting2.ultipro.com, recruiting.ultipro.ca (the host is base_url)
+        r"^recruiting\d*\.ultipro\.(?:com|ca)/(?P<code>[A-Za-z0-9_-]+)/JobBoard/(?P<board_id>[0-9A-Fa-f-]{36})",
     )
 
     @classmethod
