@@ -104,5 +104,6 @@ def test_shipped_configs_are_valid():
     for c in demo.companies:  # the demo never leaves this machine
         assert (c.base_url or c.options.get("url", "")).startswith("http://127.0.0.1:8765"), c.name
     assert {c.source for c in demo.companies} == {
-        "greenhouse", "lever", "ashby", "eightfold", "workday", "smartrecruiters", "jsonld"
+        "greenhouse", "lever", "ashby", "eightfold", "workday", "smartrecruiters", "jsonld",
+        "breezy", "join", "oracle", "ultipro",
     }  # fmt: skip

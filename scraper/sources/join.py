@@ -102,7 +102,7 @@ class Join(Source):
         async def detail(item: dict[str, Any]) -> dict[str, Any]:
             url = f"{self.base_url}/companies/{slug}/{quote(item['idParam'], safe='')}"
             resp = await ctx.fetcher.request("GET", url, headers={"Accept": HTML_ACCEPT})
-            job = as_dict(_initial_state(resp.text(), url).get("job"))
+            job = as_dict(initial_state(resp.text(), url).get("job"))
             if not job:
                 raise SourceError(f"{url} holds no JOIN job")
             return job
@@ -120,7 +120,7 @@ class Join(Source):
     async def _company_id(self, ctx: CrawlContext) -> int:
         url = f"{self.base_url}/companies/{quote(self.company.board, safe='')}"
         resp = await ctx.fetcher.request("GET", url, headers={"Accept": HTML_ACCEPT})
-        company_id = as_dict(_initial_state(resp.text(), url).get("company")).get("id")
+        company_id = as_dict(initial_state(resp.text(), url).get("company")).get("id")
         if not isinstance(company_id, int) or isinstance(company_id, bool) or company_id <= 0:
             raise SourceError(f"{url} names no JOIN company id (set company_id in the config)")
         return company_id
@@ -226,7 +226,7 @@ def _public_jobs(data: Any, url: str) -> dict[str, Any]:
     return jobs
 
 
-def _initial_state(page: str, url: str) -> dict[str, Any]:
+def initial_state(page: str, url: str) -> dict[str, Any]:
     """`props.pageProps.initialState` of a JOIN page's `__NEXT_DATA__` script."""
     node = LexborHTMLParser(page).css_first("script#__NEXT_DATA__")
     try:
