@@ -62,7 +62,11 @@ RECORDED = [
         "board": "fa-euwp-saasfaprod1.fa.ocs.oraclecloud.com/Mayo-US",
         "site_number": "CX_1",
     },
-    {"name": "TechnoServe", "source": "ultipro", "board": "TEC1006TESER/18180d88-ced0-4361-bd09-d5eef66dab24"},
+    {
+        "name": "TechnoServe",
+        "source": "ultipro",
+        "board": "TEC1006TESER/18180d88-ced0-4361-bd09-d5eef66dab24",
+    },
 ]
 # What a parser may raise on a payload it cannot read: a clear, expected refusal.
 EXPECTED_ERRORS = (ValueError, SourceError)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -115,3 +116,21 @@ def registry_rows(ats: str) -> list[dict[str, str]]:
         pytest.skip("../shared/registry is absent")
     with path.open(encoding="utf-8", newline="") as f:
         return [row for row in csv.DictReader(f) if row["ats"] == ats]
+
+
+def roster(name: str, *keys: str) -> list[dict[str, str]]:
+    """openings-mcp's roster `{name}__companies.yaml` (../shared/registry/sources/openings-mcp): its
+    entries' `keys`, read line by line (the files are flat lists of `- company:` entries)."""
+    path = REGISTRY / "sources" / "openings-mcp" / f"{name}__companies.yaml"
+    if not path.is_file():
+        pytest.skip("../shared/registry is absent")
+    entries: list[dict[str, str]] = []
+    for line in path.read_text("utf-8").splitlines():
+        m = re.match(r"(-| ) (\w+): (.*)$", line)
+        if not m:
+            continue
+        if m.group(1) == "-":
+            entries.append({})
+        if entries:
+            entries[-1][m.group(2)] = m.group(3).strip().strip('"')
+    return [e for e in entries if all(k in e for k in keys)]

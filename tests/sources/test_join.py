@@ -22,7 +22,7 @@ from scraper.replay import Fault, ReplayResponse
 from scraper.replay.join import job_page
 from scraper.sources import join
 from tests.helpers import REAL, crawl, load_real, query
-from tests.sources.replay_checks import assert_reparse_same, assert_routes_alone, registry_rows
+from tests.sources.replay_checks import assert_reparse_same, assert_routes_alone, registry_rows, roster
 
 ROUTINE = {"name": "Routine Labs", "source": "join", "board": "routinelabs"}
 GRAPHQL = "/candidate-api/graphql"
@@ -322,3 +322,13 @@ def test_does_not_claim_other_urls(url):
 def test_bad_boards_and_ids_are_config_errors(board, options, message):
     with pytest.raises(ConfigError, match=message):
         join.Join.validate_options(options, board)
+
+
+def test_every_roster_company_is_detected_and_valid():
+    """openings-mcp's JOIN roster (1,000 companies): each company URL names its slug, which passes
+    the config check with the roster's company id."""
+    companies = roster("join", "slug", "company_id")
+    assert len(companies) >= 1000
+    for e in companies:
+        assert join.Join.board_from_url(f"https://join.com/companies/{e['slug']}") == e["slug"], e
+        join.Join.validate_options({"company_id": int(e["company_id"])}, e["slug"])

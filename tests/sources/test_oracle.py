@@ -19,7 +19,7 @@ from scraper.reparse import reparse
 from scraper.replay import Fault, ReplayResponse
 from scraper.sources import oracle
 from tests.helpers import crawl, load_real, query
-from tests.sources.replay_checks import assert_reparse_same, assert_routes_alone
+from tests.sources.replay_checks import assert_reparse_same, assert_routes_alone, roster
 
 HOST = "fa-euwp-saasfaprod1.fa.ocs.oraclecloud.com"
 MAYO = {"name": "Mayo Clinic", "source": "oracle", "board": f"{HOST}/Mayo-US", "site_number": "CX_1"}
@@ -262,3 +262,15 @@ def test_does_not_claim_other_urls(url):
 def test_bad_boards_and_site_numbers_are_config_errors(board, options, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         oracle.Oracle.validate_options(options, board)
+
+
+def test_every_roster_site_is_detected_and_valid():
+    """openings-mcp's Oracle roster (1,078 sites): each careers URL names its `{host}/{site}` board,
+    and that board with the roster's site_number passes the config check."""
+    sites = roster("oracle", "host", "site", "site_number")
+    assert len(sites) > 1000
+    for e in sites:
+        url = f"https://{e['host']}/hcmUI/CandidateExperience/en/sites/{e['site']}/jobs"
+        board = oracle.Oracle.board_from_url(url)
+        assert board == f"{e['host'].lower()}/{e['site']}", e
+        oracle.Oracle.validate_options({"site_number": e["site_number"]}, board)

@@ -22,7 +22,7 @@ from scraper.replay import Fault, ReplayResponse
 from scraper.replay.ultipro import detail_page
 from scraper.sources import ultipro
 from tests.helpers import REAL, crawl, load_real, query
-from tests.sources.replay_checks import assert_reparse_same, assert_routes_alone, registry_rows
+from tests.sources.replay_checks import assert_reparse_same, assert_routes_alone, registry_rows, roster
 
 CODE, BOARD_ID = "TEC1006TESER", "18180d88-ced0-4361-bd09-d5eef66dab24"
 TECHNOSERVE = {"name": "TechnoServe", "source": "ultipro", "board": f"{CODE}/{BOARD_ID}"}
@@ -360,4 +360,17 @@ def test_detects_the_registry_ukg_boards():
 @pytest.mark.parametrize("board", [CODE, f"{CODE}/{BOARD_ID}/x", f"{CODE}/not a uuid", f"/{BOARD_ID}"])
 def test_a_bad_board_is_a_config_error(board):
     with pytest.raises(ConfigError, match="ultipro board"):
+        ultipro.UltiPro.validate_options({}, board)
+
+
+def test_every_roster_board_is_detected_and_valid():
+    """openings-mcp's UltiPro roster (1,000 boards on recruiting.ultipro.com and recruiting2): each
+    careers URL names its `{company_code}/{board_id}` board, which passes the config check."""
+    boards = roster("ultipro", "host", "company_code", "board_id")
+    assert len(boards) >= 1000 and {e["host"] for e in boards} >= {"recruiting2.ultipro.com"}
+    for e in boards:
+        board = ultipro.UltiPro.board_from_url(
+            f"https://{e['host']}/{e['company_code']}/JobBoard/{e['board_id']}"
+        )
+        assert board == f"{e['company_code']}/{e['board_id'].lower()}", e
         ultipro.UltiPro.validate_options({}, board)
