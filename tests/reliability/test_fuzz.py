@@ -54,6 +54,19 @@ RECORDED = [
     {"name": "SynthLabs WD", "source": "workday", "board": "synthlabs/SynthLabs_Careers"},
     {"name": "SynthLabs SR", "source": "smartrecruiters", "board": "SynthLabs"},
     {"name": "Recorded Pages", "source": "jsonld", "board": "recorded"},  # url added with the server
+    {"name": "10-4 Truck Recruiting", "source": "breezy", "board": "10-4-truck-recruiting"},
+    {"name": "Routine Labs", "source": "join", "board": "routinelabs"},
+    {
+        "name": "Mayo Clinic",
+        "source": "oracle",
+        "board": "fa-euwp-saasfaprod1.fa.ocs.oraclecloud.com/Mayo-US",
+        "site_number": "CX_1",
+    },
+    {
+        "name": "TechnoServe",
+        "source": "ultipro",
+        "board": "TEC1006TESER/18180d88-ced0-4361-bd09-d5eef66dab24",
+    },
 ]
 # What a parser may raise on a payload it cannot read: a clear, expected refusal.
 EXPECTED_ERRORS = (ValueError, SourceError)

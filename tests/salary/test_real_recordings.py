@@ -14,11 +14,12 @@ pay fields count too). They were written by reading the recordings, not from the
   source's real API path and crawled into DuckDB (Ashby, Greenhouse and Lever boards, jsonld pages;
   Recruitee, Pinpoint and Teamtailor boards as the board of a host named after the file),
   or, where the recording is one half of a list + detail API whose other half was never recorded
-  (Eightfold, SmartRecruiters, Workday, Workable, a single Lever posting, the career-site pages of
-  Avature, iCIMS and SuccessFactors, Phenom's list pages), read by the source's own parse functions,
-  as tests/sources/ and `paybands reparse` do.
-- text level (ATSs without a source yet, and recordings of an API their source does not call,
-  TEXT_LEVEL_ONLY): `_text_postings` below, a small
+  (Eightfold, SmartRecruiters, Workday, Workable, JOIN, Oracle, UltiPro, a single Lever posting, the
+  career-site pages of Avature, iCIMS and SuccessFactors, Phenom's list pages) or one recording of a
+  board the replay cannot tell from another (Breezy's /json), read by the source's own parse
+  functions, as tests/sources/ and `paybands reparse` do.
+- text level (ATSs whose crawl-level check lives in tests/sources, and recordings of an API their
+  source does not call, TEXT_LEVEL_ONLY): `_text_postings` below, a small
   generic extractor, takes each posting's pay-bearing text fields and country from the payload and
   runs parse_pay_text on them. A band a posting states only in structured fields has
   "stated": "structured": it is truth, but no text parse can find it, so it does not count as
@@ -61,11 +62,12 @@ EXPECTED = Path(__file__).with_name("expected")
 
 MAX_MISSING_SHARE = 0.05  # of all checkable expected bands, crawl and text level together
 SOURCES = (
-    "ashby", "avature", "eightfold", "greenhouse", "icims", "jsonld", "lever", "phenom", "pinpoint",
-    "recruitee", "smartrecruiters", "successfactors", "teamtailor", "workable", "workday",
+    "ashby", "avature", "breezy", "eightfold", "greenhouse", "icims", "join", "jsonld", "lever", "oracle",
+    "phenom", "pinpoint", "recruitee", "smartrecruiters", "successfactors", "teamtailor", "ultipro",
+    "workable", "workday",
 )  # fmt: skip
-NO_SOURCE_YET = (
-    "adp_wfn", "bamboohr", "breezy", "dayforce", "join", "oracle", "rippling", "ultipro",
+NO_SOURCE_YET = (  # read at text level here; their sources are checked on these recordings in tests/sources
+    "adp_wfn", "bamboohr", "dayforce", "rippling",
 )  # fmt: skip
 TEXT_LEVEL_LABEL = "text-level: no paybands source for this ATS yet"
 # Recordings of an API their ATS's source does not call: read at text level, with this label.
@@ -96,9 +98,7 @@ NOT_BOARDS = {
     "workable/unknown_account_v3_jobs_404.txt": "HTTP 404 body",
 }
 # HTML recordings of ATSs without a source that are result lists: one posting per job link.
-LISTING_PAGES = {
-    "join/routinelabs_company_page.html": r"/companies/routinelabs/(\d+)-[\w-]+",
-}
+LISTING_PAGES = {}
 BAND_KEYS = ("min", "max", "currency", "period", "pay_type", "zone")
 PERIODS = {"year", "month", "week", "day", "hour"}
 PAY_TYPES = {"base", "total", "ote", "unknown"}
@@ -358,6 +358,8 @@ def run_crawl_level(rec: Recording, tmp: Path) -> tuple[str, dict[str, list[Band
         return "Phenom.parse_job (list rows)", _bands_of([src.parse_job(job) for job in data["jobs"]])
     if rec.source in ("avature", "icims", "successfactors"):
         return _career_site(rec)
+    if rec.source in _PAGE_READERS:
+        return _PAGE_READERS[rec.source](rec, data)
     raise AssertionError(f"no crawl-level reader for {rec.rel}")
 
 
@@ -430,6 +432,65 @@ def _eightfold(rec: Recording, data: Any) -> tuple[str, dict[str, list[Band]]]:
         {},
     )
     return "Eightfold.parse_pcsx (search row + recorded detail)", _bands_of([src.parse_pcsx(item, det)])
+
+
+def _breezy(rec: Recording, data: Any) -> tuple[str, dict[str, list[Band]]]:
+    src = _source("breezy")
+    return "Breezy.parse_posting (the /json list)", _bands_of([src.parse_posting(item) for item in data])
+
+
+def _join(rec: Recording, data: Any) -> tuple[str, dict[str, list[Band]]]:
+    from scraper.sources.join import initial_state
+
+    src = _source("join", "routinelabs")
+    if data is not None:  # a publicJobs answer: list rows, no job page
+        items = data["data"]["publicJobs"]["items"]
+        return "Join.parse_posting (publicJobs rows, no job page)", _bands_of(
+            [src.parse_posting(item, None) for item in items]
+        )
+    state = initial_state(rec.path.read_text("utf-8"), rec.rel)
+    if state.get("job"):
+        return "Join.parse_posting (the job page's job)", _bands_of([src.parse_posting(state["job"], None)])
+    return "Join.parse_posting (the company page's job rows, no job page)", _bands_of(
+        [src.parse_posting(item, None) for item in state["jobs"]["items"]]
+    )
+
+
+def _oracle(rec: Recording, data: Any) -> tuple[str, dict[str, list[Band]]]:
+    src = _source("oracle", "recorded.example.com/CX_1")
+    if "TotalJobsCount" in data["items"][0]:
+        return "Oracle.parse_posting (requisition rows, no detail)", _bands_of(
+            [src.parse_posting(row, None) for row in data["items"][0]["requisitionList"]]
+        )
+    det = data["items"][0]
+    row = next(
+        (
+            r
+            for d in _siblings(rec, "*requisitions*.json")
+            for r in d["items"][0].get("requisitionList", [])
+            if r.get("Id") == det.get("Id")
+        ),
+        {"Id": det["Id"]},
+    )
+    return "Oracle.parse_posting (list row + recorded detail)", _bands_of([src.parse_posting(row, det)])
+
+
+def _ultipro(rec: Recording, data: Any) -> tuple[str, dict[str, list[Band]]]:
+    from scraper.sources.ultipro import opportunity_of_page
+
+    src = _source("ultipro", "RECORDED/00000000-0000-0000-0000-000000000000")
+    if data is not None:  # a LoadSearchResults answer: search rows, no detail
+        return "UltiPro.parse_posting (search rows, no detail)", _bands_of(
+            [src.parse_posting(item, None) for item in data["opportunities"]]
+        )
+    detail = opportunity_of_page(rec.path.read_text("utf-8"))
+    assert detail is not None
+    return "UltiPro.parse_posting (the detail page's opportunity)", _bands_of(
+        [src.parse_posting(detail, None)]
+    )
+
+
+_PAGE_READERS = {"breezy": _breezy, "join": _join, "oracle": _oracle, "ultipro": _ultipro}
 
 
 # -- text level: ATSs without a source ---------------------------------------------------------
