@@ -46,12 +46,13 @@ def parse_shard(text: str) -> Shard:
 
 def company_host(company: CompanyConfig) -> str:
     """The host a company's requests go to: its start URL's (page sources), else its base URL's, else
-    its source's default; lowercased, without port (politeness keys hosts by name)."""
+    the one its source names for the board (`Source.request_host`); lowercased, without port
+    (politeness keys hosts by name)."""
     url = company.options.get("url") if isinstance(company.options.get("url"), str) else None
-    if not url:
+    host = urlsplit(url or company.base_url or "").hostname
+    if not host:
         source = get_source(company.source)
-        url = company.base_url or (source.default_base_url if source else "")
-    host = urlsplit(url or "").hostname
+        host = source.request_host(company.board) if source else None
     return (host or company.board).lower()
 
 

@@ -231,3 +231,26 @@ def test_merge_refuses_what_cannot_be_one_database(farm, tmp_path):
     assert res.exit_code == 2 and "holds shard 0/2, not 1/2" in res.output
     res = CliRunner().invoke(cli, ["crawl", "--config", str(toml), "--db", str(a), "--shard", "2/2"])
     assert res.exit_code == 2 and "0 <= K < N" in res.output
+
+
+@pytest.mark.parametrize(
+    ("company", "host"),
+    [
+        ({"source": "greenhouse", "board": "anthropic"}, "boards-api.greenhouse.io"),
+        ({"source": "recruitee", "board": "bunq"}, "bunq.recruitee.com"),
+        ({"source": "teamtailor", "board": "careers.acme.com"}, "careers.acme.com"),
+        ({"source": "bamboohr", "board": "curtinmaritime"}, "curtinmaritime.bamboohr.com"),
+        ({"source": "breezy", "board": "acme"}, "acme.breezy.hr"),
+        ({"source": "oracle", "board": "eeho.fa.us2.oraclecloud.com/CX_1"}, "eeho.fa.us2.oraclecloud.com"),
+        ({"source": "icims", "board": "careers-x.icims.com"}, "careers-x.icims.com"),
+        ({"source": "workday", "board": "nvidia/Site", "base_url": "https://nvidia.wd5.myworkdayjobs.com"},
+         "nvidia.wd5.myworkdayjobs.com"),
+        ({"source": "jsonld", "url": "https://careers.example.com/jobs"}, "careers.example.com"),
+        ({"source": "lever", "board": "acme", "base_url": "http://127.0.0.7:8765"}, "127.0.0.7"),
+    ],
+)  # fmt: skip
+def test_a_company_is_sharded_by_the_host_its_requests_go_to(company, host):
+    """Boards that are hosts of their own (Recruitee, BambooHR, Breezy, career sites) spread over the
+    shards; boards on one API host (Greenhouse) stay together, as politeness needs."""
+    config = parse_config({"company": [{"name": "X", **company}]})
+    assert company_host(config.companies[0]) == host

@@ -127,6 +127,17 @@ class Source:
         sets; the option types are already checked against `options`."""
 
     @classmethod
+    def request_host(cls, board: str) -> str | None:
+        """The host this board's requests go to when no base_url is set (politeness and shards key on
+        it): the default base URL's, with `{board}` filled in; a board that is a host (or starts with
+        one, `{host}/{site}`) where the source has no default."""
+        default = cls.default_base_url.replace("{board}", board)
+        if default:
+            return (urlsplit(default).hostname or "").lower() or None
+        head = board.split("/", 1)[0].strip().lower()
+        return head if "." in head and " " not in head else None
+
+    @classmethod
     def board_from_url(cls, url: str) -> str | None:
         """The board token a careers URL names, from `url_patterns`; None when none matches."""
         target = _url_target(url)

@@ -43,6 +43,11 @@ _SUBDOMAIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?")
 class Breezy(Source):
     name = "breezy"
     default_base_url = ""  # https://{board}.breezy.hr: the board names the host
+
+    @classmethod
+    def request_host(cls, board: str) -> str | None:
+        return f"{board.strip().lower()}.breezy.hr"  # every board is a host of its own
+
     board_help = "the subdomain in https://{subdomain}.breezy.hr"
     url_patterns = (r"^(?P<board>[a-z0-9][a-z0-9-]*)\.breezy\.hr(?:/|$|\?)",)
 

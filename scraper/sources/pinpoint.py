@@ -26,7 +26,7 @@ from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
 from ..text import html_to_text
 from . import register
-from ._hosted import board_target, check_board
+from ._hosted import board_host, board_target, check_board
 from .base import (
     CrawlContext,
     Source,
@@ -55,6 +55,11 @@ _WORKPLACES: dict[str, Remote] = {"remote": "remote", "hybrid": "hybrid", "onsit
 class Pinpoint(Source):
     name = "pinpoint"
     default_base_url = f"https://{ATS_DOMAIN}"  # the board's own host is used; see board_target
+
+    @classmethod
+    def request_host(cls, board: str) -> str | None:
+        return board_host(board, ATS_DOMAIN)  # every board is a host of its own
+
     board_help = "the subdomain in {company}.pinpointhq.com"
     url_patterns = (
         r"^(?!(?:www|app|api|developers|help|support|status)\.pinpointhq\.com)"

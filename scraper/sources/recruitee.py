@@ -27,7 +27,7 @@ from ..salary import structured_band
 from ..salary.extract import text_bands
 from ..text import html_to_text
 from . import register
-from ._hosted import board_target, check_board
+from ._hosted import board_host, board_target, check_board
 from .base import (
     CrawlContext,
     Source,
@@ -50,6 +50,11 @@ OFFERS_PATH = "/api/offers/"
 class Recruitee(Source):
     name = "recruitee"
     default_base_url = f"https://{ATS_DOMAIN}"  # the board's own host is used; see board_target
+
+    @classmethod
+    def request_host(cls, board: str) -> str | None:
+        return board_host(board, ATS_DOMAIN)  # every board is a host of its own
+
     board_help = "the subdomain in {company}.recruitee.com, or the career site's own host"
     url_patterns = (
         # Any depth of labels before recruitee.com: a custom domain written in front of it

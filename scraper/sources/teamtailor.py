@@ -26,7 +26,7 @@ from ..models import Posting
 from ..salary.extract import text_bands
 from ..text import html_to_text
 from . import register
-from ._hosted import board_target, check_board
+from ._hosted import board_host, board_target, check_board
 from .base import (
     CrawlContext,
     Source,
@@ -47,6 +47,11 @@ FEED_PATH = "/jobs.json"
 class Teamtailor(Source):
     name = "teamtailor"
     default_base_url = f"https://{ATS_DOMAIN}"  # the board's own host is used; see board_target
+
+    @classmethod
+    def request_host(cls, board: str) -> str | None:
+        return board_host(board, ATS_DOMAIN)  # every board is a host of its own
+
     board_help = "the career site's host, e.g. acme.teamtailor.com or careers.acme.com"
     url_patterns = (
         r"^(?!(?:www|app|api|docs|support|status)\.teamtailor\.com)"
