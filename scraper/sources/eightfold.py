@@ -44,6 +44,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from ..errors import ConfigError
 from ..fetch import BROWSER_USER_AGENT, FetchError
 from ..models import PayBand, Posting, Remote
 from ..salary.extract import text_bands
@@ -132,6 +133,16 @@ class Eightfold(Source):
     default_base_url = "https://explore.jobs.netflix.net"
     board_help = 'the Eightfold domain, e.g. "netflix.com" (set base_url for tenants other than Netflix)'
     options = {"api": (str,)}
+
+    @classmethod
+    def validate_options(cls, options: dict[str, Any], board: str) -> None:
+        # A misspelled api ("V2", "pcs") would otherwise fail the board at crawl time, after the
+        # rest of the run had started; at config time nothing is fetched.
+        api = options.get("api")
+        if api is not None and api not in APIS:
+            raise ConfigError(
+                f"eightfold api must be one of {', '.join(APIS)} (or left out to detect it), not {api!r}"
+            )
 
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         api = self.company.options.get("api")

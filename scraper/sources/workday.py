@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from ..errors import FetchError
+from ..errors import ConfigError, FetchError
 from ..models import PayBand, Posting
 from ..salary import structured_band
 from ..salary.extract import pay_type_from_context, text_bands
@@ -64,6 +64,13 @@ class Workday(Source):
         '"{tenant}/{site}" from {tenant}.wdN.myworkdayjobs.com/{site}, with base_url set to that host'
     )
 
+    @classmethod
+    def validate_options(cls, options: dict[str, Any], board: str) -> None:
+        # Workday has no options; its board is two parts, and one part alone ("nvidia") cannot be
+        # crawled: said at config time, before anything is fetched.
+        if _board_parts(board) is None:
+            raise ConfigError(f'workday board must be "{{tenant}}/{{site}}", not {board!r}')
+
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         tenant, site = self._tenant_site()
         api = f"{self.base_url}/wday/cxs/{quote(tenant, safe='')}/{quote(site, safe='')}"
@@ -95,10 +102,10 @@ class Workday(Source):
                 f"workday board {self.company.board!r} needs base_url = "
                 '"https://{tenant}.wdN.myworkdayjobs.com" (the host of the careers site)'
             )
-        parts = [p.strip() for p in self.company.board.strip("/").split("/")]
-        if len(parts) != 2 or not all(parts):
+        parts = _board_parts(self.company.board)
+        if parts is None:
             raise SourceError(f'workday board must be "{{tenant}}/{{site}}", not {self.company.board!r}')
-        return parts[0], parts[1]
+        return parts
 
     async def _list(self, ctx: CrawlContext, url: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
@@ -188,6 +195,14 @@ class Workday(Source):
             bands=dedupe_bands(bands),
             warnings=warnings,
         )
+
+
+def _board_parts(board: str) -> tuple[str, str] | None:
+    """(tenant, site) of a board "{tenant}/{site}"; None when it is not two non-empty parts."""
+    parts = [p.strip() for p in board.strip("/").split("/")]
+    if len(parts) != 2 or not all(parts):
+        return None
+    return parts[0], parts[1]
 
 
 def _pay_range_band(pay: dict[str, Any], title: str, warnings: list[str] | None = None) -> PayBand | None:

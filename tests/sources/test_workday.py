@@ -207,11 +207,7 @@ def test_real_nvidia_detail_fields(replay, tmp_db):
             "not_found",
             "board not found (gone or misspelled): {url}/wday/cxs/nobody/External/jobs answered 404 (not found)",
         ),
-        (
-            {"name": "X", "source": "workday", "board": "nvidia"},
-            "source",
-            "workday board must be \"{{tenant}}/{{site}}\", not 'nvidia'",
-        ),
+        # A board of one part ("nvidia") is a config error, before any fetch: tests/test_config.py.
         (
             {"name": "X", "source": "workday", "board": "nvidia/NVIDIAExternalCareerSite", "base_url": None},
             "source",
