@@ -65,6 +65,10 @@ class Posting:
     # One sentence per pay value the source rejected ("greenhouse pay range 'Remote - US':
     # amount 'NaN' is not a number; no band"); counted per company in crawl_run_companies.warnings.
     warnings: list[str] = field(default_factory=list)
+    # Built from the board's list alone: its detail page was refused or failed, so it has no
+    # description or pay. A posting already stored keeps its stored version (description, bands,
+    # payload); only that it is still listed is recorded. A new one is stored as it is.
+    list_only: bool = False
 
     @property
     def posting_id(self) -> str:

@@ -262,6 +262,10 @@ BAND_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 
+# The incoming frame: the stored columns, and whether the posting came from its board's list alone
+# (Posting.list_only: an existing posting then keeps its stored version; see _merge_registered).
+_INCOMING_SCHEMA = {**POSTING_SCHEMA, "list_only": pl.Boolean}
+
 # Frame columns read straight off the Posting / PayBand attribute of the same name.
 _POSTING_FIELDS = [
     c for c in POSTING_SCHEMA if c not in ("posting_id", "content_hash", "raw_hash", "band_hash", "payload")
@@ -295,7 +299,8 @@ def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataF
         "evidence_start": [b.span[0] if b.span else None for _, _, b in bands],
         "evidence_end": [b.span[1] if b.span else None for _, _, b in bands],
     }
-    return pl.DataFrame(cols, schema=POSTING_SCHEMA), pl.DataFrame(bcols, schema=BAND_SCHEMA)
+    cols["list_only"] = [p.list_only for p in ps]
+    return pl.DataFrame(cols, schema=_INCOMING_SCHEMA), pl.DataFrame(bcols, schema=BAND_SCHEMA)
 
 
 @dataclass(slots=True)
@@ -699,6 +704,8 @@ class Store:
     ) -> dict[tuple[str, str], WriteCounts]:
         # The stage holds keys and flags only; long text is read once, from the registered frame,
         # by the statements that write it (joined back on the frame's row number).
+        if "list_only" not in pdf.columns:  # frames built without postings_frames (bench/bench_store.py)
+            pdf = pdf.with_columns(list_only=pl.lit(False))
         with registered(con, incoming=pdf.with_row_index("row_no"), incoming_bands=bdf):
             return self._merge_registered(con, run_id, now)
 
@@ -709,11 +716,16 @@ class Store:
             con,
             """CREATE OR REPLACE TEMP TABLE stage AS
             WITH j AS (
+                -- A posting known already and listed without its detail (list_only) keeps its stored
+                -- version: a refused detail page must not blank its description and bands.
                 SELECT i.row_no, i.posting_id, i.source, i.board, e.posting_key AS old_key,
                        e.posting_key IS NULL AS is_new,
-                       e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
-                       e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
-                       e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed,
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed,
                        NOT coalesce(e.is_active, true) AS reactivated
                 FROM incoming i LEFT JOIN postings e USING (posting_id)
             )

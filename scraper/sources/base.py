@@ -439,6 +439,13 @@ def dedupe_bands(bands: list[PayBand]) -> list[PayBand]:
     return out
 
 
+def mark_list_only(posting: Posting, detail: object) -> Posting:
+    """`posting`, marked `list_only` when its detail is missing (the call failed or was refused): the
+    store then keeps what it holds for a posting it knows, instead of blanking description and pay."""
+    posting.list_only = detail is None
+    return posting
+
+
 async def fetch_details(
     items: list[dict[str, Any]], fetch: Callable[[dict[str, Any]], Awaitable[dict[str, Any]]]
 ) -> list[dict[str, Any] | None]:

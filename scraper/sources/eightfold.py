@@ -59,6 +59,7 @@ from .base import (
     dedupe_bands,
     fetch_details,
     first_text,
+    mark_list_only,
     parse_datetime,
     pay_guard,
     posting_country,
@@ -206,7 +207,7 @@ class Eightfold(Source):
         positions = await self._list(page)
         details = await fetch_details(positions, detail)
         pairs = list(zip(positions, details, strict=True))
-        return self.parse_each(pairs, lambda pair: self.parse_v2(*pair))
+        return self.parse_each(pairs, lambda pair: mark_list_only(self.parse_v2(*pair), pair[1]))
 
     def parse_v2(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
         merged = {**pos, **(det or {})}
@@ -262,7 +263,7 @@ class Eightfold(Source):
         positions = await self._list(page)
         details = await fetch_details(positions, detail)
         pairs = list(zip(positions, details, strict=True))
-        return self.parse_each(pairs, lambda pair: self.parse_pcsx(*pair))
+        return self.parse_each(pairs, lambda pair: mark_list_only(self.parse_pcsx(*pair), pair[1]))
 
     def parse_pcsx(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
         merged = {**pos, **(det or {})}
