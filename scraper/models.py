@@ -60,6 +60,10 @@ class Posting:
     posted_at: datetime | None = None
     updated_at: datetime | None = None
     description: str | None = None  # clean text, no markup
+    # The employer's own requisition number when the board states it (Greenhouse requisition_id,
+    # Workday jobReqId, SmartRecruiters refNumber, Eightfold ats_job_id): the same requisition on two
+    # boards is one posting (scraper.dedupe).
+    requisition_id: str | None = None
     raw: str = "{}"  # the source's own JSON for this posting, verbatim
     bands: list[PayBand] = field(default_factory=list)
     # One sentence per pay value the source rejected ("greenhouse pay range 'Remote - US':

@@ -235,6 +235,7 @@ POSTING_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "posted_at": pl.Datetime("us", "UTC"),
     "updated_at": pl.Datetime("us", "UTC"),
     "description": pl.String,
+    "requisition_id": pl.String,  # v9
     "content_hash": pl.String,
     "raw_hash": pl.String,
     "band_hash": pl.String,
@@ -384,7 +385,7 @@ class RemovalPolicy:
 
 _POSTING_COLS = (
     "company, source, board, external_id, title, url, location, department, employment_type, remote, "
-    "posted_at, updated_at, description, content_hash, raw_hash, band_hash"
+    "posted_at, updated_at, description, requisition_id, content_hash, raw_hash, band_hash"
 )
 _POSTING_COLS_I = ", ".join(f"i.{c}" for c in _POSTING_COLS.split(", "))
 _BAND_COLS = (
@@ -726,6 +727,9 @@ class Store:
                            AND e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
                        NOT (i.list_only AND e.posting_key IS NOT NULL)
                            AND e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed,
+                       -- v9: filled on postings stored before, at their next crawl
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.requisition_id IS DISTINCT FROM i.requisition_id AS req_changed,
                        NOT coalesce(e.is_active, true) AS reactivated
                 FROM incoming i LEFT JOIN postings e USING (posting_id)
             )
@@ -775,7 +779,8 @@ class Store:
                    content_run_id = CASE WHEN s.content_changed THEN $run ELSE postings.content_run_id END
                 FROM (SELECT i.* EXCLUDE (source, board), s.posting_key, s.content_changed
                       FROM incoming i JOIN stage s USING (row_no)
-                      WHERE NOT s.is_new AND (s.raw_changed OR s.bands_changed OR s.content_changed)) s
+                      WHERE NOT s.is_new
+                        AND (s.raw_changed OR s.bands_changed OR s.content_changed OR s.req_changed)) s
                 WHERE postings.posting_key = s.posting_key""",
             {"now": now, "run": run_id},
         )

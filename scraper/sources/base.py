@@ -144,7 +144,7 @@ class Source:
         # surrogates), stored text is clean and encodable, so one hostile posting cannot fail a write.
         # An id that is no id (a list, True, "") raises UnreadablePosting: parse_each skips that posting.
         external_id = posting_id(external_id)
-        for key in ("url", "location", "department", "employment_type"):
+        for key in ("url", "location", "department", "employment_type", "requisition_id"):
             if isinstance(fields.get(key), str):
                 fields[key] = clean_line(fields[key]) or None
         if isinstance(fields.get("description"), str):
@@ -355,6 +355,16 @@ def parse_datetime(value: Any) -> datetime | None:
         except ValueError:
             return None
         return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+    return None
+
+
+def requisition(*values: Any) -> str | None:
+    """The first value that is a requisition number as text (a non-empty string, or an integer)."""
+    for v in values:
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        if isinstance(v, str) and v.strip() and len(v) <= 200:
+            return " ".join(v.split())
     return None
 
 

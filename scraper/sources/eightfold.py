@@ -63,6 +63,7 @@ from .base import (
     parse_datetime,
     pay_guard,
     posting_country,
+    requisition,
 )
 
 PAGE_SIZE = 10  # Eightfold's own cap per page, whatever `num` says
@@ -231,6 +232,9 @@ class Eightfold(Source):
             description=description or None,
             bands=_bands(description, posting_country(location), warnings),
             warnings=warnings,
+            requisition_id=requisition(
+                _typed(merged.get("ats_job_id")), _typed(merged.get("display_job_id"))
+            ),
         )
 
     # -- pcsx (Morgan Stanley and newer tenants) ---------------------------------------
@@ -290,6 +294,7 @@ class Eightfold(Source):
             description=description or None,
             bands=_bands(description, posting_country(location), warnings),
             warnings=warnings,
+            requisition_id=requisition(_typed(merged.get("atsJobId")), _typed(merged.get("displayJobId"))),
         )
 
     # -- shared ---------------------------------------------------------------------

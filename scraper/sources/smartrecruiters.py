@@ -45,6 +45,7 @@ from .base import (
     parse_datetime,
     pay_guard,
     posting_country,
+    requisition,
     safe_str,
 )
 
@@ -175,6 +176,7 @@ class SmartRecruiters(Source):
             description=description or None,
             bands=dedupe_bands(bands),
             warnings=warnings,
+            requisition_id=requisition(merged.get("refNumber")),
         )
 
 

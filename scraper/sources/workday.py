@@ -76,6 +76,7 @@ from .base import (
     parse_datetime,
     pay_guard,
     posting_country,
+    requisition,
     safe_str,
 )
 
@@ -452,6 +453,7 @@ class Workday(Source):
             bands=dedupe_bands(bands),
             warnings=warnings,
             list_only=not isinstance(detail, dict),
+            requisition_id=requisition(info.get("jobReqId")),
         )
 
 
