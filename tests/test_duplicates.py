@@ -271,3 +271,49 @@ def test_a_v8_database_is_upgraded_and_counts_once_after_its_next_crawl(served, 
     assert query(db, "SELECT count(duplicate_of) FROM postings") == [(0,)]  # nothing derived yet
     assert crawl(db, replay.url, ONE, CONFLICT).status == "ok"
     assert query(db, "SELECT count(*), count(duplicate_of) FROM postings") == [(2 * len(served), len(served))]
+
+
+# -- requisition numbers, as the boards state them --------------------------------------------------
+
+
+def _recorded(relative: str, *path: str) -> list[dict]:
+    data = load_real(relative)
+    for key in path:
+        data = data[key]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("company", "recording", "path", "id_key", "req_key"),
+    [
+        ({"name": "Safari", "source": "greenhouse", "board": "safariai"},
+         "greenhouse/safariai_jobs_list.json", ("jobs",), "id", "requisition_id"),
+        ({"name": "Equinox", "source": "smartrecruiters", "board": "equinox"},
+         "smartrecruiters/equinox_postings_limit5.json", ("content",), "id", "refNumber"),
+        ({"name": "Netflix", "source": "eightfold", "board": "netflix.com", "api": "v2"},
+         "eightfold/netflix_v2_jobs_engineer_ucan_start0.json", ("positions",), "id", "ats_job_id"),
+        ({"name": "Morgan Stanley", "source": "eightfold", "board": "morganstanley.com", "api": "pcsx"},
+         "eightfold/morganstanley_pcsx_search.json", ("data", "positions"), "id", "atsJobId"),
+    ],
+)  # fmt: skip
+def test_requisition_numbers_are_stored_as_recorded(
+    replay, tmp_db, company, recording, path, id_key, req_key
+):
+    crawl(tmp_db, replay.url, company)
+    stored = dict(query(tmp_db, "SELECT external_id, requisition_id FROM postings"))
+    recorded = {str(j[id_key]): j.get(req_key) for j in _recorded(recording, *path)}
+    assert recorded and any(recorded.values())
+    for external_id, req in recorded.items():
+        assert stored[external_id] == (str(req) if req else None), external_id
+
+
+def test_workday_requisition_is_the_details_job_req_id(replay, tmp_db):
+    crawl(
+        tmp_db,
+        replay.url,
+        {"name": "NVIDIA", "source": "workday", "board": "nvidia/NVIDIAExternalCareerSite"},
+    )
+    detail = load_real("workday/nvidia_job_detail_JR2015916.json")["jobPostingInfo"]
+    assert query(tmp_db, "SELECT requisition_id FROM postings WHERE external_id = 'JR2015916'") == [
+        (detail["jobReqId"],)
+    ]
