@@ -30,7 +30,7 @@ _COPY_OPTIONS: dict[str, str] = {
 COLUMNS = """
     p.posting_id, p.company, p.source, p.title, p.location, p.city, p.region, p.country, p.remote,
     p.department, p.employment_type, p.is_ai_ml, p.role_family, p.seniority,
-    p.is_active, p.first_seen, p.last_seen, p.removed_at, p.url, p.data_status, p.data_note,
+    p.is_active, p.first_seen, p.last_seen, p.removed_at, p.url, p.data_status, p.data_note, p.duplicate_of,
     b.band_no, b.zone, b.min_amount, b.max_amount, b.currency, b.period,
     b.annual_min, b.annual_max, b.annual_min_usd, b.annual_max_usd,
     (coalesce(b.annual_min_usd, b.annual_max_usd) + coalesce(b.annual_max_usd, b.annual_min_usd)) / 2

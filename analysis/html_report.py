@@ -161,7 +161,8 @@ def _scope(
 ) -> tuple[bool, str, bool]:
     """(ai_only, description, taxonomy_available) for the report's selection."""
     n_ai, n_classified = con.sql(
-        "SELECT count(*) FILTER (is_ai_ml), count(*) FILTER (role_family IS NOT NULL) FROM postings WHERE is_active"
+        "SELECT count(*) FILTER (is_ai_ml), count(*) FILTER (role_family IS NOT NULL) FROM postings "
+        "WHERE is_active AND duplicate_of IS NULL"
     ).fetchall()[0]
     parts = []
     if role_family:

@@ -30,7 +30,7 @@ def coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                count(*) FILTER (b.pay_type = 'unknown' AND NOT b.is_estimate) AS unknown,
                count(*) FILTER (b.is_estimate) AS estimates
         FROM postings p LEFT JOIN pay_bands b USING (posting_key)
-        WHERE p.is_active
+        WHERE p.is_active AND p.duplicate_of IS NULL  -- one opening on two boards counts once
         GROUP BY p.company ORDER BY postings DESC, p.company
         """
     ).pl()

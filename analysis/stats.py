@@ -252,6 +252,7 @@ def load_history(
             FROM postings p JOIN pay_band_versions b USING (posting_key)
             WHERE posting_matches(p.title, p.company, p.role_family, p.seniority, p.country, p.city, p.metro,
                                   p.remote, p.is_ai_ml, TRUE)
+              AND p.duplicate_of IS NULL
               AND {where}""",
         params=params,
     ).pl()

@@ -138,6 +138,7 @@ def gen_frames(c0: int, c1: int, per_company: int, texts: pl.Series) -> tuple[pl
             (pl.col("lo") * 1.4).cast(pl.String), pl.lit(']}\n'), "description",
         ),
         department=pl.lit("Engineering"), employment_type=pl.lit("FullTime"), remote=pl.lit(None, pl.String),
+        requisition_id=pl.lit(None, pl.String),
         posted_at=pl.lit(now), updated_at=pl.lit(now),
     ).with_columns(
         content_hash=pl.concat_str("title", "location", "description", separator="\x1f").hash(11).cast(pl.String),

@@ -87,6 +87,7 @@ SELECT c.changed_at, p.company, p.title, coalesce(c.zone, '') AS zone,
 FROM c
 JOIN postings p USING (posting_key)
 WHERE posting_matches(p.title, p.company, p.role_family, p.seniority, p.country, p.city, p.metro, p.remote, p.is_ai_ml, p.is_active)
+  AND p.duplicate_of IS NULL  -- one opening on two boards of a company changes once
   AND (coalesce(getvariable('currency'), '') = ''
        OR coalesce(c.new_currency, c.old_currency) = upper(trim(getvariable('currency'))))
   AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT c.is_estimate)

@@ -24,6 +24,7 @@ WITH rows AS (
     SELECT company, title, role_family, seniority, country, city, metro, remote, is_ai_ml, is_active,
            TRUE AS is_posting
     FROM postings
+    WHERE duplicate_of IS NULL  -- one opening on two boards counts once; band_facts leaves copies out too
     UNION ALL BY NAME
     -- coverage is about postings: their bands are placed where the posting is, not by zone
     SELECT f.company, f.title, f.role_family, f.seniority, p.country, p.city, p.metro, p.remote, f.is_ai_ml,

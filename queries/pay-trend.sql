@@ -56,7 +56,7 @@ versions AS (
         FROM postings p
         JOIN pay_band_versions b USING (posting_key)
         LEFT JOIN zone_places z ON z.zone = b.zone
-        WHERE b.valid_to IS NOT NULL
+        WHERE b.valid_to IS NOT NULL AND p.duplicate_of IS NULL  -- as band_facts: an opening counts once
     ) o
 ),
 bands AS (

@@ -31,6 +31,7 @@ rp AS (
     FROM postings p
     WHERE posting_matches(p.title, p.company, p.role_family, p.seniority, p.country, p.city, p.metro, p.remote, p.is_ai_ml, TRUE)
       AND NOT p.is_active
+      AND p.duplicate_of IS NULL  -- one opening on two boards of a company is listed once (docs/SCHEMA.md)
       AND p.removed_at >= (SELECT t FROM since)
       AND (NOT coalesce(getvariable('with_pay_only')::BOOLEAN, false)
            OR p.posting_key IN (SELECT b.posting_key FROM pay_bands b

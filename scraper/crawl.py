@@ -21,6 +21,7 @@ from .errors import StorageError
 from .fetch import Fetcher, FetchError
 from .merge import record_shard
 from .models import Posting
+from .politeness import Politeness
 from .robots import RobotsCache
 from .shard import Shard
 from .shard import select as select_shard
@@ -324,8 +325,14 @@ def _cancel_on_sigterm() -> None:
 
 
 async def run_crawl_async(
-    config: Config, store: Store, progress: Progress | None = None, started: list[int] | None = None
+    config: Config,
+    store: Store,
+    progress: Progress | None = None,
+    started: list[int] | None = None,
+    politeness: Politeness | None = None,
 ) -> RunResult:
+    """The crawl itself. `politeness`: the per-host gates to use instead of ones built from
+    config.crawl (tests pass one on a virtual clock); it should carry the same concurrency and delay."""
     _cancel_on_sigterm()
     run_id = await asyncio.to_thread(store.begin_run, "crawl", str(config.path) if config.path else None)
     if started is not None:
@@ -335,7 +342,7 @@ async def run_crawl_async(
     gate = asyncio.Semaphore(config.crawl.company_concurrency)
     writer = StoreWriter(store)
     try:
-        async with Fetcher(config.crawl, robots=RobotsCache) as fetcher:
+        async with Fetcher(config.crawl, politeness, robots=RobotsCache) as fetcher:
             ctx = CrawlContext(fetcher=fetcher, settings=config.crawl)
             try:
 

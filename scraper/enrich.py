@@ -1,4 +1,4 @@
-"""Derived posting columns (role taxonomy, remote, location) kept in the database.
+"""Derived posting columns (role taxonomy, remote, location, duplicates) kept in the database.
 
 Computed for every posting whose `taxonomy_version` differs from the
 current one, so a taxonomy change reaches all stored postings without a
@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from .dedupe import refresh_duplicates
 from .places import place_of, stale_zone_places, sync_zone_places
 from .store import sync_band_facts
 from .taxonomy import TAXONOMY_VERSION, classify, classify_remote
@@ -52,11 +53,21 @@ def refresh_taxonomy(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> 
             ).fetchall()
             if rows:
                 updated += _apply(con, _classify(rows))
+        # Which postings are copies of one opening on another board (scraper.dedupe): derived from the
+        # columns above and first_seen, so recomputed with them, every refresh.
+        dup_keys = refresh_duplicates(con)
         if force or stale_zone_places(con):
             # The zone parser changed: every label is parsed again and every band placed again.
             con.execute("DELETE FROM zone_places").fetchall()
             sync_zone_places(con)
             sync_band_facts(con)
+        elif dup_keys:
+            keys = pl.DataFrame({"posting_key": dup_keys}, schema={"posting_key": pl.Int64})
+            con.register("dup_keys", keys)
+            try:
+                sync_band_facts(con, "SELECT posting_key FROM dup_keys")
+            finally:
+                con.unregister("dup_keys")
         con.execute("COMMIT").fetchall()
     except BaseException:
         con.execute("ROLLBACK").fetchall()

@@ -12,7 +12,6 @@ import asyncio
 import importlib.util
 import json
 import sys
-import time
 import urllib.request
 import zlib
 from collections.abc import Callable, Iterator
@@ -359,7 +358,7 @@ class Fetcher:
                     )
                 if resp.status == 429 and retry_after is not None:
                     # the host that answered asked everyone to wait, not only this request
-                    self.politeness.gate(resp.url).blocked_until = time.monotonic() + retry_after
+                    self.politeness.gate(resp.url).blocked_until = self.politeness.clock() + retry_after
             if attempt + 1 < attempts:
                 await asyncio.sleep(backoff_delay(attempt, retry_after))
         assert last is not None

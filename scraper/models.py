@@ -60,11 +60,19 @@ class Posting:
     posted_at: datetime | None = None
     updated_at: datetime | None = None
     description: str | None = None  # clean text, no markup
+    # The employer's own requisition number when the board states it (Greenhouse requisition_id,
+    # Workday jobReqId, SmartRecruiters refNumber, Eightfold ats_job_id): the same requisition on two
+    # boards is one posting (scraper.dedupe).
+    requisition_id: str | None = None
     raw: str = "{}"  # the source's own JSON for this posting, verbatim
     bands: list[PayBand] = field(default_factory=list)
     # One sentence per pay value the source rejected ("greenhouse pay range 'Remote - US':
     # amount 'NaN' is not a number; no band"); counted per company in crawl_run_companies.warnings.
     warnings: list[str] = field(default_factory=list)
+    # Built from the board's list alone: its detail page was refused or failed, so it has no
+    # description or pay. A posting already stored keeps its stored version (description, bands,
+    # payload); only that it is still listed is recorded. A new one is stored as it is.
+    list_only: bool = False
 
     @property
     def posting_id(self) -> str:

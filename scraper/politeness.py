@@ -3,7 +3,12 @@
 Two rules per host: at most `per_host_concurrency` requests in flight, and
 request starts spaced by at least `per_host_delay_s`. Both live in one
 `HostGate` per host so that ten companies on boards-api.greenhouse.io share
-one budget, as the host sees one crawler.
+one budget, as the host sees one crawler. A host is the URL's netloc
+(`host:port`, lowercased): two ports of one address are two hosts.
+
+The clock and the sleep are injectable (`Politeness(..., clock=, sleep=)`,
+by default `time.monotonic` and `asyncio.sleep`), so a test can run a crawl
+of many hosts on virtual time and check each host's spacing exactly.
 """
 
 from __future__ import annotations
@@ -13,41 +18,58 @@ import math
 import random
 import re
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+Clock = Callable[[], float]  # seconds, monotonic
+Sleep = Callable[[float], Awaitable[None]]
+
 
 class HostGate:
-    def __init__(self, concurrency: int, delay_s: float) -> None:
+    def __init__(
+        self, concurrency: int, delay_s: float, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> None:
         self._sem = asyncio.Semaphore(concurrency)
         self._delay = delay_s
         self._next_start = 0.0
         self._lock = asyncio.Lock()
-        self.blocked_until = 0.0  # set by a 429 Retry-After: the whole host waits
+        self._clock = clock
+        self._sleep = sleep
+        self.blocked_until = 0.0  # set by a 429 Retry-After (on this gate's clock): the whole host waits
 
     @asynccontextmanager
-    async def slot(self):
+    async def slot(self) -> AsyncIterator[None]:
         async with self._sem:
             async with self._lock:
-                now = time.monotonic()
+                now = self._clock()
                 start = max(now, self._next_start, self.blocked_until)
                 self._next_start = start + self._delay
             if start > now:
-                await asyncio.sleep(start - now)
+                await self._sleep(start - now)
             yield
 
 
 class Politeness:
-    def __init__(self, concurrency: int, delay_s: float) -> None:
+    def __init__(
+        self, concurrency: int, delay_s: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep
+    ) -> None:
         self.concurrency = concurrency
         self.delay_s = delay_s
+        self.clock = clock  # what `blocked_until` is measured on (the fetcher sets it from a Retry-After)
+        self.sleep = sleep
         self._gates: dict[str, HostGate] = {}
 
+    @staticmethod
+    def host_key(url: str) -> str:
+        """The host a request counts against: the URL's netloc, lowercased (port included)."""
+        return urlsplit(url).netloc.lower()
+
     def gate(self, url: str) -> HostGate:
-        host = urlsplit(url).netloc.lower()
+        host = self.host_key(url)
         gate = self._gates.get(host)
         if gate is None:
-            gate = self._gates[host] = HostGate(self.concurrency, self.delay_s)
+            gate = self._gates[host] = HostGate(self.concurrency, self.delay_s, self.clock, self.sleep)
         return gate
 
 

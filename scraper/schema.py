@@ -14,7 +14,7 @@ import duckdb
 
 from .errors import SchemaError
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 TABLES = [
@@ -110,7 +110,10 @@ TABLES = [
         missing_run_id  BIGINT,                  -- v6: the run of that listing
         data_status     VARCHAR,                 -- v7: NULL = as crawled; synthetic | reconstructed | demo-account
         data_note       VARCHAR,                 -- v7: where a non-crawled record comes from, in words
-        metro           VARCHAR                  -- v8: metro area of city (scraper.places.METROS), NULL outside
+        metro           VARCHAR,                 -- v8: metro area of city (scraper.places.METROS), NULL outside
+        requisition_id  VARCHAR,                 -- v9: the employer's requisition number, when the board states it
+        duplicate_of    VARCHAR                  -- v9: posting_id of the same posting on another board of the
+                                                 --   company (scraper.dedupe); NULL = counted. Derived
     )""",
     """
     CREATE TABLE IF NOT EXISTS posting_raw (
@@ -256,6 +259,8 @@ BAND_FACTS_SELECT = """
                   AS annual_mid_usd
         FROM pay_band_versions
         WHERE valid_to IS NULL {keys_filter}
+          -- v9: a posting that is a duplicate of one on another board (postings.duplicate_of) has no facts
+          AND posting_key NOT IN (SELECT posting_key FROM postings WHERE duplicate_of IS NOT NULL)
     ),
     zones AS (
         SELECT posting_key, count(DISTINCT zone) AS zones FROM b GROUP BY posting_key
@@ -563,7 +568,20 @@ def _migrate_v8(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(stmt).fetchall()
     con.execute(ZONE_PLACE_MACRO).fetchall()
     sync_zone_places(con)
+    # band_facts is filled by today's query, which reads v9's postings.duplicate_of: the columns v9
+    # appends are appended first (v9's own step then finds them; the order is a new file's).
+    for stmt in _MIGRATE_V9:
+        con.execute(stmt).fetchall()
     con.execute("INSERT INTO band_facts BY NAME " + band_facts_sql()).fetchall()
+
+
+# v9: duplicates across boards. postings.requisition_id (filled by each posting's next crawl) and
+# postings.duplicate_of (derived: computed by the taxonomy refresh, scraper.dedupe, which every crawl
+# runs). No posting is a duplicate until then, so band_facts stays as it is.
+_MIGRATE_V9 = [
+    "ALTER TABLE postings ADD COLUMN IF NOT EXISTS requisition_id VARCHAR",
+    "ALTER TABLE postings ADD COLUMN IF NOT EXISTS duplicate_of VARCHAR",
+]
 
 
 # version -> what upgrades a database from version-1 to version: SQL statements, or a function of
@@ -582,6 +600,7 @@ MIGRATIONS: dict[int, list[str] | Callable[[duckdb.DuckDBPyConnection], None]] =
     6: _MIGRATE_V6,
     7: _MIGRATE_V7,
     8: _migrate_v8,
+    9: _MIGRATE_V9,
 }
 
 

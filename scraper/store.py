@@ -235,6 +235,7 @@ POSTING_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "posted_at": pl.Datetime("us", "UTC"),
     "updated_at": pl.Datetime("us", "UTC"),
     "description": pl.String,
+    "requisition_id": pl.String,  # v9
     "content_hash": pl.String,
     "raw_hash": pl.String,
     "band_hash": pl.String,
@@ -261,6 +262,10 @@ BAND_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "evidence_end": pl.Int32,
 }
 
+
+# The incoming frame: the stored columns, and whether the posting came from its board's list alone
+# (Posting.list_only: an existing posting then keeps its stored version; see _merge_registered).
+_INCOMING_SCHEMA = {**POSTING_SCHEMA, "list_only": pl.Boolean}
 
 # Frame columns read straight off the Posting / PayBand attribute of the same name.
 _POSTING_FIELDS = [
@@ -295,7 +300,8 @@ def postings_frames(postings: Sequence[Posting]) -> tuple[pl.DataFrame, pl.DataF
         "evidence_start": [b.span[0] if b.span else None for _, _, b in bands],
         "evidence_end": [b.span[1] if b.span else None for _, _, b in bands],
     }
-    return pl.DataFrame(cols, schema=POSTING_SCHEMA), pl.DataFrame(bcols, schema=BAND_SCHEMA)
+    cols["list_only"] = [p.list_only for p in ps]
+    return pl.DataFrame(cols, schema=_INCOMING_SCHEMA), pl.DataFrame(bcols, schema=BAND_SCHEMA)
 
 
 @dataclass(slots=True)
@@ -379,7 +385,7 @@ class RemovalPolicy:
 
 _POSTING_COLS = (
     "company, source, board, external_id, title, url, location, department, employment_type, remote, "
-    "posted_at, updated_at, description, content_hash, raw_hash, band_hash"
+    "posted_at, updated_at, description, requisition_id, content_hash, raw_hash, band_hash"
 )
 _POSTING_COLS_I = ", ".join(f"i.{c}" for c in _POSTING_COLS.split(", "))
 _BAND_COLS = (
@@ -699,6 +705,8 @@ class Store:
     ) -> dict[tuple[str, str], WriteCounts]:
         # The stage holds keys and flags only; long text is read once, from the registered frame,
         # by the statements that write it (joined back on the frame's row number).
+        if "list_only" not in pdf.columns:  # frames built without postings_frames (bench/bench_store.py)
+            pdf = pdf.with_columns(list_only=pl.lit(False))
         with registered(con, incoming=pdf.with_row_index("row_no"), incoming_bands=bdf):
             return self._merge_registered(con, run_id, now)
 
@@ -709,11 +717,19 @@ class Store:
             con,
             """CREATE OR REPLACE TEMP TABLE stage AS
             WITH j AS (
+                -- A posting known already and listed without its detail (list_only) keeps its stored
+                -- version: a refused detail page must not blank its description and bands.
                 SELECT i.row_no, i.posting_id, i.source, i.board, e.posting_key AS old_key,
                        e.posting_key IS NULL AS is_new,
-                       e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
-                       e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
-                       e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed,
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.content_hash IS DISTINCT FROM i.content_hash AS content_changed,
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.raw_hash IS DISTINCT FROM i.raw_hash AS raw_changed,
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.band_hash IS DISTINCT FROM i.band_hash AS bands_changed,
+                       -- v9: filled on postings stored before, at their next crawl
+                       NOT (i.list_only AND e.posting_key IS NOT NULL)
+                           AND e.requisition_id IS DISTINCT FROM i.requisition_id AS req_changed,
                        NOT coalesce(e.is_active, true) AS reactivated
                 FROM incoming i LEFT JOIN postings e USING (posting_id)
             )
@@ -763,7 +779,8 @@ class Store:
                    content_run_id = CASE WHEN s.content_changed THEN $run ELSE postings.content_run_id END
                 FROM (SELECT i.* EXCLUDE (source, board), s.posting_key, s.content_changed
                       FROM incoming i JOIN stage s USING (row_no)
-                      WHERE NOT s.is_new AND (s.raw_changed OR s.bands_changed OR s.content_changed)) s
+                      WHERE NOT s.is_new
+                        AND (s.raw_changed OR s.bands_changed OR s.content_changed OR s.req_changed)) s
                 WHERE postings.posting_key = s.posting_key""",
             {"now": now, "run": run_id},
         )

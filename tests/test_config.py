@@ -119,3 +119,51 @@ def test_shipped_configs_are_valid():
     from scraper.sources import source_names
 
     assert {c.source for c in demo.companies} == set(source_names())  # every source has a demo board
+
+
+# Source options (and boards) that cannot work are refused at config time by `Source.validate_options`,
+# whatever else the company sets: one sentence naming the company, nothing fetched.
+SOURCE_BAD = [
+    ("eightfold api unknown", 'source = "eightfold"\nboard = "netflix.com"\napi = "v3"\n',
+     "company 'X': eightfold api must be one of v2, pcsx (or left out to detect it), not 'v3'"),
+    ("eightfold api case", 'source = "eightfold"\nboard = "netflix.com"\napi = "V2"\n',
+     "eightfold api must be one of v2, pcsx"),
+    ("eightfold api empty", 'source = "eightfold"\nboard = "netflix.com"\napi = ""\n',
+     "eightfold api must be one of v2, pcsx"),
+    ("eightfold api type", 'source = "eightfold"\nboard = "netflix.com"\napi = 2\n',
+     "company 'X': api must be a string, not 2"),
+    ("workday board one part", 'source = "workday"\nboard = "nvidia"\nbase_url = "https://nvidia.wd5.myworkdayjobs.com"\n',
+     "company 'X': workday board must be \"{tenant}/{site}\", not 'nvidia'"),
+    ("workday board three parts", 'source = "workday"\nboard = "nvidia/en-US/External"\n',
+     "workday board must be \"{tenant}/{site}\", not 'nvidia/en-US/External'"),
+    ("workday board empty site", 'source = "workday"\nboard = "nvidia/ "\n',
+     "workday board must be \"{tenant}/{site}\""),
+    ("jsonld max_pages 0", 'source = "jsonld"\nurl = "https://example.com/careers"\nmax_pages = 0\n',
+     "company 'X': max_pages must be a positive integer, not 0"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "body", "message"), SOURCE_BAD, ids=[b[0] for b in SOURCE_BAD])
+def test_source_options_that_cannot_work_are_config_errors(tmp_path, case, body, message):
+    path = tmp_path / "companies.toml"
+    path.write_text('[[company]]\nname = "X"\n' + body)
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert message in str(err.value)
+
+
+SOURCE_GOOD = [
+    ('source = "eightfold"\nboard = "netflix.com"\napi = "v2"\n', {"api": "v2"}),
+    ('source = "eightfold"\nboard = "morganstanley.com"\napi = "pcsx"\n', {"api": "pcsx"}),
+    ('source = "eightfold"\nboard = "netflix.com"\n', {}),
+    ('source = "workday"\nboard = "nvidia/NVIDIAExternalCareerSite"\n', {}),
+    ('source = "workday"\nboard = "/nvidia/NVIDIAExternalCareerSite/"\n', {}),  # slashes around are trimmed
+]
+
+
+@pytest.mark.parametrize(("body", "options"), SOURCE_GOOD)
+def test_valid_source_options_pass(tmp_path, body, options):
+    path = tmp_path / "companies.toml"
+    path.write_text('[[company]]\nname = "X"\n' + body)
+    (company,) = load_config(path).companies
+    assert company.options == options

@@ -132,6 +132,14 @@ def summary_lines(result: RunResult) -> list[str]:
     for x in result.attention:
         lines.append(f"  needs attention: {x.company} ({x.source}:{x.board}): {attention_reason(x)}")
         lines += [f"    note: {terminal_safe(n, 300)}" for n in x.notes[:MAX_WARNING_LINES]]
+    # What a source said about a board stored as it should be (details refused, a listing that may
+    # have been cut): nothing to act on this run, but worth knowing.
+    for x in o:
+        if x.notes and x.status in ("ok", "empty") and not x.needs_attention:
+            lines += [
+                f"  note: {x.company} ({x.source}:{x.board}): {terminal_safe(n, 300)}"
+                for n in x.notes[:MAX_WARNING_LINES]
+            ]
     # Pay values the sources rejected (NaN, a list, the cents mistake ...): the postings were stored
     # without those bands. The count is crawl_run_companies.warnings; the first sentences follow.
     rejected = sum(getattr(x.counts, "warnings", 0) or 0 for x in o) or len(result.warnings)

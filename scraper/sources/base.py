@@ -168,7 +168,7 @@ class Source:
         # surrogates), stored text is clean and encodable, so one hostile posting cannot fail a write.
         # An id that is no id (a list, True, "") raises UnreadablePosting: parse_each skips that posting.
         external_id = posting_id(external_id)
-        for key in ("url", "location", "department", "employment_type"):
+        for key in ("url", "location", "department", "employment_type", "requisition_id"):
             if isinstance(fields.get(key), str):
                 fields[key] = clean_line(fields[key]) or None
         if isinstance(fields.get("description"), str):
@@ -382,6 +382,16 @@ def parse_datetime(value: Any) -> datetime | None:
     return None
 
 
+def requisition(*values: Any) -> str | None:
+    """The first value that is a requisition number as text (a non-empty string, or an integer)."""
+    for v in values:
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        if isinstance(v, str) and v.strip() and len(v) <= 200:
+            return " ".join(v.split())
+    return None
+
+
 def first_text(*values: Any) -> str | None:
     for v in values:
         if isinstance(v, str) and v.strip():
@@ -461,6 +471,13 @@ def dedupe_bands(bands: list[PayBand]) -> list[PayBand]:
             kept.append(b)
         out = kept
     return out
+
+
+def mark_list_only(posting: Posting, detail: object) -> Posting:
+    """`posting`, marked `list_only` when its detail is missing (the call failed or was refused): the
+    store then keeps what it holds for a posting it knows, instead of blanking description and pay."""
+    posting.list_only = detail is None
+    return posting
 
 
 async def fetch_details(

@@ -44,6 +44,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
+from ..errors import ConfigError
 from ..fetch import BROWSER_USER_AGENT, FetchError
 from ..models import PayBand, Posting, Remote
 from ..salary.extract import text_bands
@@ -59,9 +60,11 @@ from .base import (
     dedupe_bands,
     fetch_details,
     first_text,
+    mark_list_only,
     parse_datetime,
     pay_guard,
     posting_country,
+    requisition,
     url_target,
 )
 
@@ -154,6 +157,16 @@ class Eightfold(Source):
         base = "https://" + url_target(url).split("/", 1)[0]
         return None if base == cls.default_base_url else base
 
+    @classmethod
+    def validate_options(cls, options: dict[str, Any], board: str) -> None:
+        # A misspelled api ("V2", "pcs") would otherwise fail the board at crawl time, after the
+        # rest of the run had started; at config time nothing is fetched.
+        api = options.get("api")
+        if api is not None and api not in APIS:
+            raise ConfigError(
+                f"eightfold api must be one of {', '.join(APIS)} (or left out to detect it), not {api!r}"
+            )
+
     async def crawl(self, ctx: CrawlContext) -> list[Posting]:
         api = self.company.options.get("api")
         if api is not None and api not in APIS:
@@ -216,7 +229,7 @@ class Eightfold(Source):
         positions = await self._list(page)
         details = await fetch_details(positions, detail)
         pairs = list(zip(positions, details, strict=True))
-        return self.parse_each(pairs, lambda pair: self.parse_v2(*pair))
+        return self.parse_each(pairs, lambda pair: mark_list_only(self.parse_v2(*pair), pair[1]))
 
     def parse_v2(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
         merged = {**pos, **(det or {})}
@@ -240,6 +253,9 @@ class Eightfold(Source):
             description=description or None,
             bands=_bands(description, posting_country(location), warnings),
             warnings=warnings,
+            requisition_id=requisition(
+                _typed(merged.get("ats_job_id")), _typed(merged.get("display_job_id"))
+            ),
         )
 
     # -- pcsx (Morgan Stanley and newer tenants) ---------------------------------------
@@ -272,7 +288,7 @@ class Eightfold(Source):
         positions = await self._list(page)
         details = await fetch_details(positions, detail)
         pairs = list(zip(positions, details, strict=True))
-        return self.parse_each(pairs, lambda pair: self.parse_pcsx(*pair))
+        return self.parse_each(pairs, lambda pair: mark_list_only(self.parse_pcsx(*pair), pair[1]))
 
     def parse_pcsx(self, pos: dict[str, Any], det: dict[str, Any] | None) -> Posting:
         merged = {**pos, **(det or {})}
@@ -299,6 +315,7 @@ class Eightfold(Source):
             description=description or None,
             bands=_bands(description, posting_country(location), warnings),
             warnings=warnings,
+            requisition_id=requisition(_typed(merged.get("atsJobId")), _typed(merged.get("displayJobId"))),
         )
 
     # -- shared ---------------------------------------------------------------------

@@ -25,6 +25,7 @@ from .base import (
     parse_datetime,
     pay_guard,
     posting_country,
+    requisition,
 )
 
 # Range titles that name the pay kind, not a location zone. Whole words: "Remote - US" holds
@@ -89,6 +90,7 @@ class Greenhouse(Source):
             description=description,
             bands=dedupe_bands(bands),
             warnings=warnings,
+            requisition_id=requisition(job.get("requisition_id")),
         )
 
     @staticmethod

@@ -41,9 +41,11 @@ from .base import (
     dedupe_bands,
     fetch_details,
     first_text,
+    mark_list_only,
     parse_datetime,
     pay_guard,
     posting_country,
+    requisition,
     safe_str,
 )
 
@@ -80,7 +82,7 @@ class SmartRecruiters(Source):
 
         details = await fetch_details(items, detail)
         pairs = list(zip(items, details, strict=True))
-        return self.parse_each(pairs, lambda pair: self.parse_posting(*pair))
+        return self.parse_each(pairs, lambda pair: mark_list_only(self.parse_posting(*pair), pair[1]))
 
     def parse_raw(self, raw: Any) -> Posting:
         # Stored raw is the list item merged with the detail: parsing it alone gives the same posting.
@@ -182,6 +184,7 @@ class SmartRecruiters(Source):
             description=description or None,
             bands=dedupe_bands(bands),
             warnings=warnings,
+            requisition_id=requisition(merged.get("refNumber")),
         )
 
 

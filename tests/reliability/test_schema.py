@@ -213,6 +213,7 @@ V8_COLUMNS = {
     "postings": ["metro"],
     "band_facts": ["metro", "region", "remote", "zone_level", "place_from"],
 }
+V9_COLUMNS = {"postings": ["requisition_id", "duplicate_of"]}
 
 
 def _to_v4(db: Path) -> None:
@@ -227,6 +228,7 @@ def _to_v4(db: Path) -> None:
             *V6_COLUMNS.items(),
             *V7_COLUMNS.items(),
             *V8_COLUMNS.items(),
+            *V9_COLUMNS.items(),
         ]:
             for col in cols:
                 con.execute(f"ALTER TABLE {table} DROP COLUMN {col}")

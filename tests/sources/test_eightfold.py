@@ -249,7 +249,7 @@ def test_morgan_stanley_recorded_detail_fields(replay, tmp_db):
         ),  # v2 404, pcsx 404
         ({"name": "Nobody", "source": "eightfold", "board": "nobody.example", "api": "v2"}, "not_found"),
         ({"name": "Nobody", "source": "eightfold", "board": "nobody.example", "api": "pcsx"}, "not_found"),
-        ({**NETFLIX, "api": "v3"}, "source"),
+        # An unknown `api` ("v3") is a config error now, before any fetch: tests/test_config.py.
     ],
 )
 def test_board_level_failures(replay, tmp_db, company, kind):
