@@ -505,3 +505,20 @@ def test_add_a_url_the_registry_lacks_through_detect(runner, tmp_path):
     assert 'source = "lever"' in text and 'board = "zz-not-in-any-list-0001"' in text
     assert "detected from its URL" in text and "paybands detect" in res.stderr
     parse_config(tomllib.loads(text))  # a valid config
+
+
+def test_five_companies_by_name_or_url_to_a_crawl_config(runner, tmp_path):
+    """'Pay for ML roles at these five companies': names and careers URLs in, a config `paybands crawl
+    --config` accepts out (the crawl itself runs on replayed boards in test_crawl_from_the_registry)."""
+    cfg = tmp_path / "five.toml"
+    res = runner.invoke(
+        cli,
+        ["companies", "add", "Anthropic", "Netflix", "NVIDIA", "https://jobs.ashbyhq.com/cartesia",
+         "https://jobs.lever.co/zz-five-companies-test", "--offline", "--config", str(cfg)],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    config = load_config(cfg)
+    assert len(config.companies) == 5
+    by_source = {c.source for c in config.companies}
+    assert by_source == {"greenhouse", "eightfold", "workday", "ashby", "lever"}
+    assert all(get_source(c.source) is not None for c in config.companies)
