@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import resource
 import statistics
 import subprocess
@@ -165,3 +166,47 @@ def table(rows: list[list[Any]], header: list[str]) -> str:
     return "\n".join(
         [line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells[1:])]
     )
+
+
+# -- the previous run, beside this one ------------------------------------------------------------
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+WORSE = " (>10% worse)"
+_NUMBER = re.compile(r"-?\d[\d,]*(?:\.\d+)?")
+# A figure whose unit says lower is better (times, sizes, memory); anything else (rates, ratios)
+# is better higher.
+_LOWER_IS_BETTER = re.compile(r"^\s*-?[\d,.]+\s*(?:s|ms|MB|µs|us)\b")
+
+
+def read_previous(path: Path) -> dict[str, str]:
+    """bench label -> figure, from the table of the last bench/RESULTS.md."""
+    out: dict[str, str] = {}
+    if not path.is_file():
+        return out
+    for line in path.read_text("utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] and cells[0][0].isdigit() and not set(cells[1]) <= {"-"}:
+            out.setdefault(cells[0], cells[1])
+    return out
+
+
+def _first_number(text: str) -> float | None:
+    m = _NUMBER.search(text)
+    return float(m.group(0).replace(",", "")) if m else None
+
+
+def with_previous(rows: list[list[Any]], previous: dict[str, str]) -> list[list[Any]]:
+    """Each row with the previous run's figure beside it; the status says when the figure got more
+    than 10% worse (by the first number of the figure, in the direction its unit says)."""
+    out = []
+    for label, figure, *rest in rows:
+        before = previous.get(str(label), "")
+        now_n, before_n = _first_number(str(figure)), _first_number(before)
+        status = list(rest)
+        if now_n is not None and before_n and str(status[-1]) not in ("FAILED", "ERROR"):
+            lower = bool(_LOWER_IS_BETTER.match(str(figure)))
+            change = (now_n - before_n) / abs(before_n)
+            if (change > 0.10) if lower else (change < -0.10):
+                status[-1] = f"{status[-1]}{WORSE}"
+        out.append([label, figure, before or "-", *status])
+    return out

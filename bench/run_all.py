@@ -13,7 +13,7 @@ import json
 import os
 import time
 
-from bench.common import OUT, machine, run_child, table
+from bench.common import OUT, RESULTS, WORSE, machine, read_previous, run_child, table, with_previous
 
 
 def main() -> None:
@@ -36,6 +36,9 @@ def main() -> None:
             res[name] = fn()
         except Exception as exc:  # one broken bench must not hide the others
             res[name] = {"error": f"{type(exc).__name__}: {exc}"[:2000]}
+        failed = res[name].get("error") if isinstance(res[name], dict) else None
+        if failed:  # a step that failed is a row that says so, never a row left out
+            rows.append([f"{name}: FAILED", failed.splitlines()[0][:160], "-", "FAILED"])
         res.setdefault("step_s", {})[name] = time.perf_counter() - t
         res["load_avg"][name] = os.getloadavg()  # 1/5/15-min load average right after the step
         print(f"[bench] {name} done in {time.perf_counter() - t:.0f}s", flush=True)
@@ -157,7 +160,11 @@ def main() -> None:
     (OUT / "results.json").write_text(json.dumps(res, indent=1, default=str))
     print()
     print(f"machine: {res['machine']}")
-    print(table(rows, ["bench", "figure", "target", "status"]))
+    rows = with_previous(rows, read_previous(RESULTS))
+    print(table(rows, ["bench", "figure", "previous (RESULTS.md)", "target", "status"]))
+    worse = [r[0] for r in rows if r[-1].endswith(WORSE)]
+    if worse:
+        print(f"\n{len(worse)} figure(s) more than 10% worse than bench/RESULTS.md: {'; '.join(worse)}")
     print(f"\ntotal {res['total_s']:.0f}s; details in {OUT / 'results.json'}")
 
 
