@@ -400,8 +400,12 @@ def run_crawl(
         # verify: a damaged file is refused here, before a run row is written into it.
         store = Store(db_path, verify=True)
         if shard is not None:
-            with store.transaction() as con:
-                record_shard(con, shard, hosts)
+            try:
+                with store.transaction() as con:
+                    record_shard(con, shard, hosts)
+            except BaseException:  # the file holds another shard: nothing was written, the file is let go
+                store.close()
+                raise
         started: list[int] = []
         try:
             result = asyncio.run(run_crawl_async(config, store, progress, started))
