@@ -17,7 +17,7 @@
 -- param: limit count 500 At most this many rows.
 -- note: one row per band that changed; old_* NULL = the band appeared, new_* NULL = it went (posting still listed).
 -- note: change_pct compares annual USD midpoints, old to new.
--- note: places: a band's zone place ("NYC", "EU - Level 4") wins over the posting's location when the zone names one; see docs/SCHEMA.md, band_facts.
+-- note: places: here the posting's location (a posting, or a change of its bands, has no single band place).
 --
 -- In any DuckDB client: SET VARIABLE since = DATE '2025-06-01'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).

@@ -15,7 +15,7 @@
 -- param: with_pay_only bool false Only postings that stated pay.
 -- param: limit count 500 At most this many rows.
 -- note: removed_at is the crawl that noticed the posting gone; days_listed counts from its first crawl.
--- note: places: a band's zone place ("NYC", "EU - Level 4") wins over the posting's location when the zone names one; see docs/SCHEMA.md, band_facts.
+-- note: places: here the posting's location (a posting, or a change of its bands, has no single band place).
 --
 -- In any DuckDB client: SET VARIABLE since = DATE '2025-06-01'; then run this file (unset variables take the defaults above;
 -- variables stay set for the session, so RESET VARIABLE the ones you no longer want).
