@@ -70,6 +70,19 @@ async def get_page(ctx: CrawlContext, url: str, params: dict[str, Any] | None = 
     return decode_html(resp)
 
 
+def take_new(entries: list[dict[str, Any]], seen: set[str], jobs: list[dict[str, Any]]) -> int:
+    """Append to `jobs` the page's entries whose `raw["id"]` was not listed on an earlier page; returns
+    how many were new (0 on a page that repeats what was read: the site ignored its offset)."""
+    new = 0
+    for entry in entries:
+        if entry["raw"]["id"] in seen:
+            continue
+        seen.add(entry["raw"]["id"])
+        jobs.append(entry)
+        new += 1
+    return new
+
+
 def parse(html: str) -> LexborHTMLParser:
     return LexborHTMLParser(html)
 

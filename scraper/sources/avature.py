@@ -38,7 +38,17 @@ from ..salary.extract import text_bands
 from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
-from ._careersite import check_host_board, get_page, html_of, last_int, parse, rebase, site_url, text_of
+from ._careersite import (
+    check_host_board,
+    get_page,
+    html_of,
+    last_int,
+    parse,
+    rebase,
+    site_url,
+    take_new,
+    text_of,
+)
 from .base import (
     CrawlContext,
     Source,
@@ -124,13 +134,7 @@ class Avature(Source):
                 return jobs
             if page == 0:
                 total = last_int(text_of(tree.css_first(".list-controls__text__legend")))
-            new = 0
-            for entry in entries:
-                if entry["raw"]["id"] in seen:
-                    continue
-                seen.add(entry["raw"]["id"])
-                jobs.append(entry)
-                new += 1
+            new = take_new(entries, seen, jobs)
             offset += len(entries)
             if total is not None and offset >= total:
                 break

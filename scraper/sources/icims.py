@@ -37,7 +37,7 @@ from ..salary.extract import text_bands
 from ..sanitize import terminal_safe
 from ..text import html_to_text
 from . import register
-from ._careersite import check_host_board, get_page, html_of, parse, rebase, site_url, text_of
+from ._careersite import check_host_board, get_page, html_of, parse, rebase, site_url, take_new, text_of
 from .base import (
     CrawlContext,
     Source,
@@ -114,13 +114,7 @@ class Icims(Source):
                 return jobs
             if page == 0:
                 pages = _page_count(tree)
-            new = 0
-            for card in cards:
-                if card["raw"]["id"] in seen:
-                    continue
-                seen.add(card["raw"]["id"])
-                jobs.append(card)
-                new += 1
+            new = take_new(cards, seen, jobs)
             if pages is not None and page + 1 >= pages:
                 break
             if not cards:

@@ -43,6 +43,7 @@ from ._careersite import (
     parse,
     rebase,
     site_url,
+    take_new,
     text_of,
     utc_date,
 )
@@ -122,13 +123,7 @@ class SuccessFactors(Source):
                 return jobs
             if page == 0:
                 total = _total(tree)
-            new = 0
-            for row in rows:
-                if row["raw"]["id"] in seen:
-                    continue
-                seen.add(row["raw"]["id"])
-                jobs.append(row)
-                new += 1
+            new = take_new(rows, seen, jobs)
             startrow += len(rows)
             if total is not None and startrow >= total:
                 break
