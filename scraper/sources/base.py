@@ -111,6 +111,7 @@ class Source:
     # (Workday's tenant and site) overrides `board_from_url`. When two sources match one URL, the
     # pattern with more literal characters wins, and a tie is answered "unknown".
     url_patterns: ClassVar[tuple[str, ...]] = ()
+    url_pattern_flags: ClassVar[int] = 0  # re.IGNORECASE where a path's case says nothing
     # Regular expressions over the text of a careers page's inline <script>s, with a named group `board`:
     # embeds that name their board in JavaScript options rather than in a URL (Lever's
     # `leverJobsOptions = {accountName: "acme"}`). Board URLs in scripts are found by `url_patterns`.
@@ -142,10 +143,18 @@ class Source:
         """The board token a careers URL names, from `url_patterns`; None when none matches."""
         target = _url_target(url)
         for pattern in cls.url_patterns:
-            m = re.search(pattern, target)
-            if m and m.groupdict().get("board"):
-                return unquote(m.group("board"))
+            m = re.search(pattern, target, cls.url_pattern_flags)
+            board = cls.board_from_match(m) if m else None
+            if board:
+                return board
         return None
+
+    @classmethod
+    def board_from_match(cls, m: re.Match[str]) -> str | None:
+        """The board a matching careers URL names: its `board` group. A source whose board joins
+        several parts of the URL ("{host}/{site}") overrides this, not `board_from_url`."""
+        board = m.groupdict().get("board")
+        return unquote(board) if board else None
 
     @classmethod
     def base_url_from_url(cls, url: str) -> str | None:

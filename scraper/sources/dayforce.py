@@ -45,7 +45,6 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
-    _url_target,
     as_dict,
     as_list,
     dedupe_bands,
@@ -85,13 +84,8 @@ class Dayforce(Source):
     )
 
     @classmethod
-    def board_from_url(cls, url: str) -> str | None:
-        target = _url_target(url)
-        for pattern in cls.url_patterns:
-            m = re.search(pattern, target)
-            if m:
-                return f"{m.group('ns')}/{m.groupdict().get('code') or DEFAULT_BOARD_CODE}"
-        return None
+    def board_from_match(cls, m: re.Match[str]) -> str | None:
+        return f"{m.group('ns')}/{m.groupdict().get('code') or DEFAULT_BOARD_CODE}"
 
     @classmethod
     def validate_options(cls, options: dict[str, Any], board: str) -> None:

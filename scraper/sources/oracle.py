@@ -39,7 +39,6 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
-    _url_target,
     as_dict,
     as_list,
     dedupe_bands,
@@ -91,15 +90,12 @@ class Oracle(Source):
         r"^(?P<host>[a-z0-9.-]+\.oraclecloud\d*\.(?:com|eu))/hcmui/candidateexperience/[^/]+/sites/(?P<site>[^/?#]+)",
     )
 
+    url_pattern_flags = re.IGNORECASE
+
     @classmethod
-    def board_from_url(cls, url: str) -> str | None:
+    def board_from_match(cls, m: re.Match[str]) -> str | None:
         # Host and site are apart in the URL; the site keeps its case (the finder is case-sensitive).
-        target = _url_target(url)
-        for pattern in cls.url_patterns:
-            m = re.search(pattern, target, re.IGNORECASE)
-            if m:
-                return f"{m.group('host').lower()}/{m.group('site')}"
-        return None
+        return f"{m.group('host').lower()}/{m.group('site')}"
 
     @classmethod
     def validate_options(cls, options: dict[str, Any], board: str) -> None:

@@ -41,7 +41,6 @@ from .base import (
     CrawlContext,
     Source,
     SourceError,
-    _url_target,
     as_dict,
     as_list,
     dedupe_bands,
@@ -72,14 +71,11 @@ class UltiPro(Source):
         r"^recruiting\d*\.ultipro\.(?:com|ca)/(?P<code>[A-Za-z0-9_-]+)/JobBoard/(?P<board_id>[0-9A-Fa-f-]{36})",
     )
 
+    url_pattern_flags = re.IGNORECASE
+
     @classmethod
-    def board_from_url(cls, url: str) -> str | None:
-        target = _url_target(url)
-        for pattern in cls.url_patterns:
-            m = re.search(pattern, target, re.IGNORECASE)
-            if m:
-                return f"{m.group('code')}/{m.group('board_id').lower()}"
-        return None
+    def board_from_match(cls, m: re.Match[str]) -> str | None:
+        return f"{m.group('code')}/{m.group('board_id').lower()}"
 
     @classmethod
     def validate_options(cls, options: dict[str, Any], board: str) -> None:
