@@ -44,6 +44,73 @@ def throughput(
     return r
 
 
+# The tree before issue 16 (crawl --shard and the CPU-per-posting work): the side-by-side baseline.
+BASELINE_COMMIT = "b86ac19"
+
+
+def compare(
+    baseline: str = BASELINE_COMMIT, rounds: int = 3, boards: int = 500, postings: int = 20_000
+) -> dict:
+    """Crawl CPU per 1,000 postings, this tree beside `baseline`, on the same farm and replay server.
+
+    The baseline is checked out with `git worktree add` into a temporary folder; its crawl runs in a
+    child process that imports `scraper` from there (the child reports which file it imported, and
+    a run that imported the wrong tree fails). Rounds alternate who goes first; each side's figure is
+    the median of its rounds, and the ratio current / baseline is what counts: this machine's CPU
+    speed varies from hour to hour, and both sides see the same hour.
+    """
+    import statistics
+    import subprocess
+    import tempfile
+
+    from bench.common import ROOT
+
+    farm = OUT / "farm"
+    manifest = build_farm(farm, boards, postings)
+    tmp = Path(tempfile.mkdtemp(prefix="paybands-crawl-base-"))
+    tree = tmp / "baseline"
+    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, check=True, capture_output=True, text=True).stdout  # noqa: E731
+    git("worktree", "add", "--detach", str(tree), baseline)
+    sides: dict[str, list[dict]] = {"current": [], "baseline": []}
+    try:
+        with replay_servers(farm, 1) as urls:
+            cfg = {"crawl": OPEN, "company": companies(manifest, urls)}
+            for i in range(rounds):
+                order = ("current", "baseline") if i % 2 == 0 else ("baseline", "current")
+                for side in order:
+                    code = ROOT if side == "current" else tree
+                    s0 = urls.cpu_s()
+                    r = run_child(
+                        "bench.crawl_child",
+                        {"config": cfg, "db": _fresh_db(f"cmp_{side}.duckdb")},
+                        code=code,
+                    )
+                    if not r["scraper"].startswith(str(code)):
+                        raise RuntimeError(f"{side} crawl imported {r['scraper']}, not {code}")
+                    if r["n_failed"] or r["postings"] != manifest["postings"]:
+                        raise RuntimeError(f"{side} crawl: {r['postings']} postings, {r['failed']}")
+                    r["server_cpu_s"] = urls.cpu_s() - s0
+                    r["cpu_ms_per_posting"] = 1000 * r["cpu_s"] / r["postings"]
+                    sides[side].append(r)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
+    med = {k: statistics.median(r["cpu_ms_per_posting"] for r in v) for k, v in sides.items()}
+    return {
+        "baseline_commit": git("rev-parse", "--short", baseline).strip(),
+        "postings": manifest["postings"],
+        "rounds": rounds,
+        "current_cpu_ms": med["current"],
+        "baseline_cpu_ms": med["baseline"],
+        "ratio": med["current"] / med["baseline"],
+        "current_runs": [round(r["cpu_ms_per_posting"], 3) for r in sides["current"]],
+        "baseline_runs": [round(r["cpu_ms_per_posting"], 3) for r in sides["baseline"]],
+        "current_pps": statistics.median(r["postings"] / r["elapsed_s"] for r in sides["current"]),
+        "baseline_pps": statistics.median(r["postings"] / r["elapsed_s"] for r in sides["baseline"]),
+        "bands": {"current": sides["current"][0]["bands"], "baseline": sides["baseline"][0]["bands"]},
+    }
+
+
 def hosts(
     delay_s: float = 0.1, per_host_delay_s: float = 0.25, boards: int = 160, postings: int = 800
 ) -> dict:
@@ -116,4 +183,5 @@ if __name__ == "__main__":
     import sys
 
     what = sys.argv[1] if len(sys.argv) > 1 else "throughput"
-    print(json.dumps({"throughput": throughput, "hosts": hosts, "memory": memory}[what]()))
+    fns = {"throughput": throughput, "hosts": hosts, "memory": memory, "compare": compare}
+    print(json.dumps(fns[what]()))

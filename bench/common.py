@@ -97,16 +97,20 @@ def replay_servers(
 
 
 # -- child processes -----------------------------------------------------------------------
-def run_child(module: str, args: dict[str, Any], timeout: float = 900) -> dict[str, Any]:
-    """Run `python -m module` with JSON args on stdin; returns its JSON result (last stdout line)."""
+def run_child(module: str, args: dict[str, Any], timeout: float = 900, code: Path = ROOT) -> dict[str, Any]:
+    """Run `python -m module` with JSON args on stdin; returns its JSON result (last stdout line).
+
+    `code`: the tree whose `scraper` package the child imports (a baseline worktree for a
+    side-by-side run); the bench module itself is always this tree's file, run by path."""
+    cmd = [PY, "-m", module] if code == ROOT else [PY, str(ROOT / (module.replace(".", "/") + ".py"))]
     proc = subprocess.run(
-        [PY, "-m", module],
+        cmd,
         input=json.dumps(args),
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=code,
         timeout=timeout,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        env={**os.environ, "PYTHONPATH": str(code)},
     )
     if proc.returncode != 0:
         raise RuntimeError(f"{module} failed ({proc.returncode}):\n{proc.stderr[-4000:]}")

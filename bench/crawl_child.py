@@ -13,6 +13,7 @@ import time
 
 import psutil
 
+import scraper
 from scraper.config import parse_config
 from scraper.crawl import run_crawl
 
@@ -65,6 +66,7 @@ def main() -> None:
                 "bands": sum(o.counts.bands for o in result.outcomes),
                 "requests": result.requests,
                 "status": result.status,
+                "scraper": scraper.__file__,  # which tree's code ran (a side-by-side run checks it)
                 "failed": failed[:5],
                 "n_failed": len(failed),
                 "peak_rss_mb": max(
