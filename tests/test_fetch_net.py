@@ -271,3 +271,36 @@ def test_an_unresolvable_host_is_said_as_such():
         f"failed (2): Mistral AI (lever:mistral ai), Palantir (lever:palantir): {cause}",
         "failed (1): X (ashby:x): other",
     ]
+
+
+# -- connection pools ------------------------------------------------------------------------------
+def test_a_hosts_connections_are_split_into_small_pools() -> None:
+    """16 requests at once to one host: no pool holds more than LANE_SIZE connections (httpcore
+    polls every connection of a pool when any request starts or ends), and a second wave reuses
+    the connections the first opened instead of adding pools."""
+    from scraper.fetch import LANE_SIZE
+
+    def slow(req):  # type: ignore[no-untyped-def]
+        import time
+
+        time.sleep(0.05)  # the server thread per request: all 16 are in flight together
+        return ReplayResponse.json({"path": req.path})
+
+    with HostileServer(max_requests=100, max_seconds=30) as srv:
+        for i in range(16):
+            srv.overrides[("GET", f"/r{i}")] = slow
+        settings = CrawlSettings(per_host_delay_s=0, per_host_concurrency=16, timeout_s=10, max_retries=0)
+
+        async def waves() -> tuple[list[object], list[int], int]:
+            async with Fetcher(settings) as fetcher:
+                first = await asyncio.gather(*(fetcher.get_json(f"{srv.url}/r{i}") for i in range(16)))
+                lanes = next(iter(fetcher._transports.values()))
+                pools = [len(lane.transport._pool.connections) for lane in lanes]
+                await asyncio.gather(*(fetcher.get_json(f"{srv.url}/r{i}") for i in range(16)))
+                assert all(lane.in_flight == 0 for lane in lanes)
+                return first, pools, len(next(iter(fetcher._transports.values())))
+
+        first, pools, lanes_after = asyncio.run(waves())
+    assert first == [{"path": f"/r{i}"} for i in range(16)]
+    assert max(pools) <= LANE_SIZE and sum(pools) >= 16 // LANE_SIZE
+    assert len(pools) == 16 // LANE_SIZE == lanes_after
