@@ -25,9 +25,27 @@ def main() -> None:
     peak = [proc.memory_info().rss]
     stop = threading.Event()
 
+    # CPU by thread, sampled with the memory (a thread that ends loses at most 50 ms): the event
+    # loop ("MainThread"), the store thread, and DuckDB's and polars' own workers.
+    seen: dict[int, tuple[str, float]] = {}
+    names = {}
+
+    def threads_seen() -> None:
+        names.update({t.native_id: t.name for t in threading.enumerate()})
+        for t in proc.threads():
+            name = names.get(t.id)
+            if name is None:
+                try:
+                    with open(f"/proc/self/task/{t.id}/comm") as f:
+                        name = f.read().strip()
+                except OSError:
+                    name = "?"
+            seen[t.id] = (name, t.user_time + t.system_time)
+
     def sample() -> None:  # ru_maxrss also counts; this adds a time series' peak for cross-checking
         while not stop.wait(0.05):
             peak[0] = max(peak[0], proc.memory_info().rss)
+            threads_seen()
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -53,6 +71,10 @@ def main() -> None:
         with open(args["profile"], "w") as f:
             f.write(profiler.output_text(unicode=False, color=False, show_all=False))
     stop.set()
+    threads_seen()
+    by_thread: dict[str, float] = {}
+    for name, cpu_t in seen.values():
+        by_thread[name] = round(by_thread.get(name, 0.0) + cpu_t, 2)
 
     postings = sum(o.counts.postings for o in result.outcomes)
     failed = [(o.company, o.error) for o in result.outcomes if o.status == "failed"]
@@ -61,7 +83,8 @@ def main() -> None:
             {
                 "elapsed_s": elapsed,
                 "cpu_s": cpu_s,  # all threads of the crawl process (store thread, DuckDB's own threads)
-                "main_cpu_s": main_cpu_s,  # the event loop's thread: fetch, parse, normalize
+                "main_cpu_s": main_cpu_s,
+                "thread_cpu_s": by_thread,  # live threads only, from process start  # the event loop's thread: fetch, parse, normalize
                 "postings": postings,
                 "bands": sum(o.counts.bands for o in result.outcomes),
                 "requests": result.requests,
