@@ -60,7 +60,7 @@ stats AS (
            -- distinct when its bands differ in what the filters test (band_facts.uniform)
            count(*) FILTER (b.counted_once AND CASE WHEN lower(coalesce(getvariable('pay_type'), 'base')) IN ('', 'all')
                                                THEN b.first_of_posting ELSE b.first_of_type END)
-               + count(DISTINCT b.posting_key) FILTER (NOT b.counted_once) AS compared_postings,
+               + (SELECT count(DISTINCT posting_key) FROM bands WHERE NOT counted_once) AS compared_postings,
            count(*) FILTER (b.mid < x.annual_usd) AS mids_below,
            count(*) FILTER (b.mid = x.annual_usd) AS mids_equal,
            count(*) FILTER (coalesce(b.annual_max_usd, b.annual_min_usd) < x.annual_usd) AS bands_below_offer,
