@@ -29,7 +29,9 @@ WITH bands AS (
                 WHEN 'city' THEN coalesce(f.city, 'unknown')
                 WHEN 'metro' THEN coalesce(f.metro, 'elsewhere')
                 ELSE '' END AS place,
-           f.pay_type, f.posting_key,
+           f.pay_type, f.posting_key, f.first_of_type,
+           -- every band of the posting is in this group and passes the filters together with the rest
+           f.uniform AND f.place_uniform AS one_group,
            f.annual_mid_usd AS mid
     FROM band_facts f
     WHERE posting_matches(f.title, f.company, f.role_family, f.seniority, f.country, f.city, f.metro, f.remote, f.is_ai_ml, f.is_active)
@@ -39,22 +41,29 @@ WITH bands AS (
       AND (coalesce(getvariable('include_estimates')::BOOLEAN, false) OR NOT f.is_estimate)
       AND f.annual_mid_usd IS NOT NULL
 ),
+-- grouped by the band's place: a posting with bands in several places counts in each. A posting
+-- whose bands all lie in one place counts by its first band of the type; the others, by a distinct
+-- count over their bands alone (a distinct count over every band cost twice the rest of the query).
+spread AS (
+    SELECT country, place, pay_type, count(DISTINCT posting_key) AS postings
+    FROM bands WHERE NOT one_group
+    GROUP BY country, place, pay_type
+),
 groups AS (
     SELECT country, place, pay_type,
-           -- grouped by the band's place: a posting with bands in several places counts in each
-           count(DISTINCT posting_key) AS postings,
+           count(*) FILTER (one_group AND first_of_type) AS postings,
            count(*) AS bands,
            quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q
     FROM bands
     GROUP BY country, place, pay_type
 )
-SELECT country, place, pay_type, postings, bands,
+SELECT country, place, pay_type, g.postings + coalesce(s.postings, 0) AS postings, bands,
        round(q[1]) AS mid_p10,
        round(q[2]) AS mid_p25,
        round(q[3]) AS mid_p50,
        round(q[4]) AS mid_p75,
        round(q[5]) AS mid_p90,
-       postings < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
-FROM groups
+       g.postings + coalesce(s.postings, 0) < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
+FROM groups g LEFT JOIN spread s USING (country, place, pay_type)
 ORDER BY postings DESC, country, place, pay_type
 LIMIT coalesce(getvariable('limit')::BIGINT, 500);
