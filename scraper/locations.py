@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
@@ -533,18 +534,90 @@ _HINTS: dict[str, Remote] = {
 }
 
 
+# Every match of a _DESC_* pattern holds one of its words; the words each pattern needs. Some words
+# count only as the patterns write them (_AS_WRITTEN): "site" in "on-site", not "website";
+# "person" in "in person", not "personal"; "hq" after a space.
+_HYBRID_WORDS = ("hybrid", "office", "hq", "studio", "person", "site")
+_NOT_REMOTE_WORDS = ("remote",)
+_ONSITE_WORDS = ("site", "office", "person")
+_REMOTE_WORDS = ("remote", "anywhere", "from home")
+# How far a match reaches from the word it holds: the longest is a hybrid statement's 80 characters
+# between "office" and "N days a week", or its four words before "office"; 250 is past both.
+_REACH = 250
+
+
+def _after(text: str, i: int, before: str) -> bool:
+    r"""Whether `before`, then one optional space or hyphen, ends at i (on[\s-]?site, in[\s-]person)."""
+    k = len(before)
+    if text[i - k : i] == before:
+        return True
+    return i > k and (text[i - 1].isspace() or text[i - 1] == "-") and text[i - k - 1 : i - 1] == before
+
+
+_AS_WRITTEN: dict[str, Callable[[str, int], bool]] = {
+    "site": lambda text, i: _after(text, i, "on"),
+    "person": lambda text, i: (
+        i > 3 and (text[i - 1].isspace() or text[i - 1] == "-") and text[i - 3 : i - 1] == "in"
+    ),
+    "hq": lambda text, i: i > 0 and text[i - 1].isspace(),
+}
+
+
+def _search_near(pattern: re.Pattern[str], text: str, words: tuple[str, ...]) -> bool:
+    r"""pattern.search(text), run only on the stretches within _REACH of one of `words`.
+
+    A description mentions "remote" or "office" a few times in 5-20k characters, and these
+    patterns (each alternative opening on \b) make sre try every position: searching the
+    stretches around the words alone costs a fraction, with the same answer for any match
+    shorter than _REACH on either side of its word. A stretch ends where a word ends (the next
+    character is no word character), so a \b or lookahead at its end sees what the text has."""
+    starts: list[int] = []
+    for word in words:
+        written = _AS_WRITTEN.get(word)
+        i = text.find(word)
+        while i >= 0:
+            if written is None or written(text, i):
+                starts.append(i)
+            i = text.find(word, i + 1)
+    if not starts:
+        return False
+    starts.sort()
+    n = len(text)
+    lo, hi = max(0, starts[0] - _REACH), starts[0] + _REACH
+    for i in starts[1:]:
+        if i - _REACH <= hi:
+            hi = i + _REACH
+            continue
+        if _search_span(pattern, text, lo, hi, n):
+            return True
+        lo, hi = max(0, i - _REACH), i + _REACH
+    return _search_span(pattern, text, lo, hi, n)
+
+
+def _search_span(pattern: re.Pattern[str], text: str, lo: int, hi: int, n: int) -> bool:
+    if hi >= n:
+        return pattern.search(text, lo) is not None
+    while hi < n and (text[hi].isalnum() or text[hi] == "_"):
+        hi += 1
+    # pos keeps the characters before it for \b (sre looks at the real string there)
+    return pattern.search(text, lo, hi) is not None
+
+
 def _from_description(text: str) -> Remote | None:
-    # Literal pre-checks (C speed) so most postings never run the regexes.
+    # Literal pre-checks (C speed) so most postings never run the regexes, and then only near the
+    # words a match needs (_search_near).
     has_remote = "remote" in text
     has_office = "office" in text
-    hybrid = ("hybrid" in text or has_office) and _DESC_HYBRID.search(text)
-    if (has_remote and _DESC_NOT_REMOTE.search(text)) or (
-        ("site" in text or has_office or "person" in text) and _DESC_ONSITE.search(text)
+    hybrid = ("hybrid" in text or has_office) and _search_near(_DESC_HYBRID, text, _HYBRID_WORDS)
+    if (has_remote and _search_near(_DESC_NOT_REMOTE, text, _NOT_REMOTE_WORDS)) or (
+        ("site" in text or has_office or "person" in text) and _search_near(_DESC_ONSITE, text, _ONSITE_WORDS)
     ):
         return "hybrid" if hybrid else "onsite"
     if hybrid:
         return "hybrid"
-    if (has_remote or "anywhere" in text or "from home" in text) and _DESC_REMOTE.search(text):
+    if (has_remote or "anywhere" in text or "from home" in text) and _search_near(
+        _DESC_REMOTE, text, _REMOTE_WORDS
+    ):
         return "remote"
     return None
 

@@ -164,3 +164,78 @@ def test_may_name_a_place_is_false_only_where_the_parser_finds_no_country() -> N
     for text in ["Sazba", "Welfare", "Compensation Tier", "Gehaltsband", "Schedule", ""]:
         assert not may_name_a_place(text), text
         assert normalize_location(text).country is None, text
+
+
+# -- the description search near its words gives the whole-text search's answer ---------------------
+def _whole_text(text: str) -> str | None:
+    """_from_description as it was: every pattern over the whole text (the reference)."""
+    from scraper import locations as loc
+
+    hybrid = ("hybrid" in text or "office" in text) and loc._DESC_HYBRID.search(text)
+    if ("remote" in text and loc._DESC_NOT_REMOTE.search(text)) or (
+        ("site" in text or "office" in text or "person" in text) and loc._DESC_ONSITE.search(text)
+    ):
+        return "hybrid" if hybrid else "onsite"
+    if hybrid:
+        return "hybrid"
+    if ("remote" in text or "anywhere" in text or "from home" in text) and loc._DESC_REMOTE.search(text):
+        return "remote"
+    return None
+
+
+def _real_descriptions() -> list[str]:
+    """Every long text in the real recordings (descriptions, as the crawl stores them: visible text)."""
+    import json
+    from pathlib import Path
+
+    from scraper.text import has_markup, html_to_text
+
+    out: list[str] = []
+
+    def walk(v: object) -> None:
+        if isinstance(v, dict):
+            for x in v.values():
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        elif isinstance(v, str) and len(v) > 400:
+            text = html_to_text(v, unescape_first="&lt;" in v) if has_markup(v) or "&lt;" in v else v
+            out.append(text[:20_000].lower())
+
+    for path in sorted((Path(__file__).resolve().parents[1] / "fixtures" / "real").rglob("*.json")):
+        try:
+            walk(json.loads(path.read_bytes()))
+        except ValueError:
+            continue
+    return out
+
+
+def test_description_search_near_words_matches_the_whole_text_search():
+    from scraper.locations import _from_description
+
+    texts = _real_descriptions()
+    assert len(texts) > 1000
+    said = [_whole_text(t) for t in texts]
+    assert [_from_description(t) for t in texts] == said
+    assert {"remote", "hybrid", "onsite", None} <= set(said)  # every answer is exercised
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # the word right at a stretch's edge: "remotes" is not "remote" (\b sees the real next letter)
+        ("x" * 900 + " fully remotes " + "y" * 900, None),
+        ("x" * 900 + " fully remote " + "y" * 900, "remote"),
+        # two mentions far apart: each is searched
+        ("we are fully remote. " + "z " * 2000 + "this role is not remote.", "onsite"),
+        # a lookahead past a stretch's end still sees the text
+        ("a " * 600 + "work from home stipend " + "b " * 600, None),
+        ("a " * 600 + "work from home " + "b " * 600, "remote"),
+        ("one " * 300 + "three days a week in the office" + " two" * 300, "hybrid"),
+    ],
+)
+def test_description_search_edges(text, expected):
+    from scraper.locations import _from_description
+
+    assert _from_description(text) == _whole_text(text) == expected
