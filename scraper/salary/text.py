@@ -282,8 +282,20 @@ class _Amount:
 class _Candidate:
     lo: _Amount
     hi: _Amount
-    open: str | None = None  # "min": only a minimum; "max": only a maximum
+    open: str | None = None  # "min": only a minimum; "max": only a maximum (read by _side)
     lo_period: Period | None = None  # period written between the two amounts ("$70,000/year to ...")
+    # A single amount's open side is read when first needed (_side), from the text after the
+    # candidate before it (which ended here): most single numbers of a description are rejected
+    # before anything asks, and the four searches per amount were 15% of the parse.
+    open_after: int = -1
+
+
+def _side(c: _Candidate, work: str) -> str | None:
+    """c.open, read from the text first (see _Candidate.open_after)."""
+    if c.open_after >= 0:
+        c.open = _open_side(c, work, c.open_after)
+        c.open_after = -1
+    return c.open
 
 
 _DIGITS_RE = re.compile(r"\d\d*")  # not \d+: a leading class lets sre skip to digits at C speed
@@ -621,8 +633,8 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
                     _FULL_STOP_RE.search(work, p.hi.end, c.lo.start) is None
                     # "Minimum US Base Salary $190,000/Yr. Maximum US Base Salary $200,000/Yr."
                     or (
-                        p.open == "min"
-                        and c.open == "max"
+                        _side(p, work) == "min"
+                        and _side(c, work) == "max"
                         and _MAX_WORD_RE.search(work, p.hi.end, c.lo.start)
                     )
                 )
@@ -630,9 +642,9 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
                 gap = work[p.hi.end : c.lo.start]
                 rising = _RISING_RE.search(gap) is not None  # "£24,500 rising to £27,000 after probation"
                 opened = (
-                    rising or p.open == "min" or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
+                    rising or _side(p, work) == "min" or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
                 )
-                closed = c.open == "max" or _SECOND_END_RE.search(gap) is not None
+                closed = _side(c, work) == "max" or _SECOND_END_RE.search(gap) is not None
                 if opened and closed and not cues.names_other_money(gap.lower()):
                     pp = periods.period_after(gap)
                     out[-1] = _Candidate(p.lo, c.hi, lo_period=pp[0] if pp else None)
@@ -722,7 +734,7 @@ class _Parser:
         prev_end = 0
         for c in cands:
             if c.lo is c.hi:
-                c.open = _open_side(c, work, prev_end)
+                c.open_after = prev_end
             prev_end = c.hi.end
         cands = _merge_open_pairs(cands, work)
         out = []
@@ -891,7 +903,7 @@ class _Parser:
                 or cues.PAY_RE.search(tail_low) is not None
                 or line_start is not None
                 or (
-                    c.open is not None and len(work) <= 60 and _OPEN_FIELD_RE.fullmatch(work, 0, lo.start)
+                    _side(c, work) is not None and len(work) <= 60 and _OPEN_FIELD_RE.fullmatch(work, 0, lo.start)
                 )  # a pay field: "up to $180,000"
                 or self.listed_after_band(b0, lo.start)
             )
@@ -944,7 +956,7 @@ class _Parser:
         mn: float | None = lo_v
         mx: float | None = hi_v
         if single:
-            if c.open == "min":
+            if _side(c, work) == "min":
                 mx = None
             elif c.open == "max":
                 mn = None
@@ -954,7 +966,7 @@ class _Parser:
         rule = (
             "text:range"
             if not single
-            else {"min": "text:open-min", "max": "text:open-max"}.get(c.open or "", "text:single")
+            else {"min": "text:open-min", "max": "text:open-max"}.get(_side(c, work) or "", "text:single")
         )
         band = make_band(
             _round(mn),
