@@ -108,6 +108,14 @@ def compare(
         "current_pps": statistics.median(r["postings"] / r["elapsed_s"] for r in sides["current"]),
         "baseline_pps": statistics.median(r["postings"] / r["elapsed_s"] for r in sides["baseline"]),
         "bands": {"current": sides["current"][0]["bands"], "baseline": sides["baseline"][0]["bands"]},
+        # CPU seconds by thread (median over rounds): where the difference is
+        "threads": {
+            k: {
+                name: statistics.median(r["thread_cpu_s"].get(name, 0.0) for r in v)
+                for name in ("MainThread", "paybands-store", "python")
+            }
+            for k, v in sides.items()
+        },
     }
 
 
