@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 from bench.common import OUT, replay_servers, run_child
 from bench.farm import build_farm, companies
@@ -61,6 +62,7 @@ def compare(
     """
     import statistics
     import subprocess
+    import sys
     import tempfile
 
     from bench.common import ROOT
@@ -92,6 +94,18 @@ def compare(
                     r["server_cpu_s"] = urls.cpu_s() - s0
                     r["cpu_ms_per_posting"] = 1000 * r["cpu_s"] / r["postings"]
                     sides[side].append(r)
+        # The parse-and-normalize floor of each side, each in a process importing its own scraper.
+        floors = {}
+        for side, code in (("current", ROOT), ("baseline", tree)):
+            prog = (
+                f"import sys, json; sys.path[:0] = [{str(code)!r}, {str(ROOT)!r}]; import scraper; "
+                f"assert scraper.__file__.startswith({str(code)!r}); "
+                "from bench.bench_crawl import parse_floor; print(json.dumps(parse_floor()))"
+            )
+            out = subprocess.run(
+                [sys.executable, "-c", prog], capture_output=True, text=True, cwd=code, check=True
+            )
+            floors[side] = json.loads(out.stdout.strip().splitlines()[-1])["parse_ms_per_posting"]
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
         subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
@@ -103,6 +117,7 @@ def compare(
         "current_cpu_ms": med["current"],
         "baseline_cpu_ms": med["baseline"],
         "ratio": med["current"] / med["baseline"],
+        "parse_floor_ms": floors,  # parse + normalize alone, ms of CPU a posting
         "current_runs": [round(r["cpu_ms_per_posting"], 3) for r in sides["current"]],
         "baseline_runs": [round(r["cpu_ms_per_posting"], 3) for r in sides["baseline"]],
         "current_pps": statistics.median(r["postings"] / r["elapsed_s"] for r in sides["current"]),
@@ -117,6 +132,53 @@ def compare(
             for k, v in sides.items()
         },
     }
+
+
+def parse_floor(boards: int = 500, postings: int = 20_000, rounds: int = 3) -> dict:
+    """CPU per posting of parsing and normalizing alone (the sources' parse functions on the farm's
+    answers, already decoded; no fetch, store or taxonomy), in this process: the part of the crawl's
+    CPU per posting that more cores or a faster store cannot remove. Best of `rounds`."""
+    import resource
+
+    from scraper.config import CompanyConfig
+    from scraper.salary import clear_caches
+    from scraper.sources import get_source
+
+    farm = OUT / "farm"
+    manifest = build_farm(farm, boards, postings)
+    work: list[tuple[Any, list]] = []
+    for b in manifest["boards"]:
+        src = get_source(b["source"])
+        assert src is not None
+        source = src(
+            CompanyConfig(
+                b["board"], b["source"], b["board"] if b["source"] != "workday" else f"{b['board']}/careers"
+            )
+        )
+        path = farm / "synth" / b["source"]
+        if b["source"] == "workday":
+            listing = json.loads((path / f"{b['board']}_jobs.json").read_text())["jobPostings"]
+            details = json.loads((path / f"{b['board']}_details.json").read_text())
+            raws = [{**item, **details[item["externalPath"]]} for item in listing]
+        else:
+            data = json.loads((path / f"{b['board']}.json").read_text())
+            raws = data if isinstance(data, list) else data["jobs"]
+        work.append((source, raws[: b["postings"]]))
+    n = sum(len(r) for _, r in work)
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return r.ru_utime + r.ru_stime
+
+    best = float("inf")
+    for _ in range(rounds):
+        clear_caches()
+        c0 = cpu()
+        for source, raws in work:
+            for raw in raws:
+                source.parse_raw(raw)
+        best = min(best, cpu() - c0)
+    return {"postings": n, "parse_cpu_s": best, "parse_ms_per_posting": 1000 * best / n}
 
 
 def hosts(
@@ -191,5 +253,11 @@ if __name__ == "__main__":
     import sys
 
     what = sys.argv[1] if len(sys.argv) > 1 else "throughput"
-    fns = {"throughput": throughput, "hosts": hosts, "memory": memory, "compare": compare}
+    fns = {
+        "throughput": throughput,
+        "hosts": hosts,
+        "memory": memory,
+        "compare": compare,
+        "parse": parse_floor,
+    }
     print(json.dumps(fns[what]()))
