@@ -253,7 +253,7 @@ if __name__ == "__main__":
     import sys
 
     what = sys.argv[1] if len(sys.argv) > 1 else "throughput"
-    fns = {
+    fns: dict[str, Any] = {
         "throughput": throughput,
         "hosts": hosts,
         "memory": memory,
