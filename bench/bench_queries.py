@@ -34,6 +34,25 @@ def run(db: Path = OUT / "store.duckdb", repeat: int = 5) -> list[dict]:
                 out.append({"query": q.name, "median_ms": 1000 * statistics.median(times), "rows": rows})
             except Exception as exc:  # a query under construction must not stop the others
                 out.append({"query": q.name, "error": f"{type(exc).__name__}: {str(exc)[:120]}"})
+        # What the slowest queries cannot go under: their exact quantile aggregates alone, over every
+        # band, with no filter, join or count (by-role takes three lists of five quantiles; by-company
+        # and offer-percentile take one list and two or none).
+        q = "[0.1, 0.25, 0.5, 0.75, 0.9]"
+        floors = {
+            "count(*) per role, seniority and pay type": "count(*)",
+            "one quantile_cont list of 5": f"quantile_cont(annual_mid_usd, {q})",
+            "three quantile_cont lists of 5 (by-role's)": f"quantile_cont(annual_mid_usd, {q}), "
+            f"quantile_cont(annual_min_usd, {q}), quantile_cont(annual_max_usd, {q})",
+        }
+        for label, agg in floors.items():
+            sql = f"SELECT role_family, seniority, pay_type, {agg} FROM band_facts GROUP BY ALL"
+            con.execute(sql).fetchall()
+            times = []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                con.execute(sql).fetchall()
+                times.append(time.perf_counter() - t)
+            out.append({"query": label, "median_ms": 1000 * statistics.median(times), "floor": True})
     finally:
         con.close()
     return out

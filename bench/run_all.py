@@ -153,7 +153,9 @@ def main() -> None:
 
         step("queries", lambda: bench_queries.run(OUT / "store.duckdb"))
         for q in res["queries"] if isinstance(res["queries"], list) else []:
-            if "error" in q:
+            if q.get("floor"):
+                rows.append([f"5 floor: {q['query']}", f"{q['median_ms']:.0f} ms median", "report", "-"])
+            elif "error" in q:
                 rows.append([f"5 query {q['query']}", q["error"], "<= 100 ms", "ERROR"])
             else:
                 rows.append([f"5 query {q['query']}", f"{q['median_ms']:.0f} ms median ({q['rows']} rows)",
