@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from bench.common import OUT, replay_servers, run_child
+from bench.common import OUT, replay_servers, run_child, short_commit
 from bench.farm import build_farm, companies
 
 OPEN = {"per_host_concurrency": 64, "per_host_delay_s": 0.0, "company_concurrency": 32}
@@ -63,18 +63,14 @@ def compare(
     import statistics
     import subprocess
     import sys
-    import tempfile
 
-    from bench.common import ROOT
+    from bench.common import ROOT, baseline_tree
 
     farm = OUT / "farm"
     manifest = build_farm(farm, boards, postings)
-    tmp = Path(tempfile.mkdtemp(prefix="paybands-crawl-base-"))
-    tree = tmp / "baseline"
-    git = lambda *a: subprocess.run(["git", *a], cwd=ROOT, check=True, capture_output=True, text=True).stdout  # noqa: E731
-    git("worktree", "add", "--detach", str(tree), baseline)
     sides: dict[str, list[dict]] = {"current": [], "baseline": []}
-    try:
+    floors: dict[str, float | str] = {}
+    with baseline_tree(baseline, "paybands-crawl-base-") as (tree, tmp):
         with replay_servers(farm, 1) as urls:
             cfg = {"crawl": OPEN, "company": companies(manifest, urls)}
             for i in range(rounds):
@@ -94,24 +90,25 @@ def compare(
                     r["server_cpu_s"] = urls.cpu_s() - s0
                     r["cpu_ms_per_posting"] = 1000 * r["cpu_s"] / r["postings"]
                     sides[side].append(r)
-        # The parse-and-normalize floor of each side, each in a process importing its own scraper.
-        floors = {}
+        # The parse-and-normalize floor of each side, each in a process importing its own scraper
+        # and this tree's bench (through a folder holding only a link to it: the baseline's
+        # checkout has a bench package of its own).
+        (tmp / "bench_only").mkdir()
+        (tmp / "bench_only" / "bench").symlink_to(ROOT / "bench")
         for side, code in (("current", ROOT), ("baseline", tree)):
             prog = (
-                f"import sys, json; sys.path[:0] = [{str(code)!r}, {str(ROOT)!r}]; import scraper; "
-                f"assert scraper.__file__.startswith({str(code)!r}); "
+                f"import sys, json; sys.path[:0] = [{str(tmp / 'bench_only')!r}, {str(code)!r}]; "
+                f"import scraper; assert scraper.__file__.startswith({str(code)!r}), scraper.__file__; "
                 "from bench.bench_crawl import parse_floor; print(json.dumps(parse_floor()))"
             )
-            out = subprocess.run(
-                [sys.executable, "-c", prog], capture_output=True, text=True, cwd=code, check=True
-            )
-            floors[side] = json.loads(out.stdout.strip().splitlines()[-1])["parse_ms_per_posting"]
-    finally:
-        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
-        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
+            out = subprocess.run([sys.executable, "-c", prog], capture_output=True, text=True, cwd=tmp)
+            if out.returncode:  # the crawl rounds above still count: the floor says what failed
+                floors[side] = "failed: " + (out.stderr.strip().splitlines() or ["?"])[-1][:200]
+            else:
+                floors[side] = json.loads(out.stdout.strip().splitlines()[-1])["parse_ms_per_posting"]
     med = {k: statistics.median(r["cpu_ms_per_posting"] for r in v) for k, v in sides.items()}
     return {
-        "baseline_commit": git("rev-parse", "--short", baseline).strip(),
+        "baseline_commit": short_commit(baseline),
         "postings": manifest["postings"],
         "rounds": rounds,
         "current_cpu_ms": med["current"],

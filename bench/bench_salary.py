@@ -28,14 +28,14 @@ import argparse
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from bench.common import baseline_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "salary" / "corpus.jsonl"
@@ -194,43 +194,38 @@ def run(seconds: float = 0.5, rounds: int = 7, baseline: str = BASELINE_COMMIT) 
     """Time the three sides, interleaved; returns the figures (also what run_all stores)."""
     texts = corpus_texts()
     load_start = os.getloadavg()
-    tmp = Path(tempfile.mkdtemp(prefix="paybands-bench-salary-"))
-    tree = tmp / "baseline"
-    texts_path = tmp / "texts.json"
-    texts_path.write_text(json.dumps(texts), "utf-8")
-    _git("worktree", "add", "--detach", str(tree), baseline)
     workers: list[Worker] = []
-    try:
-        workers = [
-            Worker("current", "parser", ROOT, texts_path),
-            Worker("baseline", "parser", tree, texts_path),
-            Worker("naive", "naive", ROOT, texts_path),
-        ]
-        for w in workers:  # warm-up: caches, lazy tables, branch predictors
-            w.time(min(seconds, 0.2))
-            w.tps.clear()
-            w.cpu_tps.clear()
-        for r in range(rounds):
-            for w in workers[r % 3 :] + workers[: r % 3]:
-                w.time(seconds)
-        # Two cores: two processes of this tree timed at once, each over every text (a crawl parses
-        # on both cores); the sum is the figure the issue's floor is about.
-        twin = Worker("current-2", "parser", ROOT, texts_path)
-        workers.append(twin)
-        pair = (workers[0], twin)
-        two_core: list[float] = []
-        two_core_cpu: list[float] = []
-        for _ in range(max(3, rounds // 2)):
-            for w in pair:
-                w.start(seconds)
-            two_core.append(sum(w.result() for w in pair))
-            two_core_cpu.append(sum(w.cpu_tps[-1] for w in pair))
-    finally:
-        for w in workers:
-            w.close()
-        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
-        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
-        shutil.rmtree(tmp, ignore_errors=True)
+    with baseline_tree(baseline, "paybands-bench-salary-") as (tree, tmp):
+        texts_path = tmp / "texts.json"
+        texts_path.write_text(json.dumps(texts), "utf-8")
+        try:
+            workers = [
+                Worker("current", "parser", ROOT, texts_path),
+                Worker("baseline", "parser", tree, texts_path),
+                Worker("naive", "naive", ROOT, texts_path),
+            ]
+            for w in workers:  # warm-up: caches, lazy tables, branch predictors
+                w.time(min(seconds, 0.2))
+                w.tps.clear()
+                w.cpu_tps.clear()
+            for r in range(rounds):
+                for w in workers[r % 3 :] + workers[: r % 3]:
+                    w.time(seconds)
+            # Two cores: two processes of this tree timed at once, each over every text (a crawl parses
+            # on both cores); the sum is the figure the issue's floor is about.
+            twin = Worker("current-2", "parser", ROOT, texts_path)
+            workers.append(twin)
+            pair = (workers[0], twin)
+            two_core: list[float] = []
+            two_core_cpu: list[float] = []
+            for _ in range(max(3, rounds // 2)):
+                for w in pair:
+                    w.start(seconds)
+                two_core.append(sum(w.result() for w in pair))
+                two_core_cpu.append(sum(w.cpu_tps[-1] for w in pair))
+        finally:
+            for w in workers:
+                w.close()
     cur, base, nai = (statistics.median(w.tps[:rounds]) for w in workers[:3])
     two = statistics.median(two_core)
     two_cpu = statistics.median(two_core_cpu)

@@ -332,5 +332,39 @@ def main() -> None:
     print(json.dumps(out))
 
 
+def compare_load(baseline: str = "b86ac19", rounds: int = 2, postings: int = 1_000_000) -> dict:
+    """The load of `postings` into an empty file, this tree beside `baseline` (by default the tree
+    before issue 16), each a fresh child process importing its own `scraper`, rounds alternating;
+    median load_s per side. The same generated frames go through each side's Store."""
+    import statistics
+
+    from bench.common import OUT, baseline_tree, run_child, short_commit
+
+    args = {"postings": postings, "rowbyrow": 200, "sample": 2000, "taxonomy": False}
+    loads: dict[str, list[float]] = {"current": [], "baseline": []}
+    with baseline_tree(baseline, "paybands-store-base-") as (tree, _):
+        for i in range(rounds):
+            for side in ("current", "baseline") if i % 2 == 0 else ("baseline", "current"):
+                db = OUT / f"storecmp_{side}.duckdb"
+                for suffix in ("", ".wal", ".rbr", ".sample"):
+                    Path(str(db) + suffix).unlink(missing_ok=True)
+                r = run_child(
+                    "bench.bench_store",
+                    {**args, "db": str(db)},
+                    timeout=3000,
+                    code=ROOT if side == "current" else tree,
+                )
+                loads[side].append(r["load_s"])
+    cur, base = statistics.median(loads["current"]), statistics.median(loads["baseline"])
+    return {
+        "baseline_commit": short_commit(baseline),
+        "postings": postings,
+        "current_load_s": cur,
+        "baseline_load_s": base,
+        "ratio": cur / base,
+        "runs": loads,
+    }
+
+
 if __name__ == "__main__":
     main()

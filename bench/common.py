@@ -96,6 +96,32 @@ def replay_servers(
             p.wait(10)
 
 
+# -- the tree before an issue, beside this one ---------------------------------------------------
+@contextmanager
+def baseline_tree(commit: str, prefix: str = "paybands-base-") -> Iterator[tuple[Path, Path]]:
+    """(checkout of `commit`, a scratch folder beside it): a `git worktree` in a temporary folder,
+    removed (and pruned) afterwards, whatever happened. A child run with `run_child(..., code=tree)`
+    imports that commit's `scraper`."""
+    import shutil
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    tree = tmp / "baseline"
+    subprocess.run(["git", "worktree", "add", "--detach", str(tree), commit], cwd=ROOT, check=True,
+                   capture_output=True, text=True)  # fmt: skip
+    try:
+        yield tree, tmp
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True)
+        subprocess.run(["git", "worktree", "prune"], cwd=ROOT, capture_output=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def short_commit(commit: str) -> str:
+    return subprocess.run(["git", "rev-parse", "--short", commit], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout.strip()  # fmt: skip
+
+
 # -- child processes -----------------------------------------------------------------------
 def run_child(module: str, args: dict[str, Any], timeout: float = 900, code: Path = ROOT) -> dict[str, Any]:
     """Run `python -m module` with JSON args on stdin; returns its JSON result (last stdout line).

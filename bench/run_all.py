@@ -18,7 +18,9 @@ from bench.common import OUT, RESULTS, WORSE, machine, read_previous, run_child,
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="crawl,crawlcpu,hosts,browser,text,salary,store,queries,memory")
+    ap.add_argument(
+        "--only", default="crawl,crawlcpu,hosts,browser,text,salary,store,storecmp,queries,memory"
+    )
     ap.add_argument("--store-postings", type=int, default=1_000_000)
     ap.add_argument("--memory-sizes", default="2000,20000,200000")
     ap.add_argument("--browser-pages", type=int, default=200)
@@ -148,6 +150,16 @@ def main() -> None:
             if "taxonomy_s" in r:
                 rows.append(["4/5 taxonomy refresh (scraper.enrich)", f"{r['taxonomy_s']:.1f}s for {r['taxonomy_rows']:,}",
                              "report", "-"])  # fmt: skip
+    if "storecmp" in only:
+        from bench import bench_store
+
+        # Issue 16: the 1M load beside the tree before it, side by side (the machine's speed varies).
+        step("storecmp", bench_store.compare_load)
+        r = res["storecmp"]
+        if "ratio" in r:
+            rows.append([f"4 store load 1M postings vs before issue 16 ({r['baseline_commit']}), median of 2 each",
+                         f"{r['ratio']:.2f}x ({r['current_load_s']:.1f} vs {r['baseline_load_s']:.1f}s)",
+                         "report", "-"])  # fmt: skip
     if "queries" in only:
         from bench import bench_queries
 
