@@ -642,7 +642,9 @@ def _merge_open_pairs(cands: list[_Candidate], work: str) -> list[_Candidate]:
                 gap = work[p.hi.end : c.lo.start]
                 rising = _RISING_RE.search(gap) is not None  # "£24,500 rising to £27,000 after probation"
                 opened = (
-                    rising or _side(p, work) == "min" or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
+                    rising
+                    or _side(p, work) == "min"
+                    or _BETWEEN_RE.search(work, max(0, p.lo.start - 20), p.lo.start)
                 )
                 closed = _side(c, work) == "max" or _SECOND_END_RE.search(gap) is not None
                 if opened and closed and not cues.names_other_money(gap.lower()):
@@ -903,7 +905,9 @@ class _Parser:
                 or cues.PAY_RE.search(tail_low) is not None
                 or line_start is not None
                 or (
-                    _side(c, work) is not None and len(work) <= 60 and _OPEN_FIELD_RE.fullmatch(work, 0, lo.start)
+                    _side(c, work) is not None
+                    and len(work) <= 60
+                    and _OPEN_FIELD_RE.fullmatch(work, 0, lo.start)
                 )  # a pay field: "up to $180,000"
                 or self.listed_after_band(b0, lo.start)
             )
