@@ -65,5 +65,5 @@ SELECT country, place, pay_type, g.postings + coalesce(s.postings, 0) AS posting
        round(q[5]) AS mid_p90,
        g.postings + coalesce(s.postings, 0) < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
 FROM groups g LEFT JOIN spread s USING (country, place, pay_type)
-ORDER BY postings DESC, country, place, pay_type
+ORDER BY g.postings + coalesce(s.postings, 0) DESC, country, place, pay_type
 LIMIT coalesce(getvariable('limit')::BIGINT, 500);
