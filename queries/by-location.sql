@@ -51,19 +51,23 @@ spread AS (
 ),
 groups AS (
     SELECT country, place, pay_type,
-           count(*) FILTER (one_group AND first_of_type) AS postings,
+           count(*) FILTER (one_group AND first_of_type) AS once,
            count(*) AS bands,
            quantile_cont(mid, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q
     FROM bands
     GROUP BY country, place, pay_type
+),
+counted AS (
+    SELECT country, place, pay_type, g.once + coalesce(s.postings, 0) AS postings, g.bands, g.q
+    FROM groups g LEFT JOIN spread s USING (country, place, pay_type)
 )
-SELECT country, place, pay_type, g.postings + coalesce(s.postings, 0) AS postings, bands,
+SELECT country, place, pay_type, postings, bands,
        round(q[1]) AS mid_p10,
        round(q[2]) AS mid_p25,
        round(q[3]) AS mid_p50,
        round(q[4]) AS mid_p75,
        round(q[5]) AS mid_p90,
-       g.postings + coalesce(s.postings, 0) < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
-FROM groups g LEFT JOIN spread s USING (country, place, pay_type)
-ORDER BY g.postings + coalesce(s.postings, 0) DESC, country, place, pay_type
+       postings < coalesce(getvariable('min_n')::BIGINT, 5) AS small_group
+FROM counted
+ORDER BY postings DESC, country, place, pay_type
 LIMIT coalesce(getvariable('limit')::BIGINT, 500);
