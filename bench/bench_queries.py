@@ -7,12 +7,10 @@ through `analysis.queries.run_query` (the same path as `paybands query`).
 from __future__ import annotations
 
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
-from bench.common import OUT
+from bench.common import OUT, median_time
 
 
 def run(db: Path = OUT / "store.duckdb", repeat: int = 5) -> list[dict]:
@@ -25,13 +23,9 @@ def run(db: Path = OUT / "store.duckdb", repeat: int = 5) -> list[dict]:
     try:
         for q in list_queries():
             try:
-                rows = len(run_query(con, q))
-                times = []
-                for _ in range(repeat):
-                    t = time.perf_counter()
-                    run_query(con, q)
-                    times.append(time.perf_counter() - t)
-                out.append({"query": q.name, "median_ms": 1000 * statistics.median(times), "rows": rows})
+                rows = len(run_query(con, q))  # the warm-up run
+                ms = 1000 * median_time(lambda q=q: run_query(con, q), repeat, warmup=0)
+                out.append({"query": q.name, "median_ms": ms, "rows": rows})
             except Exception as exc:  # a query under construction must not stop the others
                 out.append({"query": q.name, "error": f"{type(exc).__name__}: {str(exc)[:120]}"})
         # What the slowest queries cannot go under: their exact quantile aggregates alone, over every
@@ -46,13 +40,8 @@ def run(db: Path = OUT / "store.duckdb", repeat: int = 5) -> list[dict]:
         }
         for label, agg in floors.items():
             sql = f"SELECT role_family, seniority, pay_type, {agg} FROM band_facts GROUP BY ALL"
-            con.execute(sql).fetchall()
-            times = []
-            for _ in range(repeat):
-                t = time.perf_counter()
-                con.execute(sql).fetchall()
-                times.append(time.perf_counter() - t)
-            out.append({"query": label, "median_ms": 1000 * statistics.median(times), "floor": True})
+            ms = 1000 * median_time(lambda sql=sql: con.execute(sql).fetchall(), repeat)
+            out.append({"query": label, "median_ms": ms, "floor": True})
     finally:
         con.close()
     return out
